@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4173;
+
+/**
+ * End-to-end tests drive Debian's Chromium (Playwright cannot download browsers here) with WebGPU
+ * enabled; without a GPU, Chromium falls back to SwiftShader, a software Vulkan, so the real WebGPU
+ * code path runs, slowly. Tests run against the production build served by `vite preview`.
+ */
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  timeout: 300_000,
+  expect: { timeout: 60_000 },
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--enable-features=Vulkan',
+        '--use-angle=swiftshader',
+        '--use-webgpu-adapter=swiftshader',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+    viewport: { width: 1440, height: 900 },
+  },
+  webServer: {
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/diagnostics.html`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});

@@ -1,0 +1,136 @@
+/**
+ * The contract between the agent loop, the engine under it, and the UI above it.
+ * Types only: the trace schema (runtime validation) lives in src/agent/trace/.
+ */
+
+/** Box [x1, y1, x2, y2] in pixels. Which image's pixels is said by the field name. */
+export type Box = [number, number, number, number];
+
+export type Sampling =
+  | { kind: 'greedy' }
+  | { kind: 'sample'; temperature: number; topP: number; seed?: number };
+
+export interface AgentSettings {
+  /** Zoom-in crops allowed in one run (DeepEyes demo default 6). */
+  maxCrops: number;
+  /** New tokens allowed in one assistant turn (default 2048). */
+  maxTokensPerTurn: number;
+  /** New tokens allowed in the whole run. */
+  maxTotalTokens: number;
+  sampling: Sampling;
+  /** Offer the untrained image_rotate_tool (zero-shot; the prompt says so). Off by default. */
+  rotateTool: boolean;
+}
+
+export const DEFAULT_SETTINGS: AgentSettings = {
+  maxCrops: 6,
+  maxTokensPerTurn: 2048,
+  maxTotalTokens: 20480,
+  sampling: { kind: 'greedy' },
+  rotateTool: false,
+};
+
+/** An RGB image held as 8-bit interleaved pixels (HWC, 3 channels). */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface TurnTimings {
+  /** From the start of the turn's prefill to its first new token. */
+  ttftMs: number;
+  prefillMs: number;
+  prefillTokens: number;
+  decodeMs: number;
+  decodeTokens: number;
+  /** Vision encoder time for the image(s) of this turn's chunk. */
+  visionMs: number;
+}
+
+export interface ToolCallInfo {
+  name: string;
+  label?: string;
+  /** The box as the model wrote it, in pixels of the image it saw. */
+  bboxModel?: Box;
+  /** After clamping and mapping back to the ORIGINAL image. */
+  bboxOriginal?: Box;
+  angle?: number;
+}
+
+export interface CropInfo {
+  /** PNG data URL of the crop as cut from the original image (before resize). */
+  pngDataUrl: string;
+  width: number;
+  height: number;
+  /** Size after smart_resize, what the model was fed. */
+  resizedWidth: number;
+  resizedHeight: number;
+  imageTokens: number;
+}
+
+export type StepAction =
+  | { kind: 'tool_call'; call: ToolCallInfo; crop: CropInfo }
+  | { kind: 'tool_error'; call?: ToolCallInfo; message: string; callText: string }
+  | { kind: 'answer'; text: string }
+  | { kind: 'none'; text: string }
+  | { kind: 'budget'; reason: string };
+
+export interface TraceStep {
+  index: number;
+  /** Raw assistant text of this turn, as decoded (what the model wrote). */
+  text: string;
+  /** Text inside <think>…</think>, if any. */
+  think?: string;
+  action: StepAction;
+  /** Tokens fed to the decoder for this turn's chunk (the prefill), and generated. */
+  promptTokens: number;
+  generatedTokens: number;
+  timings: TurnTimings;
+}
+
+export type EndReason = 'answer' | 'no_action' | 'budget' | 'cancelled' | 'error';
+
+export interface TraceImageInfo {
+  sha256: string;
+  width: number;
+  height: number;
+  /** PNG data URL of the original (after EXIF orientation), so a trace replays with no model. */
+  pngDataUrl: string;
+  /** Size the model saw after smart_resize. */
+  resizedWidth: number;
+  resizedHeight: number;
+}
+
+export interface Trace {
+  format: 'deepeyes-trace';
+  version: number;
+  id: string;
+  createdAt: string;
+  modelId: string;
+  backend: string;
+  question: string;
+  options?: string[];
+  image: TraceImageInfo;
+  settings: AgentSettings;
+  steps: TraceStep[];
+  finalAnswer?: string;
+  endReason?: EndReason;
+  error?: { code: string; message: string };
+}
+
+/** Parsed pieces of an assistant turn, streamed to the UI as they complete. */
+export type Segment =
+  | { kind: 'think'; text: string }
+  | { kind: 'tool_call'; call: ToolCallInfo }
+  | { kind: 'tool_result'; crop: CropInfo; bboxOriginal: Box }
+  | { kind: 'error'; message: string }
+  | { kind: 'answer'; text: string };
+
+export type AgentEvent =
+  | { type: 'run_start'; traceId: string; question: string; image: TraceImageInfo; settings: AgentSettings }
+  | { type: 'turn_start'; turn: number; promptTokens: number }
+  | { type: 'token'; turn: number; tokenId: number; text: string }
+  | { type: 'segment'; turn: number; segment: Segment }
+  | { type: 'turn_end'; turn: number; step: TraceStep }
+  | { type: 'run_end'; trace: Trace };

@@ -1,0 +1,223 @@
+/**
+ * The Qwen2.5-VL text decoder as one ONNX graph, `decoder_model_merged` (the transformers.js
+ * layout: the same graph serves prefill and decode; the past may be empty).
+ *
+ *   inputs_embeds [b,s,H] ──► layers.0 … layers.L-1 ──► norm ──► last position ──► lm_head ──► logits [b,1,V]
+ *   position_ids [3,b,s] ──► mRoPE cos/sin [b,1,s,hd] ─┘ (every layer)
+ *   attention_mask [b,T], past length P ──► additive mask [b,1,s,T] ─┘
+ *   past_key_values.i.key/value [b,kv,P,hd] ──► Concat ──► present.i.key/value [b,kv,T,hd]
+ *
+ *   layer: x += o_proj(attn(rope(q(n1(x))), rope(k(n1(x))), v(n1(x))));  x += down(silu(gate(n2(x))) * up(n2(x)))
+ *
+ * Only the last position's logits are computed: a 1000-token prefill with a 152k vocabulary
+ * would otherwise produce 600 MB of logits nobody reads.
+ */
+import type { TextConfig } from '../../model/config';
+import { GraphBuilder, type WeightSink } from '../onnx/builder';
+import { type WeightFormat, WeightStore } from './ops-weights';
+import {
+  MASK_NEG,
+  makeApplyRotary,
+  makeAttention,
+  makeCast,
+  makeCastIf,
+  makeLinear,
+  makeMergeHeads,
+  makeRmsNorm,
+  makeShapeSlice,
+  makeSplitHeads,
+  makeSwiGlu,
+  makeTranspose,
+  makeUnsqueeze,
+  type FloatType,
+} from './ops';
+
+export type DecoderDtype = 'fp32' | 'q4' | 'q4f16';
+
+export interface DecoderGraphOptions {
+  dtype: DecoderDtype;
+  /** Adds `hidden_states.{0..L}` (residual stream) and `hidden_states.final` [b,s,H] outputs, float32. */
+  debugHidden?: boolean;
+  sink?: WeightSink;
+}
+
+const FORMAT: Record<DecoderDtype, WeightFormat> = { fp32: 'f32', q4: 'q4', q4f16: 'q4f16' };
+
+/** The inv_freq of rotary embeddings, in float32 as torch computes it: 1 / base^(2i/dim). */
+export function ropeInvFreq(headDim: number, theta: number): Float32Array {
+  return Float32Array.from({ length: headDim / 2 }, (_, i) =>
+    Math.fround(1 / Math.fround(Math.pow(theta, Math.fround((2 * i) / headDim)))),
+  );
+}
+
+/**
+ * mRoPE row selector [3, hd/2]: inv_freq[d] sits in the row (t, h or w) whose mrope_section
+ * chunk holds d, zeros elsewhere. positions [b,s,3] @ this = theta [b,s,hd/2] with every
+ * frequency driven by its own position row; concat(theta, theta) then reproduces the doubled
+ * sections of apply_multimodal_rotary_pos_emb (chunk i of [s0,s1,s2,s0,s1,s2] from row i % 3).
+ */
+export function mropeSelector(headDim: number, theta: number, section: readonly [number, number, number]): Float32Array {
+  const half = headDim / 2;
+  const inv = ropeInvFreq(headDim, theta);
+  const sel = new Float32Array(3 * half);
+  let d = 0;
+  section.forEach((len, row) => {
+    for (let i = 0; i < len; i++, d++) sel[row * half + d] = inv[d];
+  });
+  return sel;
+}
+
+export function decoderInputNames(numLayers: number): string[] {
+  const past = Array.from({ length: numLayers }, (_, i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]);
+  return ['inputs_embeds', 'attention_mask', 'position_ids', ...past.flat()];
+}
+
+export function decoderOutputNames(numLayers: number, debugHidden = false): string[] {
+  const present = Array.from({ length: numLayers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]);
+  const hidden = debugHidden
+    ? [...Array.from({ length: numLayers + 1 }, (_, k) => `hidden_states.${k}`), 'hidden_states.final']
+    : [];
+  return ['logits', ...present.flat(), ...hidden];
+}
+
+interface Shared {
+  cos: string;
+  sin: string;
+  mask: string;
+}
+
+/** cos/sin [b,1,s,hd] from position_ids [3,b,s], and the causal + padding mask [b,1,s,T]. */
+function makePreamble(g: GraphBuilder, t: TextConfig, act: FloatType): Shared {
+  return g.scope('model', () => {
+    const rope = g.scope('rotary_emb', () => {
+      const pos = makeTranspose(g, makeCast(g, 'position_ids', 'float32'), [1, 2, 0]);
+      const sel = g.constant(
+        { dtype: 'float32', dims: [3, t.headDim / 2], data: mropeSelector(t.headDim, t.ropeTheta, t.mropeSection) },
+        'mrope_inv_freq',
+      );
+      const freqs = g.op1('MatMul', [pos, sel]);
+      const emb = makeUnsqueeze(g, g.op1('Concat', [freqs, freqs], { attrs: { axis: -1 } }), [1]);
+      return {
+        cos: makeCastIf(g, g.op1('Cos', [emb]), 'float32', act),
+        sin: makeCastIf(g, g.op1('Sin', [emb]), 'float32', act),
+      };
+    });
+    const mask = g.scope('attn_mask', () => {
+      // Query i sits at absolute position past + i; it may see key j iff j <= past + i and
+      // attention_mask[b, j] == 1.
+      const past = g.op1('Squeeze', [makeShapeSlice(g, 'past_key_values.0.key', 2, 3)]);
+      const seq = g.op1('Squeeze', [makeShapeSlice(g, 'inputs_embeds', 1, 2)]);
+      const total = g.op1('Squeeze', [makeShapeSlice(g, 'attention_mask', 1, 2)]);
+      const one = g.scalar(1, 'int64', 'one');
+      const keys = g.op1('Range', [g.scalar(0, 'int64', 'zero'), total, one]);
+      const queries = makeUnsqueeze(g, g.op1('Range', [past, g.op1('Add', [past, seq]), one]), [1]);
+      const causal = g.op1('LessOrEqual', [keys, queries]);
+      const padding = makeUnsqueeze(g, makeCast(g, 'attention_mask', 'bool'), [1, 2]);
+      const allowed = g.op1('And', [causal, padding]);
+      return g.op1('Where', [allowed, g.scalar(0, 'float32', 'zero'), g.scalar(MASK_NEG, 'float32', 'neg')]);
+    });
+    return { ...rope, mask };
+  });
+}
+
+async function makeLayer(
+  g: GraphBuilder,
+  store: WeightStore,
+  t: TextConfig,
+  format: WeightFormat,
+  act: FloatType,
+  l: number,
+  x: string,
+  shared: Shared,
+): Promise<string> {
+  const p = `model.layers.${l}`;
+  const hd = t.headDim;
+  const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
+  const wq = await store.linear(g, `${p}.self_attn.q_proj`, format, true);
+  const wk = await store.linear(g, `${p}.self_attn.k_proj`, format, true);
+  const wv = await store.linear(g, `${p}.self_attn.v_proj`, format, true);
+  const wo = await store.linear(g, `${p}.self_attn.o_proj`, format, false);
+  const n2 = await store.float(g, `${p}.post_attention_layernorm.weight`, act);
+  const gate = await store.linear(g, `${p}.mlp.gate_proj`, format, false);
+  const up = await store.linear(g, `${p}.mlp.up_proj`, format, false);
+  const down = await store.linear(g, `${p}.mlp.down_proj`, format, false);
+
+  return g.scope(`model/layers.${l}`, () => {
+    const h = g.scope('input_layernorm', () => makeRmsNorm(g, x, n1, t.rmsNormEps, act));
+    const attnOut = g.scope('attn', () => {
+      const q = g.scope('q_proj', () => makeSplitHeads(g, makeLinear(g, h, wq), t.numHeads, hd));
+      const k = g.scope('k_proj', () => makeSplitHeads(g, makeLinear(g, h, wk), t.numKvHeads, hd));
+      const v = g.scope('v_proj', () => makeSplitHeads(g, makeLinear(g, h, wv), t.numKvHeads, hd));
+      const qr = g.scope('q_rotary', () => makeApplyRotary(g, q, shared.cos, shared.sin, hd));
+      const kr = g.scope('k_rotary', () => makeApplyRotary(g, k, shared.cos, shared.sin, hd));
+      const key = g.op1('Concat', [`past_key_values.${l}.key`, kr], { attrs: { axis: 2 }, outputs: [`present.${l}.key`] });
+      const value = g.op1('Concat', [`past_key_values.${l}.value`, v], {
+        attrs: { axis: 2 },
+        outputs: [`present.${l}.value`],
+      });
+      const ctx = makeAttention(g, qr, key, value, shared.mask, {
+        numHeads: t.numHeads,
+        numKvHeads: t.numKvHeads,
+        headDim: hd,
+        dtype: act,
+      });
+      return g.scope('o_proj', () => makeLinear(g, makeMergeHeads(g, ctx, t.numHeads, hd), wo));
+    });
+    const x1 = g.op1('Add', [x, attnOut], { name: 'residual_attn' });
+    const h2 = g.scope('post_attention_layernorm', () => makeRmsNorm(g, x1, n2, t.rmsNormEps, act));
+    const mlp = g.scope('mlp', () => makeSwiGlu(g, h2, { gate, up, down }));
+    return g.op1('Add', [x1, mlp], { name: 'residual_mlp' });
+  });
+}
+
+/** Builds the decoder graph; weights stream through `store` into `opts.sink` as they are added. */
+export async function buildDecoderGraph(t: TextConfig, store: WeightStore, opts: DecoderGraphOptions): Promise<Uint8Array> {
+  const g = new GraphBuilder('decoder_model_merged', opts.sink);
+  const format = FORMAT[opts.dtype];
+  const act: FloatType = opts.dtype === 'q4f16' ? 'float16' : 'float32';
+  const kvShape = ['batch_size', t.numKvHeads, 'past_sequence_length', t.headDim];
+  g.input('inputs_embeds', 'float32', ['batch_size', 'sequence_length', t.hiddenSize]);
+  g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
+  g.input('position_ids', 'int64', [3, 'batch_size', 'sequence_length']);
+  for (let l = 0; l < t.numLayers; l++) {
+    g.input(`past_key_values.${l}.key`, act, kvShape);
+    g.input(`past_key_values.${l}.value`, act, kvShape);
+  }
+
+  const shared = makePreamble(g, t, act);
+  const debug: string[] = [];
+  const exposeHidden = (x: string, name: string) => {
+    if (!opts.debugHidden) return;
+    g.scope('debug', () => g.op('Identity', [makeCastIf(g, x, act, 'float32')], { outputs: [name] }));
+    debug.push(name);
+  };
+  exposeHidden('inputs_embeds', 'hidden_states.0');
+  let x = g.scope('model', () => makeCastIf(g, 'inputs_embeds', 'float32', act));
+  for (let l = 0; l < t.numLayers; l++) {
+    x = await makeLayer(g, store, t, format, act, l, x, shared);
+    exposeHidden(x, `hidden_states.${l + 1}`);
+  }
+
+  const normW = await store.float(g, 'model.norm.weight', act);
+  const headPrefix = store.has('lm_head.weight') ? 'lm_head' : 'model.embed_tokens';
+  const head = await store.linear(g, headPrefix, format, false);
+  const xn = g.scope('model/norm', () => makeRmsNorm(g, x, normW, t.rmsNormEps, act));
+  exposeHidden(xn, 'hidden_states.final');
+  g.scope('lm_head', () => {
+    const last = g.op1('Slice', [xn, g.ints([-1], 'starts'), g.ints([Number.MAX_SAFE_INTEGER], 'ends'), g.ints([1], 'axes')]);
+    const logits = makeCastIf(g, makeLinear(g, last, head), act, 'float32');
+    g.op('Identity', [logits], { outputs: ['logits'] });
+  });
+
+  const totalShape = ['batch_size', t.numKvHeads, 'total_sequence_length', t.headDim];
+  g.output('logits', 'float32', ['batch_size', 1, t.vocabSize]);
+  for (let l = 0; l < t.numLayers; l++) {
+    g.output(`present.${l}.key`, act, totalShape);
+    g.output(`present.${l}.value`, act, totalShape);
+  }
+  for (const name of debug) g.output(name, 'float32', ['batch_size', 'sequence_length', t.hiddenSize]);
+  return g.toBytes({
+    doc: `Qwen2.5-VL text decoder (${opts.dtype}), logits of the last position only`,
+    metadata: { 'deepeyes.logits': 'last_position', 'deepeyes.dtype': opts.dtype },
+  });
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { GoldenSet } from '../../golden/golden-set';
+import { parseQwenVLConfig } from '../../model/config';
+import { tensorValues } from '../synth';
+import { decodeModel } from '../onnx/proto';
+import { buildVisionEncoderModel, VISION_IO, visionPatchDim, type VisionDtype, type VisionWeightSource } from './vision';
+import { denseVisionReference, windowIndexOf, type Grid } from './vision-reference';
+import { testVisionPlan } from './vision-test-plan';
+
+const golden = GoldenSet.publicSet();
+const cfg = parseQwenVLConfig(golden.json<Record<string, unknown>>('config.json')).vision;
+const shapes = golden.json<{ tensors: Record<string, { shape: number[] }> }>('weights_manifest.json').tensors;
+const weight = (name: string): Float32Array => tensorValues(golden.salt, name, shapes[name].shape);
+const source: VisionWeightSource = { readF32: async (name) => weight(name) };
+
+const models = new Map<VisionDtype, Promise<ort.InferenceSession>>();
+function session(dtype: VisionDtype): Promise<ort.InferenceSession> {
+  if (!models.has(dtype)) {
+    models.set(
+      dtype,
+      buildVisionEncoderModel(cfg, source, { dtype }).then((bytes) => ort.InferenceSession.create(bytes)),
+    );
+  }
+  return models.get(dtype)!;
+}
+
+async function encode(dtype: VisionDtype, pixels: Float32Array, grid: Grid): Promise<Float32Array> {
+  const n = grid[0] * grid[1] * grid[2];
+  const plan = testVisionPlan(grid, cfg);
+  const hd = cfg.hiddenSize / cfg.numHeads;
+  const slots = plan.windowGather.length / plan.numWindows;
+  const i64 = (data: BigInt64Array) => new ort.Tensor('int64', data, [data.length]);
+  const feeds = {
+    [VISION_IO.pixelValues]: new ort.Tensor('float32', pixels, [n, visionPatchDim(cfg)]),
+    [VISION_IO.gridThw]: new ort.Tensor('int64', BigInt64Array.from(grid.map(BigInt)), [1, 3]),
+    [VISION_IO.patchOrder]: i64(plan.patchOrder),
+    [VISION_IO.rotaryCos]: new ort.Tensor('float32', plan.rotaryCos, [n, hd]),
+    [VISION_IO.rotarySin]: new ort.Tensor('float32', plan.rotarySin, [n, hd]),
+    [VISION_IO.windowGather]: i64(plan.windowGather),
+    [VISION_IO.windowMask]: new ort.Tensor('float32', plan.windowMask, [plan.numWindows, 1, 1, slots]),
+    [VISION_IO.windowScatter]: i64(plan.windowScatter),
+    [VISION_IO.mergeReverse]: i64(plan.mergeReverse),
+  };
+  const out = (await (await session(dtype)).run(feeds))[VISION_IO.output];
+  expect(out.dims).toEqual([n / 4, cfg.outHiddenSize]);
+  return out.data as Float32Array;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; peak: number } {
+  let diff = 0;
+  let peak = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    peak = Math.max(peak, Math.abs(b[i]));
+  }
+  return { diff, peak };
+}
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+const images = [
+  { name: 'image1', grid: [1, 14, 18] as Grid },
+  { name: 'crop', grid: [1, 8, 8] as Grid },
+];
+
+describe('vision reference helpers', () => {
+  it.each(images)('$name: window index and cu_window_seqlens equal HF', ({ name, grid }) => {
+    const got = windowIndexOf(grid, cfg);
+    expect(golden.i64(`${name}_grid_thw`).data).toEqual(grid);
+    expect(got.windowIndex).toEqual(golden.i64(`${name}_window_index`).data);
+    expect(got.cuWindowSeqlens).toEqual(golden.i64(`${name}_cu_window_seqlens`).data);
+  });
+
+  it('the dense CPU reference reproduces the golden crop embeddings', () => {
+    const ref = denseVisionReference(golden.f32('crop_pixel_values').data, [1, 8, 8], cfg, weight);
+    const { diff, peak } = maxAbsDiff(ref, golden.f32('crop_vision_embeds').data);
+    // float64 reference vs torch float32: only float32 rounding separates them.
+    expect(diff / peak).toBeLessThan(1e-5);
+  });
+});
+
+describe('vision encoder graph (fp32)', () => {
+  it.each(images)('$name: matches the golden embeddings within 1e-4 of the peak', async ({ name, grid }) => {
+    const got = await encode('fp32', golden.f32(`${name}_pixel_values`).data, grid);
+    const want = golden.f32(`${name}_vision_embeds`).data;
+    const { diff, peak } = maxAbsDiff(got, want);
+    expect(diff / peak).toBeLessThan(1e-4);
+  });
+
+  it('an odd grid with partial windows matches the dense-mask reference', async () => {
+    const grid: Grid = [1, 10, 22];
+    const n = grid[1] * grid[2];
+    const pixels = Float32Array.from({ length: n * visionPatchDim(cfg) }, (_, i) => Math.sin(i * 0.37) * 1.8);
+    const got = await encode('fp32', pixels, grid);
+    const { diff, peak } = maxAbsDiff(got, denseVisionReference(pixels, grid, cfg, weight));
+    expect(windowIndexOf(grid, cfg).cuWindowSeqlens.length - 1).toBe(6);
+    expect(diff / peak).toBeLessThan(1e-4);
+  });
+
+  it('windowed blocks gather rows into [W, P] batches; only full blocks attend over all N', async () => {
+    const bytes = await buildVisionEncoderModel(cfg, source, { dtype: 'fp32' });
+    const nodes = (decodeModel(bytes) as { graph: { node: { name: string; input: string[] }[] } }).graph.node;
+    const windowed = nodes.filter((x) => x.input.includes(VISION_IO.windowGather)).map((x) => x.name);
+    const fullScores = nodes.filter((x) => /\/full\/MatMul$/.test(x.name)).map((x) => x.name);
+    const windowedBlocks = [...Array(cfg.depth).keys()].filter((i) => !cfg.fullattBlockIndexes.includes(i));
+    expect(windowed).toEqual(windowedBlocks.map((i) => `/visual/blocks.${i}/attn/windows/Gather`));
+    expect(fullScores).toEqual(cfg.fullattBlockIndexes.map((i) => `/visual/blocks.${i}/attn/full/MatMul`));
+  });
+});
+
+describe('vision encoder graph (int4)', () => {
+  it.each(
+    images.flatMap((img) => (['q4', 'q4f16'] as VisionDtype[]).map((dtype) => ({ ...img, dtype }))),
+  )('$name $dtype: cosine >= 0.99 against the golden embeddings', async ({ name, grid, dtype }) => {
+    const got = await encode(dtype, golden.f32(`${name}_pixel_values`).data, grid);
+    expect(cosine(got, golden.f32(`${name}_vision_embeds`).data)).toBeGreaterThanOrEqual(0.99);
+  });
+});

@@ -1,0 +1,5 @@
+export * from './prng';
+export * from './values';
+export * from './tensor-list';
+export * from './checkpoint';
+export { makeCheckpoint, type MakeCheckpointOptions } from './make-checkpoint';

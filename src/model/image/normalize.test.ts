@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { GoldenSet } from '../../golden/golden-set';
+import { pixelLut } from './normalize';
+import { firstDiff } from './golden-images';
+
+describe('pixelLut', () => {
+  it('equals the golden [3,256] table exactly', () => {
+    const want = GoldenSet.publicSet().f32('pixel_lut');
+    expect(want.shape).toEqual([3, 256]);
+    expect(firstDiff(pixelLut(), want.data)).toBe('equal');
+  });
+});

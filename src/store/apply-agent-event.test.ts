@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { GoldenSet, type GoldenCase } from '../golden/golden-set';
+import { DEFAULT_SETTINGS, type AgentEvent, type Box, type Trace, type TraceStep } from '../agent/types';
+import { applyAgentEvent, reduceAgentEvents } from './apply-agent-event';
+
+const golden = GoldenSet.publicSet();
+const gcase = golden.json<GoldenCase>('case.json');
+const image = { sha256: 'x', width: 250, height: 190, pngDataUrl: 'data:,', resizedWidth: 252, resizedHeight: 196 };
+const box = gcase.tool_call.arguments.bbox_2d as Box;
+
+function stepFor(index: number, text: string): TraceStep {
+  return {
+    index,
+    text,
+    think: 'I should look closer.',
+    action: {
+      kind: 'tool_call',
+      call: { name: gcase.tool_call.name, label: gcase.tool_call.arguments.label, bboxModel: box, bboxOriginal: box },
+      crop: { pngDataUrl: 'data:,', width: 100, height: 110, resizedWidth: 112, resizedHeight: 112, imageTokens: 16 },
+    },
+    promptTokens: 441,
+    generatedTokens: 4,
+    timings: { ttftMs: 1, prefillMs: 1, prefillTokens: 441, decodeMs: 1, decodeTokens: 4, visionMs: 1 },
+  };
+}
+
+/** The golden assistant text cut into uneven pieces, as a tokenizer's deltas would be. */
+function pieces(text: string): string[] {
+  return text.match(/\s*\S{1,3}|\s+/g) ?? [];
+}
+
+const start: AgentEvent = {
+  type: 'run_start',
+  traceId: 't1',
+  question: gcase.question,
+  image,
+  settings: DEFAULT_SETTINGS,
+};
+
+describe('applyAgentEvent', () => {
+  it('appends token deltas to the live step, reproducing the golden assistant text', () => {
+    const events: AgentEvent[] = [start, { type: 'turn_start', turn: 0, promptTokens: 441 }];
+    for (const p of pieces(gcase.assistant_text)) events.push({ type: 'token', turn: 0, tokenId: 0, text: p });
+    const d = reduceAgentEvents(events)!;
+    expect(d.live?.text).toBe(gcase.assistant_text);
+    expect(d.live?.generatedTokens).toBe(pieces(gcase.assistant_text).length);
+    expect(d.live?.promptTokens).toBe(441);
+    expect(d.steps).toEqual([]);
+  });
+
+  it('records segments on the live step and finalizes it on turn_end', () => {
+    const step = stepFor(0, gcase.assistant_text);
+    const d1 = reduceAgentEvents([
+      start,
+      { type: 'turn_start', turn: 0, promptTokens: 441 },
+      { type: 'token', turn: 0, tokenId: 1, text: '<think>' },
+      { type: 'segment', turn: 0, segment: { kind: 'think', text: 'I should look closer.' } },
+      { type: 'segment', turn: 0, segment: { kind: 'tool_call', call: step.action.kind === 'tool_call' ? step.action.call : { name: '' } } },
+    ])!;
+    expect(d1.live?.segments.map((s) => s.kind)).toEqual(['think', 'tool_call']);
+    const d2 = applyAgentEvent(d1, { type: 'turn_end', turn: 0, step })!;
+    expect(d2.live).toBeNull();
+    expect(d2.steps).toEqual([step]);
+    // A finished step keeps its identity through later events (memoized cards rely on it).
+    const d3 = applyAgentEvent(d2, { type: 'turn_start', turn: 1, promptTokens: 136 })!;
+    const d4 = applyAgentEvent(d3, { type: 'token', turn: 1, tokenId: 2, text: 'x' })!;
+    expect(d4.steps[0]).toBe(step);
+  });
+
+  it('stamps first/last token times for live speed figures', () => {
+    let d = applyAgentEvent(null, start, 0);
+    d = applyAgentEvent(d, { type: 'turn_start', turn: 0, promptTokens: 5 }, 100);
+    d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: 1, text: 'a' }, 250);
+    d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: 2, text: 'b' }, 300);
+    expect(d?.live).toMatchObject({ startedAt: 100, firstTokenAt: 250, lastTokenAt: 300, generatedTokens: 2 });
+  });
+
+  it('sets the final trace on run_end', () => {
+    const trace: Trace = {
+      format: 'deepeyes-trace',
+      version: 1,
+      id: 't1',
+      createdAt: '2025-01-01T00:00:00Z',
+      modelId: 'tiny',
+      backend: 'test',
+      question: gcase.question,
+      options: gcase.options,
+      image,
+      settings: DEFAULT_SETTINGS,
+      steps: [stepFor(0, gcase.assistant_text)],
+      endReason: 'budget',
+    };
+    const d = reduceAgentEvents([start, { type: 'turn_start', turn: 0, promptTokens: 1 }, { type: 'run_end', trace }])!;
+    expect(d.final).toBe(trace);
+    expect(d.steps).toBe(trace.steps);
+    expect(d.options).toEqual(gcase.options);
+    expect(d.live).toBeNull();
+  });
+
+  it('ignores events for another run and events after the end', () => {
+    const d = reduceAgentEvents([start, { type: 'turn_start', turn: 0, promptTokens: 1 }])!;
+    const other = { ...d, id: 'other' };
+    const trace = { id: 't1' } as Trace;
+    expect(applyAgentEvent(other, { type: 'run_end', trace })).toBe(other);
+    const ended = applyAgentEvent(d, { type: 'run_end', trace: { ...trace, steps: [] } as unknown as Trace })!;
+    expect(applyAgentEvent(ended, { type: 'token', turn: 0, tokenId: 1, text: 'late' })).toBe(ended);
+    expect(applyAgentEvent(null, { type: 'token', turn: 0, tokenId: 1, text: 'orphan' })).toBeNull();
+  });
+
+  it('opens a live step when tokens arrive without turn_start', () => {
+    const d = reduceAgentEvents([start, { type: 'token', turn: 3, tokenId: 1, text: 'hi' }])!;
+    expect(d.live).toMatchObject({ turn: 3, text: 'hi', promptTokens: 0 });
+  });
+});

@@ -1,0 +1,38 @@
+import { withFileProgress, type CacheStatus, type GpuInfo, type ModelEntry } from '../models';
+import type { SliceCreator } from './types';
+
+/** What answers the Run button: a real engine, or the recorded-trace player. */
+export type EngineKind = 'replay' | 'webgpu' | 'wasm';
+
+export interface ModelSlice {
+  models: ModelEntry[];
+  activeModelId: string | null;
+  engineKind: EngineKind;
+  gpu: GpuInfo;
+  setModels(models: ModelEntry[]): void;
+  upsertModel(entry: ModelEntry): void;
+  setCacheStatus(id: string, cache: CacheStatus, error?: string): void;
+  setFileProgress(id: string, file: string, loadedBytes: number, totalBytes: number): void;
+  setActiveModel(id: string | null, engineKind: EngineKind): void;
+  setGpu(gpu: GpuInfo): void;
+}
+
+export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
+  const patchEntry = (id: string, f: (e: ModelEntry) => ModelEntry) =>
+    set({ models: get().models.map((e) => (e.id === id ? f(e) : e)) });
+  return {
+    models: [],
+    activeModelId: null,
+    engineKind: 'replay',
+    gpu: { webgpu: 'unknown', shaderF16: false },
+    setModels: (models) => set({ models }),
+    upsertModel(entry) {
+      const models = get().models;
+      set({ models: models.some((e) => e.id === entry.id) ? models.map((e) => (e.id === entry.id ? entry : e)) : [...models, entry] });
+    },
+    setCacheStatus: (id, cache, error) => patchEntry(id, (e) => ({ ...e, cache, error })),
+    setFileProgress: (id, file, loaded, total) => patchEntry(id, (e) => withFileProgress(e, file, loaded, total)),
+    setActiveModel: (activeModelId, engineKind) => set({ activeModelId, engineKind }),
+    setGpu: (gpu) => set({ gpu }),
+  };
+};

@@ -1,0 +1,22 @@
+/**
+ * One colour per step, fixed so that "the orange box" means the same step on the canvas, in the
+ * timeline and in exported PNGs. Chosen to stay distinct on photos and for common colour
+ * blindness (Okabe-Ito based), each with a text colour readable on it.
+ */
+const PALETTE = [
+  { fill: '#E69F00', text: '#000000' },
+  { fill: '#56B4E9', text: '#000000' },
+  { fill: '#009E73', text: '#FFFFFF' },
+  { fill: '#F0E442', text: '#000000' },
+  { fill: '#0072B2', text: '#FFFFFF' },
+  { fill: '#D55E00', text: '#FFFFFF' },
+  { fill: '#CC79A7', text: '#000000' },
+  { fill: '#FFFFFF', text: '#000000' },
+] as const;
+
+export function stepColor(index: number): { fill: string; text: string } {
+  const i = ((index % PALETTE.length) + PALETTE.length) % PALETTE.length;
+  return PALETTE[i];
+}
+
+export const PALETTE_SIZE = PALETTE.length;
