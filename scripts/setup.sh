@@ -19,4 +19,4 @@ if [ "${1:-}" != "--app" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; th
 fi
 
 # The bundled pipeline-check model (random weights, built from the weight formula; not committed).
-[ -f src/cli/build-tiny-model.ts ] && npx tsx src/cli/build-tiny-model.ts public/models/tiny
+if [ -f src/cli/build-tiny-model.ts ]; then npx tsx src/cli/build-tiny-model.ts public/models/tiny; fi

@@ -33,7 +33,10 @@ describe('toolResponseChunk', () => {
 
   it('equals the template rendering of the whole conversation minus the turn-1 text', () => {
     const turn1 = renderTurn1(stock, { question, options });
-    const whole = stock.render([...turn1Messages({ question, options }), ...toolResponseMessages(assistantText)]);
+    const whole = stock.render([
+      ...turn1Messages({ question, options }),
+      ...toolResponseMessages(assistantText),
+    ]);
     expect(whole.startsWith(turn1)).toBe(true);
     expect(whole.slice(turn1.length)).toBe(toolResponseChunk(assistantText, 1));
   });
@@ -70,7 +73,8 @@ describe('error turns', () => {
 
 describe('latestAssistantOutput', () => {
   it('returns only the text after the last assistant header', () => {
-    const conv = golden.text('turn1_text.txt') + toolResponseChunk(assistantText, 1) + '<answer>B</answer><|im_end|>';
+    const conv =
+      golden.text('turn1_text.txt') + toolResponseChunk(assistantText, 1) + '<answer>B</answer><|im_end|>';
     expect(latestAssistantOutput(conv)).toBe('<answer>B</answer>');
     expect(latestAssistantOutput(golden.text('turn1_text.txt') + assistantText)).toBe(assistantText);
     expect(latestAssistantOutput('no header')).toBe('no header');

@@ -15,7 +15,8 @@ const NEXT_ASSISTANT = `${IM_END}\n${IM_START}assistant\n`;
 
 /** Tail after a successful tool call: the crop as `numPads` image tokens, then the suffix again. */
 export function toolResponseTail(numPads: number): string {
-  if (!Number.isInteger(numPads) || numPads < 1) throw new RangeError(`numPads must be an integer >= 1, got ${numPads}`);
+  if (!Number.isInteger(numPads) || numPads < 1)
+    throw new RangeError(`numPads must be an integer >= 1, got ${numPads}`);
   return (
     `${IM_END}\n${IM_START}user\n<tool_response>${VISION_START}${IMAGE_PAD.repeat(numPads)}${VISION_END}` +
     `${DEEPEYES_USER_SUFFIX}</tool_response>${NEXT_ASSISTANT}`

@@ -28,8 +28,14 @@ describe('parseAssistantTurn: well-formed turns', () => {
     expect(t.thinkClosed).toBe(true);
     expect(t.action).toEqual({
       kind: 'tool_call',
-      callText: '{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [120, 40, 220, 150], "label": "the sign"}}',
-      call: { name: 'image_zoom_in_tool', label: 'the sign', bboxModel: [120, 40, 220, 150], bboxOriginal: [120, 40, 220, 150] },
+      callText:
+        '{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [120, 40, 220, 150], "label": "the sign"}}',
+      call: {
+        name: 'image_zoom_in_tool',
+        label: 'the sign',
+        bboxModel: [120, 40, 220, 150],
+        bboxOriginal: [120, 40, 220, 150],
+      },
     });
     expect(t.extraToolCalls).toEqual([]);
     expect(t.unclosed).toBeUndefined();
@@ -57,7 +63,10 @@ describe('parseAssistantTurn: well-formed turns', () => {
 
   it('two tool calls in one turn: the first is taken, the rest recorded', () => {
     const second = '{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [0, 0, 50, 50]}}';
-    const t = parseAssistantTurn(zoom('{"bbox_2d": [10, 10, 100, 100]}') + `\n<tool_call>\n${second}\n</tool_call>`, opts);
+    const t = parseAssistantTurn(
+      zoom('{"bbox_2d": [10, 10, 100, 100]}') + `\n<tool_call>\n${second}\n</tool_call>`,
+      opts,
+    );
     expect(t.action.kind === 'tool_call' && t.action.call.bboxModel).toEqual([10, 10, 100, 100]);
     expect(t.extraToolCalls).toEqual([second]);
   });
@@ -67,19 +76,35 @@ describe('parseAssistantTurn: bad tool calls get the trained error messages', ()
   it('malformed JSON -> Invalid tool call format: {call_text}. Error: {message}', () => {
     const body = '{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [1, 2, 3, 4]}';
     const a = action(call(body));
-    expectError(a, 'bad_json', /^Invalid tool call format: \{"name": "image_zoom_in_tool", .*\]\}\. Error: .+/);
+    expectError(
+      a,
+      'bad_json',
+      /^Invalid tool call format: \{"name": "image_zoom_in_tool", .*\]\}\. Error: .+/,
+    );
     expect(a.kind === 'tool_error' && a.callText).toBe(body);
   });
 
   it('never evaluates: a Python dict or an expression is a format error', () => {
-    expectError(action(call("{'name': 'image_zoom_in_tool', 'arguments': {'bbox_2d': [1, 2, 3, 4]}}")), 'bad_json', /^Invalid tool call format/);
+    expectError(
+      action(call("{'name': 'image_zoom_in_tool', 'arguments': {'bbox_2d': [1, 2, 3, 4]}}")),
+      'bad_json',
+      /^Invalid tool call format/,
+    );
     expectError(action(zoom('{"bbox_2d": [1+1, 2, 300, 400]}')), 'bad_json', /^Invalid tool call format/);
   });
 
   it('unknown tools', () => {
-    expectError(action(call('{"name": "image_crop_tool", "arguments": {}}')), 'unknown_tool', 'Unknown tool name: image_crop_tool');
+    expectError(
+      action(call('{"name": "image_crop_tool", "arguments": {}}')),
+      'unknown_tool',
+      'Unknown tool name: image_crop_tool',
+    );
     // The rotate tool is unknown unless the prompt offered it.
-    expectError(action(call('{"name": "image_rotate_tool", "arguments": {"angle": 90}}')), 'unknown_tool', 'Unknown tool name: image_rotate_tool');
+    expectError(
+      action(call('{"name": "image_rotate_tool", "arguments": {"angle": 90}}')),
+      'unknown_tool',
+      'Unknown tool name: image_rotate_tool',
+    );
   });
 
   it('missing keys read as Python KeyErrors', () => {
@@ -91,7 +116,11 @@ describe('parseAssistantTurn: bad tool calls get the trained error messages', ()
 
   it('NaN / Infinity boxes (Python json accepts them) are invalid boxes, not format errors', () => {
     expectError(action(zoom('{"bbox_2d": [NaN, 10, 100, 100]}')), 'invalid_box', ZOOM_INVALID_MESSAGE);
-    expectError(action(zoom('{"bbox_2d": [0, 10, Infinity, 100], "label": "NaN"}')), 'invalid_box', ZOOM_INVALID_MESSAGE);
+    expectError(
+      action(zoom('{"bbox_2d": [0, 10, Infinity, 100], "label": "NaN"}')),
+      'invalid_box',
+      ZOOM_INVALID_MESSAGE,
+    );
     expectError(action(zoom('{"bbox_2d": [-Infinity, 10, 100, 100]}')), 'invalid_box', ZOOM_INVALID_MESSAGE);
   });
 
@@ -117,7 +146,9 @@ describe('parseAssistantTurn: bad tool calls get the trained error messages', ()
   });
 
   it('uses an injected validator as given', () => {
-    const a = action(zoom('{"bbox_2d": [1, 2, 3, 4]}'), { validateBox: () => ({ ok: true, box: [10, 20, 30, 40] }) });
+    const a = action(zoom('{"bbox_2d": [1, 2, 3, 4]}'), {
+      validateBox: () => ({ ok: true, box: [10, 20, 30, 40] }),
+    });
     expect(a.kind === 'tool_call' && a.call.bboxOriginal).toEqual([10, 20, 30, 40]);
   });
 });
@@ -129,15 +160,24 @@ describe('parseAssistantTurn: rotate tool (opt-in)', () => {
       kind: 'tool_call',
       call: { name: 'image_rotate_tool', angle: -90 },
     });
-    expectError(action(call('{"name": "image_rotate_tool", "arguments": {}}'), rot), 'missing_key', "'angle'");
-    expectError(action(call('{"name": "image_rotate_tool", "arguments": {"angle": "90"}}'), rot), 'invalid_angle', /ROTATE/);
+    expectError(
+      action(call('{"name": "image_rotate_tool", "arguments": {}}'), rot),
+      'missing_key',
+      "'angle'",
+    );
+    expectError(
+      action(call('{"name": "image_rotate_tool", "arguments": {"angle": "90"}}'), rot),
+      'invalid_angle',
+      /ROTATE/,
+    );
   });
 });
 
 describe('only the latest output counts', () => {
   it('ignores the <answer> inside the tool-response text', () => {
     const next = zoom('{"bbox_2d": [20, 20, 120, 120]}');
-    const conversation = golden.text('turn1_text.txt') + toolResponseChunk(golden.case.assistant_text, 16) + next;
+    const conversation =
+      golden.text('turn1_text.txt') + toolResponseChunk(golden.case.assistant_text, 16) + next;
     // The suffix of the tool response holds "<answer>...</answer>": parsing everything would stop here.
     expect(action(conversation)).toEqual({ kind: 'answer', text: '...' });
     const latest = latestAssistantOutput(conversation);
@@ -157,14 +197,24 @@ describe('a model that never stops (no closing tags)', () => {
   });
 
   it('unclosed tool call or answer count as absent', () => {
-    const open = '<think>x</think>\n<tool_call>\n{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [1, 2,';
-    expect(parseAssistantTurn(open, opts)).toMatchObject({ action: { kind: 'none', text: open }, unclosed: 'tool_call' });
+    const open =
+      '<think>x</think>\n<tool_call>\n{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [1, 2,';
+    expect(parseAssistantTurn(open, opts)).toMatchObject({
+      action: { kind: 'none', text: open },
+      unclosed: 'tool_call',
+    });
     const ans = '<think>x</think><answer>B, because';
-    expect(parseAssistantTurn(ans, opts)).toMatchObject({ action: { kind: 'none', text: ans }, unclosed: 'answer' });
+    expect(parseAssistantTurn(ans, opts)).toMatchObject({
+      action: { kind: 'none', text: ans },
+      unclosed: 'answer',
+    });
   });
 
   it('repeated <|im_start|> spam without tags is none', () => {
     const text = 'red<|im_start|>assistant\nred<|im_start|>assistant\n';
-    expect(parseAssistantTurn(text, opts)).toMatchObject({ action: { kind: 'none', text }, thinkClosed: false });
+    expect(parseAssistantTurn(text, opts)).toMatchObject({
+      action: { kind: 'none', text },
+      thinkClosed: false,
+    });
   });
 });

@@ -103,7 +103,11 @@ export function parseAssistantTurn(text: string, options: ParseOptions): ParsedT
   const answers = findTagged(text, 'answer');
   if (answers.length > 0) {
     // The official eval takes the first answer and strips it.
-    return { ...base, action: { kind: 'answer', text: answers[0].body.trim() }, extraToolCalls: calls.map((c) => c.body.trim()) };
+    return {
+      ...base,
+      action: { kind: 'answer', text: answers[0].body.trim() },
+      extraToolCalls: calls.map((c) => c.body.trim()),
+    };
   }
   if (calls.length === 0) return { ...base, action: { kind: 'none', text }, extraToolCalls };
 

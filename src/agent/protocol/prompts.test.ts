@@ -77,7 +77,10 @@ describe('turn 1', () => {
   it('puts the image before the text', () => {
     const [sys, user] = turn1Messages({ question: 'Q?' });
     expect(sys).toEqual({ role: 'system', content: DEEPEYES_SYSTEM_PROMPT });
-    expect(user.content).toEqual([{ type: 'image' }, { type: 'text', text: 'Question: Q?\n' + DEEPEYES_USER_SUFFIX }]);
+    expect(user.content).toEqual([
+      { type: 'image' },
+      { type: 'text', text: 'Question: Q?\n' + DEEPEYES_USER_SUFFIX },
+    ]);
   });
 
   it('expandImagePads checks the count of pads', () => {

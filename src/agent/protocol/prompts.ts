@@ -62,9 +62,13 @@ export function systemPrompt(options: PromptOptions = {}): string {
   if (!options.rotateTool) return DEEPEYES_SYSTEM_PROMPT;
   const start = DEEPEYES_SYSTEM_PROMPT.indexOf(ZOOM_TOOL_LINE_START);
   const lineEnd = DEEPEYES_SYSTEM_PROMPT.indexOf('\n', start);
-  if (start < 0 || lineEnd < 0) throw new PromptInputError('the zoom tool line is missing from the system prompt');
+  if (start < 0 || lineEnd < 0)
+    throw new PromptInputError('the zoom tool line is missing from the system prompt');
   return (
-    DEEPEYES_SYSTEM_PROMPT.slice(0, lineEnd + 1) + ROTATE_TOOL_JSON + '\n' + DEEPEYES_SYSTEM_PROMPT.slice(lineEnd + 1)
+    DEEPEYES_SYSTEM_PROMPT.slice(0, lineEnd + 1) +
+    ROTATE_TOOL_JSON +
+    '\n' +
+    DEEPEYES_SYSTEM_PROMPT.slice(lineEnd + 1)
   );
 }
 
@@ -77,7 +81,9 @@ const MAX_OPTIONS = 26;
 export function questionText(question: string, options?: readonly string[]): string {
   if (!options || options.length === 0) return `Question: ${question}\n`;
   if (options.length > MAX_OPTIONS) {
-    throw new PromptInputError(`${options.length} options given; at most ${MAX_OPTIONS} (A-Z) can be lettered`);
+    throw new PromptInputError(
+      `${options.length} options given; at most ${MAX_OPTIONS} (A-Z) can be lettered`,
+    );
   }
   const lettered = options.map((o, i) => `${String.fromCharCode(65 + i)}. ${o}\n`).join('');
   return `Question: ${question}\nOptions: \n${lettered}\n`;
@@ -99,10 +105,7 @@ export function turn1Messages(input: Turn1Input): ChatMessage[] {
     { role: 'system', content: systemPrompt(input) },
     {
       role: 'user',
-      content: [
-        { type: 'image' },
-        { type: 'text', text: userText(input.question, input.options) },
-      ],
+      content: [{ type: 'image' }, { type: 'text', text: userText(input.question, input.options) }],
     },
   ];
 }
@@ -114,11 +117,14 @@ export function turn1Messages(input: Turn1Input): ChatMessage[] {
 export function expandImagePads(text: string, padCounts: readonly number[]): string {
   const parts = text.split(IMAGE_PAD);
   if (parts.length - 1 !== padCounts.length) {
-    throw new PromptInputError(`the text has ${parts.length - 1} image pads but ${padCounts.length} counts were given`);
+    throw new PromptInputError(
+      `the text has ${parts.length - 1} image pads but ${padCounts.length} counts were given`,
+    );
   }
   let out = parts[0];
   padCounts.forEach((n, i) => {
-    if (!Number.isInteger(n) || n < 1) throw new PromptInputError(`image ${i} has ${n} tokens; expected an integer >= 1`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new PromptInputError(`image ${i} has ${n} tokens; expected an integer >= 1`);
     out += IMAGE_PAD.repeat(n) + parts[i + 1];
   });
   return out;

@@ -33,7 +33,12 @@ describe('TurnSegmenter', () => {
       { kind: 'think', text: 'I should look closer.' },
       {
         kind: 'tool_call',
-        call: { name: 'image_zoom_in_tool', label: 'the sign', bboxModel: [120, 40, 220, 150], bboxOriginal: [120, 40, 220, 150] },
+        call: {
+          name: 'image_zoom_in_tool',
+          label: 'the sign',
+          bboxModel: [120, 40, 220, 150],
+          bboxOriginal: [120, 40, 220, 150],
+        },
       },
     ]);
     expect(out[0].at).toBe(text.indexOf('</think>') + '</think>'.length);
@@ -55,7 +60,9 @@ describe('TurnSegmenter', () => {
       { kind: 'answer', text: 'B' },
     ]);
     const bad = '<tool_call>\n{"name": "nope", "arguments": {}}\n</tool_call>';
-    expect(feed(bad, [bad]).map((o) => o.segment)).toEqual([{ kind: 'error', message: 'Unknown tool name: nope' }]);
+    expect(feed(bad, [bad]).map((o) => o.segment)).toEqual([
+      { kind: 'error', message: 'Unknown tool name: nope' },
+    ]);
   });
 
   it('orders segments that close in one delta by position, and agrees with parseAssistantTurn', () => {

@@ -41,7 +41,9 @@ export class TurnSegmenter {
         const result = interpretToolCall(m.body.trim(), this.options);
         found.push({
           end: m.end,
-          segment: result.ok ? { kind: 'tool_call', call: result.call } : { kind: 'error', message: result.message },
+          segment: result.ok
+            ? { kind: 'tool_call', call: result.call }
+            : { kind: 'error', message: result.message },
         });
       }
     }

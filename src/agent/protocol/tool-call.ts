@@ -36,7 +36,8 @@ export interface ToolCallOptions {
   rotateTool?: boolean;
 }
 
-export type ToolErrorKind = 'bad_json' | 'not_an_object' | 'missing_key' | 'unknown_tool' | 'invalid_box' | 'invalid_angle';
+export type ToolErrorKind =
+  'bad_json' | 'not_an_object' | 'missing_key' | 'unknown_tool' | 'invalid_box' | 'invalid_angle';
 
 export type ToolCallResult =
   | {
@@ -134,7 +135,8 @@ export function interpretToolCall(callText: string, options: ToolCallOptions): T
   }
   // Same order as the training env: name, arguments, then the tool's own keys.
   if (!('name' in obj)) return { ok: false, error: 'missing_key', message: keyErrorMessage('name') };
-  if (!('arguments' in obj)) return { ok: false, error: 'missing_key', message: keyErrorMessage('arguments') };
+  if (!('arguments' in obj))
+    return { ok: false, error: 'missing_key', message: keyErrorMessage('arguments') };
   const name = typeof obj.name === 'string' ? obj.name : JSON.stringify(obj.name);
   const args = obj.arguments;
   const isZoom = name === ZOOM_TOOL_NAME;
@@ -143,19 +145,32 @@ export function interpretToolCall(callText: string, options: ToolCallOptions): T
     return { ok: false, error: 'unknown_tool', message: `Unknown tool name: ${name}`, call: { name } };
   }
   if (!isRecord(args)) {
-    return { ok: false, error: 'not_an_object', message: '"arguments" must be a JSON object', call: { name } };
+    return {
+      ok: false,
+      error: 'not_an_object',
+      message: '"arguments" must be a JSON object',
+      call: { name },
+    };
   }
   if (isRotate) {
-    if (!('angle' in args)) return { ok: false, error: 'missing_key', message: keyErrorMessage('angle'), call: { name } };
+    if (!('angle' in args))
+      return { ok: false, error: 'missing_key', message: keyErrorMessage('angle'), call: { name } };
     const angle = args.angle;
     if (typeof angle !== 'number' || !Number.isFinite(angle)) {
-      return { ok: false, error: 'invalid_angle', message: ROTATE_INVALID_MESSAGE, detail: 'angle is not a finite number', call: { name } };
+      return {
+        ok: false,
+        error: 'invalid_angle',
+        message: ROTATE_INVALID_MESSAGE,
+        detail: 'angle is not a finite number',
+        call: { name },
+      };
     }
     return { ok: true, call: { name, angle } };
   }
   const call: ToolCallInfo = { name };
   if (typeof args.label === 'string') call.label = args.label;
-  if (!('bbox_2d' in args)) return { ok: false, error: 'missing_key', message: keyErrorMessage('bbox_2d'), call };
+  if (!('bbox_2d' in args))
+    return { ok: false, error: 'missing_key', message: keyErrorMessage('bbox_2d'), call };
   const written = asBox(args.bbox_2d);
   if (!written) {
     return {

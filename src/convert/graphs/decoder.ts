@@ -56,7 +56,11 @@ export function ropeInvFreq(headDim: number, theta: number): Float32Array {
  * frequency driven by its own position row; concat(theta, theta) then reproduces the doubled
  * sections of apply_multimodal_rotary_pos_emb (chunk i of [s0,s1,s2,s0,s1,s2] from row i % 3).
  */
-export function mropeSelector(headDim: number, theta: number, section: readonly [number, number, number]): Float32Array {
+export function mropeSelector(
+  headDim: number,
+  theta: number,
+  section: readonly [number, number, number],
+): Float32Array {
   const half = headDim / 2;
   const inv = ropeInvFreq(headDim, theta);
   const sel = new Float32Array(3 * half);
@@ -68,7 +72,10 @@ export function mropeSelector(headDim: number, theta: number, section: readonly 
 }
 
 export function decoderInputNames(numLayers: number): string[] {
-  const past = Array.from({ length: numLayers }, (_, i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]);
+  const past = Array.from({ length: numLayers }, (_, i) => [
+    `past_key_values.${i}.key`,
+    `past_key_values.${i}.value`,
+  ]);
   return ['inputs_embeds', 'attention_mask', 'position_ids', ...past.flat()];
 }
 
@@ -92,7 +99,11 @@ function makePreamble(g: GraphBuilder, t: TextConfig, act: FloatType): Shared {
     const rope = g.scope('rotary_emb', () => {
       const pos = makeTranspose(g, makeCast(g, 'position_ids', 'float32'), [1, 2, 0]);
       const sel = g.constant(
-        { dtype: 'float32', dims: [3, t.headDim / 2], data: mropeSelector(t.headDim, t.ropeTheta, t.mropeSection) },
+        {
+          dtype: 'float32',
+          dims: [3, t.headDim / 2],
+          data: mropeSelector(t.headDim, t.ropeTheta, t.mropeSection),
+        },
         'mrope_inv_freq',
       );
       const freqs = g.op1('MatMul', [pos, sel]);
@@ -150,7 +161,10 @@ async function makeLayer(
       const v = g.scope('v_proj', () => makeSplitHeads(g, makeLinear(g, h, wv), t.numKvHeads, hd));
       const qr = g.scope('q_rotary', () => makeApplyRotary(g, q, shared.cos, shared.sin, hd));
       const kr = g.scope('k_rotary', () => makeApplyRotary(g, k, shared.cos, shared.sin, hd));
-      const key = g.op1('Concat', [`past_key_values.${l}.key`, kr], { attrs: { axis: 2 }, outputs: [`present.${l}.key`] });
+      const key = g.op1('Concat', [`past_key_values.${l}.key`, kr], {
+        attrs: { axis: 2 },
+        outputs: [`present.${l}.key`],
+      });
       const value = g.op1('Concat', [`past_key_values.${l}.value`, v], {
         attrs: { axis: 2 },
         outputs: [`present.${l}.value`],
@@ -171,7 +185,11 @@ async function makeLayer(
 }
 
 /** Builds the decoder graph; weights stream through `store` into `opts.sink` as they are added. */
-export async function buildDecoderGraph(t: TextConfig, store: WeightStore, opts: DecoderGraphOptions): Promise<Uint8Array> {
+export async function buildDecoderGraph(
+  t: TextConfig,
+  store: WeightStore,
+  opts: DecoderGraphOptions,
+): Promise<Uint8Array> {
   const g = new GraphBuilder('decoder_model_merged', opts.sink);
   const format = FORMAT[opts.dtype];
   const act: FloatType = opts.dtype === 'q4f16' ? 'float16' : 'float32';
@@ -204,7 +222,12 @@ export async function buildDecoderGraph(t: TextConfig, store: WeightStore, opts:
   const xn = g.scope('model/norm', () => makeRmsNorm(g, x, normW, t.rmsNormEps, act));
   exposeHidden(xn, 'hidden_states.final');
   g.scope('lm_head', () => {
-    const last = g.op1('Slice', [xn, g.ints([-1], 'starts'), g.ints([Number.MAX_SAFE_INTEGER], 'ends'), g.ints([1], 'axes')]);
+    const last = g.op1('Slice', [
+      xn,
+      g.ints([-1], 'starts'),
+      g.ints([Number.MAX_SAFE_INTEGER], 'ends'),
+      g.ints([1], 'axes'),
+    ]);
     const logits = makeCastIf(g, makeLinear(g, last, head), act, 'float32');
     g.op('Identity', [logits], { outputs: ['logits'] });
   });

@@ -23,7 +23,9 @@ export async function buildEmbedGraph(
   const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
   if (opts.dtype === 'fp32') {
     const table = await store.float(g, EMBED_TABLE, 'float32');
-    g.scope('model/embed_tokens', () => g.op('Gather', [table, ids], { attrs: { axis: 0 }, outputs: ['inputs_embeds'] }));
+    g.scope('model/embed_tokens', () =>
+      g.op('Gather', [table, ids], { attrs: { axis: 0 }, outputs: ['inputs_embeds'] }),
+    );
   } else {
     const q = await store.q4Table(g, EMBED_TABLE);
     g.scope('model/embed_tokens', () => {
@@ -34,9 +36,13 @@ export async function buildEmbedGraph(
         outputs: padded ? 1 : ['inputs_embeds'],
       });
       // Rows are packed in whole blocks of 32; drop the padding columns when H is not a multiple.
-      if (padded) g.op('Slice', [out, g.ints([0]), g.ints([q.cols]), g.ints([2])], { outputs: ['inputs_embeds'] });
+      if (padded)
+        g.op('Slice', [out, g.ints([0]), g.ints([q.cols]), g.ints([2])], { outputs: ['inputs_embeds'] });
     });
   }
   g.output('inputs_embeds', 'float32', ['batch_size', 'sequence_length', t.hiddenSize]);
-  return g.toBytes({ doc: `Qwen2.5-VL token embeddings (${opts.dtype})`, metadata: { 'deepeyes.dtype': opts.dtype } });
+  return g.toBytes({
+    doc: `Qwen2.5-VL token embeddings (${opts.dtype})`,
+    metadata: { 'deepeyes.dtype': opts.dtype },
+  });
 }

@@ -10,7 +10,15 @@
  */
 import type { ElemType, GraphBuilder, TypedData } from '../onnx/builder';
 import { f32ToF16 } from '../safetensors/dtypes';
-import { Q4_BLOB, QuantErrorMeter, allocQ4, q4Blocks, quantizeRowsInto, type QuantError, type ScaleType } from '../quant/q4';
+import {
+  Q4_BLOB,
+  QuantErrorMeter,
+  allocQ4,
+  q4Blocks,
+  quantizeRowsInto,
+  type QuantError,
+  type ScaleType,
+} from '../quant/q4';
 import type { FloatType, LinearWeights } from './ops';
 
 /** The minimal checkpoint interface the graphs need (SafetensorsReader fits via `readerSource`). */
@@ -74,12 +82,22 @@ export class MissingTensorError extends Error {
 
 export class TensorShapeError extends Error {
   constructor(tensor: string, got: number[], want: string) {
-    super(`checkpoint tensor ${tensor} has shape [${got}] but ${want}. Is config.json the one of this checkpoint?`);
+    super(
+      `checkpoint tensor ${tensor} has shape [${got}] but ${want}. Is config.json the one of this checkpoint?`,
+    );
     this.name = 'TensorShapeError';
   }
 }
 
-const ELEM_BYTES: Record<ElemType, number> = { float32: 4, float16: 2, int64: 8, int32: 4, uint8: 1, int8: 1, bool: 1 };
+const ELEM_BYTES: Record<ElemType, number> = {
+  float32: 4,
+  float16: 2,
+  int64: 8,
+  int32: 4,
+  uint8: 1,
+  int8: 1,
+  bool: 1,
+};
 /** Streaming granularity for int4 quantization (values per read). */
 const CHUNK_ELEMENTS = 1 << 22;
 
@@ -150,11 +168,24 @@ export class WeightStore {
       pieces.forEach((p, i) => g.weight(p.name, { dtype: p.dtype, dims: p.dims, data: out.data[i] }));
     }
     const storedBytes = pieces.reduce((s, p) => s + p.bytes, 0);
-    this.hooks.onTensor?.({ name, format, pieces, sourceBytes, storedBytes, error, restored: Boolean(restored) });
+    this.hooks.onTensor?.({
+      name,
+      format,
+      pieces,
+      sourceBytes,
+      storedBytes,
+      error,
+      restored: Boolean(restored),
+    });
   }
 
   /** A float initializer (norm weights, biases, embedding tables), optionally transposed (2-D). */
-  async float(g: GraphBuilder, name: string, dtype: FloatType = 'float32', opts: { transpose?: boolean } = {}): Promise<string> {
+  async float(
+    g: GraphBuilder,
+    name: string,
+    dtype: FloatType = 'float32',
+    opts: { transpose?: boolean } = {},
+  ): Promise<string> {
     const s = this.shape(name);
     const dims = opts.transpose ? [s[1], s[0]] : s;
     if (opts.transpose && s.length !== 2) throw new TensorShapeError(name, s, 'a 2-D weight was expected');
@@ -186,7 +217,11 @@ export class WeightStore {
   }
 
   /** MatMulNBits inputs for a torch Linear weight [N, K]. */
-  async q4(g: GraphBuilder, name: string, scaleType: ScaleType): Promise<{ packed: string; scales: string; n: number; k: number }> {
+  async q4(
+    g: GraphBuilder,
+    name: string,
+    scaleType: ScaleType,
+  ): Promise<{ packed: string; scales: string; n: number; k: number }> {
     const [n, k] = this.shape2d(name);
     const kb = q4Blocks(k);
     const packed = piece(`${name}.q4`, 'uint8', [n, kb, Q4_BLOB]);
@@ -199,7 +234,10 @@ export class WeightStore {
   }
 
   /** GatherBlockQuantized inputs for an embedding table [V, H]: data [V, ceil(H/32)*16], scales [V, ceil(H/32)]. */
-  async q4Table(g: GraphBuilder, name: string): Promise<{ data: string; scales: string; rows: number; cols: number }> {
+  async q4Table(
+    g: GraphBuilder,
+    name: string,
+  ): Promise<{ data: string; scales: string; rows: number; cols: number }> {
     const [rows, cols] = this.shape2d(name);
     const kb = q4Blocks(cols);
     const data = piece(`${name}.q4`, 'uint8', [rows, kb * Q4_BLOB]);

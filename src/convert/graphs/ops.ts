@@ -65,7 +65,13 @@ export function makeFloatScalar(g: GraphBuilder, value: number, dtype: FloatType
  *
  *   x --Cast f32--> x*x --ReduceMean(-1)--> +eps --Sqrt--> 1/. --> x * . --Cast--> * weight
  */
-export function makeRmsNorm(g: GraphBuilder, x: string, weight: string, eps: number, dtype: FloatType = 'float32'): string {
+export function makeRmsNorm(
+  g: GraphBuilder,
+  x: string,
+  weight: string,
+  eps: number,
+  dtype: FloatType = 'float32',
+): string {
   return g.scope('RMSNorm', () => {
     const x32 = makeCastIf(g, x, dtype, 'float32');
     const sq = g.op1('Mul', [x32, x32]);
@@ -120,7 +126,10 @@ export function makeSwiGlu(
 /** rotate_half: concat(-x2, x1) over the last axis of size `dim`. */
 export function makeRotateHalf(g: GraphBuilder, x: string, dim: number): string {
   return g.scope('rotate_half', () => {
-    const [x1, x2] = g.op('Split', [x, g.ints([dim / 2, dim / 2], 'split')], { attrs: { axis: -1 }, outputs: 2 });
+    const [x1, x2] = g.op('Split', [x, g.ints([dim / 2, dim / 2], 'split')], {
+      attrs: { axis: -1 },
+      outputs: 2,
+    });
     return g.op1('Concat', [g.op1('Neg', [x2]), x1], { attrs: { axis: -1 } });
   });
 }

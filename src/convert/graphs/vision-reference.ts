@@ -53,7 +53,10 @@ export function rotaryFreqs(grid: Grid, cfg: VisionConfig): Float32Array {
   const m = cfg.spatialMergeSize;
   const dim = cfg.hiddenSize / cfg.numHeads / 2;
   const quarter = dim / 2;
-  const inv = Float32Array.from({ length: quarter }, (_, i) => 1 / Math.fround(Math.pow(10000, Math.fround((2 * i) / dim))));
+  const inv = Float32Array.from(
+    { length: quarter },
+    (_, i) => 1 / Math.fround(Math.pow(10000, Math.fround((2 * i) / dim))),
+  );
   const out = new Float32Array(t * h * w * dim);
   let p = 0;
   for (let f = 0; f < t; f++) {
@@ -79,7 +82,14 @@ export function rotaryFreqs(grid: Grid, cfg: VisionConfig): Float32Array {
 export type WeightLookup = (name: string) => Float32Array;
 
 /** y[r] = x[r] W^T + b for a torch Linear weight [n, k]. */
-function linearRef(x: Float64Array, rows: number, w: Float32Array, b: Float32Array | undefined, n: number, k: number): Float64Array {
+function linearRef(
+  x: Float64Array,
+  rows: number,
+  w: Float32Array,
+  b: Float32Array | undefined,
+  n: number,
+  k: number,
+): Float64Array {
   const y = new Float64Array(rows * n);
   for (let r = 0; r < rows; r++) {
     for (let o = 0; o < n; o++) {
@@ -147,7 +157,14 @@ export function denseVisionReference(
   const k0 = pixels.length / n;
   const { windowIndex, cuWindowSeqlens } = windowIndexOf(grid, cfg);
 
-  const embedded = linearRef(Float64Array.from(pixels), n, weight('visual.patch_embed.proj.weight'), undefined, c, k0);
+  const embedded = linearRef(
+    Float64Array.from(pixels),
+    n,
+    weight('visual.patch_embed.proj.weight'),
+    undefined,
+    c,
+    k0,
+  );
   const freqs = rotaryFreqs(grid, cfg);
   let x = new Float64Array(n * c);
   const cos = new Float64Array(n * hd);
@@ -211,7 +228,8 @@ export function denseVisionReference(
         }
         for (let s = 0; s < n; s++) {
           if (scores[s] === 0) continue;
-          for (let i = 0; i < hd; i++) attn[r * c + hh * hd + i] += (scores[s] / z) * qkv[s * 3 * c + 2 * c + hh * hd + i];
+          for (let i = 0; i < hd; i++)
+            attn[r * c + hh * hd + i] += (scores[s] / z) * qkv[s * 3 * c + 2 * c + hh * hd + i];
         }
       }
     }
@@ -219,20 +237,48 @@ export function denseVisionReference(
     for (let i = 0; i < x.length; i++) x[i] += o[i];
     const h2 = rmsRef(x, n, c, weight(`${p}.norm2.weight`), eps);
     const inter = cfg.intermediateSize;
-    const gate = linearRef(h2, n, weight(`${p}.mlp.gate_proj.weight`), weight(`${p}.mlp.gate_proj.bias`), inter, c);
+    const gate = linearRef(
+      h2,
+      n,
+      weight(`${p}.mlp.gate_proj.weight`),
+      weight(`${p}.mlp.gate_proj.bias`),
+      inter,
+      c,
+    );
     const up = linearRef(h2, n, weight(`${p}.mlp.up_proj.weight`), weight(`${p}.mlp.up_proj.bias`), inter, c);
     for (let i = 0; i < gate.length; i++) gate[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * up[i];
-    const down = linearRef(gate, n, weight(`${p}.mlp.down_proj.weight`), weight(`${p}.mlp.down_proj.bias`), c, inter);
+    const down = linearRef(
+      gate,
+      n,
+      weight(`${p}.mlp.down_proj.weight`),
+      weight(`${p}.mlp.down_proj.bias`),
+      c,
+      inter,
+    );
     x = x.map((v, i) => v + down[i]);
   }
 
   const m = n / unit;
   const merged = unit * c;
   const normed = rmsRef(x, n, c, weight('visual.merger.ln_q.weight'), eps);
-  const h = linearRef(normed, m, weight('visual.merger.mlp.0.weight'), weight('visual.merger.mlp.0.bias'), merged, merged);
+  const h = linearRef(
+    normed,
+    m,
+    weight('visual.merger.mlp.0.weight'),
+    weight('visual.merger.mlp.0.bias'),
+    merged,
+    merged,
+  );
   for (let i = 0; i < h.length; i++) h[i] = 0.5 * h[i] * (1 + erf(h[i] * Math.SQRT1_2));
   const out = cfg.outHiddenSize;
-  const y = linearRef(h, m, weight('visual.merger.mlp.2.weight'), weight('visual.merger.mlp.2.bias'), out, merged);
+  const y = linearRef(
+    h,
+    m,
+    weight('visual.merger.mlp.2.weight'),
+    weight('visual.merger.mlp.2.bias'),
+    out,
+    merged,
+  );
   const result = new Float64Array(m * out);
   windowIndex.forEach((orig, pos) => result.set(y.subarray(pos * out, (pos + 1) * out), orig * out));
   return result;

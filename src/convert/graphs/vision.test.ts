@@ -2,24 +2,41 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { GoldenSet } from '../../golden/golden-set';
 import { parseQwenVLConfig } from '../../model/config';
+import { visionPlan } from '../../model/vision/plan';
 import { tensorValues } from '../synth';
 import { decodeModel } from '../onnx/proto';
-import { buildVisionEncoderModel, VISION_IO, visionPatchDim, type VisionDtype, type VisionWeightSource } from './vision';
-import { denseVisionReference, windowIndexOf, type Grid } from './vision-reference';
-import { testVisionPlan } from './vision-test-plan';
+import { dequantizeQ4, quantizeQ4, type ScaleType } from '../quant/q4';
+import { WeightStore, type TensorSource } from './ops-weights';
+import { buildVisionGraph, VISION_IO, visionPatchDim, type VisionDtype } from './vision';
+import { denseVisionReference, windowIndexOf, type Grid, type WeightLookup } from './vision-reference';
 
 const golden = GoldenSet.publicSet();
 const cfg = parseQwenVLConfig(golden.json<Record<string, unknown>>('config.json')).vision;
 const shapes = golden.json<{ tensors: Record<string, { shape: number[] }> }>('weights_manifest.json').tensors;
 const weight = (name: string): Float32Array => tensorValues(golden.salt, name, shapes[name].shape);
-const source: VisionWeightSource = { readF32: async (name) => weight(name) };
+const source: TensorSource = {
+  names: () => Object.keys(shapes).filter((n) => n.startsWith('visual.')),
+  shape: (name) => shapes[name].shape,
+  readF32: async (name) => weight(name),
+};
+
+/** The golden weights as an int4 graph sees them: every Linear weight quantized and back. */
+function dequantizedWeights(scaleType: ScaleType): WeightLookup {
+  return (name) => {
+    const shape = shapes[name].shape;
+    const isLinear = shape.length === 2 && name.endsWith('.weight');
+    return isLinear ? dequantizeQ4(quantizeQ4(weight(name), shape[0], shape[1], scaleType)) : weight(name);
+  };
+}
 
 const models = new Map<VisionDtype, Promise<ort.InferenceSession>>();
 function session(dtype: VisionDtype): Promise<ort.InferenceSession> {
   if (!models.has(dtype)) {
     models.set(
       dtype,
-      buildVisionEncoderModel(cfg, source, { dtype }).then((bytes) => ort.InferenceSession.create(bytes)),
+      buildVisionGraph(cfg, new WeightStore(source), { dtype }).then((bytes) =>
+        ort.InferenceSession.create(bytes),
+      ),
     );
   }
   return models.get(dtype)!;
@@ -27,20 +44,18 @@ function session(dtype: VisionDtype): Promise<ort.InferenceSession> {
 
 async function encode(dtype: VisionDtype, pixels: Float32Array, grid: Grid): Promise<Float32Array> {
   const n = grid[0] * grid[1] * grid[2];
-  const plan = testVisionPlan(grid, cfg);
-  const hd = cfg.hiddenSize / cfg.numHeads;
-  const slots = plan.windowGather.length / plan.numWindows;
+  const plan = visionPlan(grid, cfg);
   const i64 = (data: BigInt64Array) => new ort.Tensor('int64', data, [data.length]);
   const feeds = {
     [VISION_IO.pixelValues]: new ort.Tensor('float32', pixels, [n, visionPatchDim(cfg)]),
     [VISION_IO.gridThw]: new ort.Tensor('int64', BigInt64Array.from(grid.map(BigInt)), [1, 3]),
-    [VISION_IO.patchOrder]: i64(plan.patchOrder),
-    [VISION_IO.rotaryCos]: new ort.Tensor('float32', plan.rotaryCos, [n, hd]),
-    [VISION_IO.rotarySin]: new ort.Tensor('float32', plan.rotarySin, [n, hd]),
-    [VISION_IO.windowGather]: i64(plan.windowGather),
-    [VISION_IO.windowMask]: new ort.Tensor('float32', plan.windowMask, [plan.numWindows, 1, 1, slots]),
-    [VISION_IO.windowScatter]: i64(plan.windowScatter),
-    [VISION_IO.mergeReverse]: i64(plan.mergeReverse),
+    [VISION_IO.patchOrder]: i64(plan.patch_order),
+    [VISION_IO.rotaryCos]: new ort.Tensor('float32', plan.rotary_cos, [n, plan.headDim]),
+    [VISION_IO.rotarySin]: new ort.Tensor('float32', plan.rotary_sin, [n, plan.headDim]),
+    [VISION_IO.windowGather]: i64(plan.window_gather),
+    [VISION_IO.windowMask]: new ort.Tensor('float32', plan.window_mask, [plan.W, 1, 1, plan.P]),
+    [VISION_IO.windowScatter]: i64(plan.window_scatter),
+    [VISION_IO.mergeReverse]: i64(plan.merge_reverse),
   };
   const out = (await (await session(dtype)).run(feeds))[VISION_IO.output];
   expect(out.dims).toEqual([n / 4, cfg.outHiddenSize]);
@@ -109,21 +124,53 @@ describe('vision encoder graph (fp32)', () => {
   });
 
   it('windowed blocks gather rows into [W, P] batches; only full blocks attend over all N', async () => {
-    const bytes = await buildVisionEncoderModel(cfg, source, { dtype: 'fp32' });
+    const bytes = await buildVisionGraph(cfg, new WeightStore(source), { dtype: 'fp32' });
     const nodes = (decodeModel(bytes) as { graph: { node: { name: string; input: string[] }[] } }).graph.node;
     const windowed = nodes.filter((x) => x.input.includes(VISION_IO.windowGather)).map((x) => x.name);
-    const fullScores = nodes.filter((x) => /\/full\/MatMul$/.test(x.name)).map((x) => x.name);
+    const fullScores = nodes.filter((x) => /\/full\/sdpa\/MatMul$/.test(x.name)).map((x) => x.name);
     const windowedBlocks = [...Array(cfg.depth).keys()].filter((i) => !cfg.fullattBlockIndexes.includes(i));
     expect(windowed).toEqual(windowedBlocks.map((i) => `/visual/blocks.${i}/attn/windows/Gather`));
-    expect(fullScores).toEqual(cfg.fullattBlockIndexes.map((i) => `/visual/blocks.${i}/attn/full/MatMul`));
+    expect(fullScores).toEqual(
+      cfg.fullattBlockIndexes.map((i) => `/visual/blocks.${i}/attn/full/sdpa/MatMul`),
+    );
   });
 });
 
 describe('vision encoder graph (int4)', () => {
-  it.each(
-    images.flatMap((img) => (['q4', 'q4f16'] as VisionDtype[]).map((dtype) => ({ ...img, dtype }))),
-  )('$name $dtype: cosine >= 0.99 against the golden embeddings', async ({ name, grid, dtype }) => {
-    const got = await encode(dtype, golden.f32(`${name}_pixel_values`).data, grid);
-    expect(cosine(got, golden.f32(`${name}_vision_embeds`).data)).toBeGreaterThanOrEqual(0.99);
-  });
+  it.each(images)(
+    '$name q4: equals the dense reference run on the dequantized int4 weights',
+    async ({ name, grid }) => {
+      const pixels = golden.f32(`${name}_pixel_values`).data;
+      const got = await encode('q4', pixels, grid);
+      const { diff, peak } = maxAbsDiff(
+        got,
+        denseVisionReference(pixels, grid, cfg, dequantizedWeights('float32')),
+      );
+      expect(diff / peak).toBeLessThan(1e-4);
+    },
+  );
+
+  it.each(images)(
+    '$name q4f16: within fp16 rounding of the dequantized reference',
+    async ({ name, grid }) => {
+      const pixels = golden.f32(`${name}_pixel_values`).data;
+      const got = await encode('q4f16', pixels, grid);
+      const ref = denseVisionReference(pixels, grid, cfg, dequantizedWeights('float16'));
+      // fp16 activations (10-bit mantissa, ~5e-4 relative) through 4 blocks: measured ~1e-3 of the peak.
+      const { diff, peak } = maxAbsDiff(got, ref);
+      expect(diff / peak).toBeLessThan(5e-3);
+      expect(cosine(got, ref)).toBeGreaterThanOrEqual(0.99999);
+    },
+  );
+
+  it.each(images.flatMap((img) => (['q4', 'q4f16'] as VisionDtype[]).map((dtype) => ({ ...img, dtype }))))(
+    '$name $dtype: cosine >= 0.98 against the golden float32 embeddings',
+    async ({ name, grid, dtype }) => {
+      const got = await encode(dtype, golden.f32(`${name}_pixel_values`).data, grid);
+      // Not 0.99: the golden weights are uniform random, the worst case for symmetric block int4
+      // (~6% relative RMS error per Linear; measured cosine 0.988 image1, 0.983 crop). The tests
+      // above show the graph adds nothing to that: it equals the dequantized-weight reference.
+      expect(cosine(got, golden.f32(`${name}_vision_embeds`).data)).toBeGreaterThanOrEqual(0.98);
+    },
+  );
 });

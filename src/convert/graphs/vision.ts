@@ -4,33 +4,35 @@
  * padding) is computed on the CPU (src/model/vision/plan.ts) and fed as extra inputs, so the
  * graph holds no data-dependent control flow and windowed blocks stay linear in N.
  *
- *   pixel_values [N, 1176] -> MatMul(conv weight as [1176, C]) -> Gather(patch_order)
+ *   pixel_values [N, 1176] -> Gemm(conv weight as [C, 1176], transB) -> Gather(patch_order)
  *   -> depth x { x += proj(attn(norm1 x));  x += down(silu(gate(norm2 x)) * up(norm2 x)) }
- *   -> ln_q -> Reshape [M, 4C] -> Linear -> GELU -> Linear -> Gather(merge_reverse)
+ *   -> ln_q -> Reshape [M, 4C] -> Linear -> GELU (erf) -> Linear -> Gather(merge_reverse)
  *   -> image_features [M, out_hidden]
  */
-import { GraphBuilder, INLINE_SINK, type WeightSink } from '../onnx/builder';
-import { DataType } from '../onnx/proto';
 import type { VisionConfig } from '../../model/config';
-import { visionAttention, type AttentionDims, type AttentionShared, type AttentionWeights } from './vision-attention';
-import { geluErf, linear, rmsNorm, silu, type ActType, type LayerCtx, type LinearWeights } from './vision-ops';
+import { GraphBuilder, type WeightSink } from '../onnx/builder';
+import { DataType } from '../onnx/proto';
+import { visionAttention, type AttentionDims, type AttentionShared } from './vision-attention';
+import {
+  makeCastIf,
+  makeGeluErf,
+  makeLinear,
+  makeReshape,
+  makeRmsNorm,
+  makeSwiGlu,
+  type FloatType,
+} from './ops';
+import { type WeightFormat, WeightStore } from './ops-weights';
 
 export type VisionDtype = 'fp32' | 'q4' | 'q4f16';
 
 export interface VisionBuildOptions {
   dtype: VisionDtype;
-  /** int4 block size along K (default 32). */
-  blockSize?: number;
   /** RMSNorm epsilon (default 1e-6, QwenVLConfig.visionEps). */
   eps?: number;
 }
 
-/** Where float32 checkpoint tensors come from; SafetensorsReader satisfies it. */
-export interface VisionWeightSource {
-  readF32(name: string): Promise<Float32Array>;
-}
-
-/** Graph input/output names (the contract with src/model/vision/plan.ts and the runtime). */
+/** Graph input/output names: the contract with src/model/vision/plan.ts and the runtime. */
 export const VISION_IO = {
   pixelValues: 'pixel_values',
   gridThw: 'image_grid_thw',
@@ -44,15 +46,7 @@ export const VISION_IO = {
   output: 'image_features',
 } as const;
 
-export class VisionWeightShapeError extends Error {
-  constructor(name: string, expected: number, got: number) {
-    super(
-      `${name}: expected ${expected} float32 values, got ${got}. ` +
-        'The checkpoint does not match config.json vision_config; convert with the config shipped beside it.',
-    );
-    this.name = 'VisionWeightShapeError';
-  }
-}
+const FORMAT: Record<VisionDtype, WeightFormat> = { fp32: 'f32', q4: 'q4', q4f16: 'q4f16' };
 
 export class VisionConfigError extends Error {
   constructor(message: string) {
@@ -65,7 +59,9 @@ export class VisionConfigError extends Error {
 export function visionWindowSlots(cfg: VisionConfig): number {
   const side = cfg.windowSize / cfg.patchSize;
   if (!Number.isInteger(side) || side % cfg.spatialMergeSize !== 0) {
-    throw new VisionConfigError(`window_size ${cfg.windowSize} is not a multiple of patch_size * spatial_merge_size`);
+    throw new VisionConfigError(
+      `window_size ${cfg.windowSize} is not a multiple of patch_size * spatial_merge_size`,
+    );
   }
   return side * side;
 }
@@ -75,175 +71,138 @@ export function visionPatchDim(cfg: VisionConfig): number {
   return cfg.inChannels * cfg.temporalPatchSize * cfg.patchSize * cfg.patchSize;
 }
 
-async function readChecked(src: VisionWeightSource, name: string, count: number): Promise<Float32Array> {
-  const data = await src.readF32(name);
-  if (data.length !== count) throw new VisionWeightShapeError(name, count, data.length);
-  return data;
-}
-
-async function readLinear(src: VisionWeightSource, prefix: string, n: number, k: number, bias = true): Promise<LinearWeights> {
-  return {
-    weight: await readChecked(src, `${prefix}.weight`, n * k),
-    bias: bias ? await readChecked(src, `${prefix}.bias`, n) : undefined,
-    n,
-    k,
-  };
-}
-
-function toAct(ctx: LayerCtx, x: string): string {
-  return ctx.act === 'float32' ? x : ctx.g.op1('Cast', [x], { attrs: { to: DataType.FLOAT16 } });
-}
-
-/** Declares the inputs and shapes the per-grid tables once for all blocks. */
-function declareInputs(ctx: LayerCtx, cfg: VisionConfig, slots: number): { pixels: string; shared: AttentionShared } {
-  const { g } = ctx;
+/** Declares the graph inputs and shapes the per-grid tables once for all blocks. */
+function declareInputs(g: GraphBuilder, cfg: VisionConfig, slots: number): AttentionShared {
   const headDim = cfg.hiddenSize / cfg.numHeads;
-  const pixels = g.input(VISION_IO.pixelValues, 'float32', ['num_patches', visionPatchDim(cfg)]);
+  g.input(VISION_IO.pixelValues, 'float32', ['num_patches', visionPatchDim(cfg)]);
   g.input(VISION_IO.gridThw, 'int64', [1, 3]);
   g.input(VISION_IO.patchOrder, 'int64', ['num_patches']);
-  const cos = g.input(VISION_IO.rotaryCos, 'float32', ['num_patches', headDim]);
-  const sin = g.input(VISION_IO.rotarySin, 'float32', ['num_patches', headDim]);
-  const windowGather = g.input(VISION_IO.windowGather, 'int64', ['num_window_slots']);
-  const mask = g.input(VISION_IO.windowMask, 'float32', ['num_windows', 1, 1, slots]);
-  const windowScatter = g.input(VISION_IO.windowScatter, 'int64', ['num_patches']);
+  g.input(VISION_IO.rotaryCos, 'float32', ['num_patches', headDim]);
+  g.input(VISION_IO.rotarySin, 'float32', ['num_patches', headDim]);
+  g.input(VISION_IO.windowGather, 'int64', ['num_window_slots']);
+  g.input(VISION_IO.windowMask, 'float32', ['num_windows', 1, 1, slots]);
+  g.input(VISION_IO.windowScatter, 'int64', ['num_patches']);
   g.input(VISION_IO.mergeReverse, 'int64', ['num_merged']);
-  return g.scope('tables', () => {
-    const rope = (t: string) => g.op1('Reshape', [t, g.ints([-1, 1, 1, headDim], 'shape')]);
-    // fp16 cannot hold the -1e9 pad value (a Cast would give -inf, or worse on GPUs): clip first.
-    const windowMask =
-      ctx.act === 'float32'
-        ? mask
-        : toAct(ctx, g.op1('Clip', [mask, g.scalar(-30000, 'float32', 'mask_floor'), ''], { name: 'ClipMask' }));
-    return { pixels, shared: { cos: rope(cos), sin: rope(sin), windowGather, windowScatter, windowMask } };
-  });
-}
-
-interface BlockWeights {
-  norm1: Float32Array;
-  norm2: Float32Array;
-  attn: AttentionWeights;
-  gate: LinearWeights;
-  up: LinearWeights;
-  down: LinearWeights;
-}
-
-async function readBlock(src: VisionWeightSource, p: string, cfg: VisionConfig): Promise<BlockWeights> {
-  const c = cfg.hiddenSize;
-  const inter = cfg.intermediateSize;
-  return {
-    norm1: await readChecked(src, `${p}.norm1.weight`, c),
-    norm2: await readChecked(src, `${p}.norm2.weight`, c),
-    attn: {
-      qkv: await readLinear(src, `${p}.attn.qkv`, 3 * c, c),
-      proj: await readLinear(src, `${p}.attn.proj`, c, c),
-    },
-    gate: await readLinear(src, `${p}.mlp.gate_proj`, inter, c),
-    up: await readLinear(src, `${p}.mlp.up_proj`, inter, c),
-    down: await readLinear(src, `${p}.mlp.down_proj`, c, inter),
-  };
+  return g.scope('rotary_tables', () => ({
+    // [N, hd] -> [N, 1, 1, hd], broadcast over q/k and heads of [N, 2, H, hd].
+    cos: makeReshape(g, VISION_IO.rotaryCos, [-1, 1, 1, headDim]),
+    sin: makeReshape(g, VISION_IO.rotarySin, [-1, 1, 1, headDim]),
+    windowGather: VISION_IO.windowGather,
+    windowScatter: VISION_IO.windowScatter,
+    windowMask: VISION_IO.windowMask,
+  }));
 }
 
 /**
  *   x -> norm1 -> attn -> (+x) = x1 -> norm2 -> down(silu(gate) * up) -> (+x1)
  */
-function visionBlock(
-  ctx: LayerCtx,
-  p: string,
+async function visionBlock(
+  g: GraphBuilder,
+  store: WeightStore,
+  cfg: VisionConfig,
+  opts: { format: WeightFormat; act: FloatType; eps: number },
+  i: number,
   x: string,
-  w: BlockWeights,
   shared: AttentionShared,
-  dims: AttentionDims,
-  windowed: boolean,
-  eps: number,
-): string {
-  const { g } = ctx;
-  const h = g.scope('norm1', () => rmsNorm(ctx, `${p}.norm1`, x, w.norm1, eps));
-  const a = g.scope('attn', () => visionAttention(ctx, `${p}.attn`, h, w.attn, shared, dims, windowed));
-  const x1 = g.op1('Add', [x, a], { name: 'attn_residual' });
-  const h2 = g.scope('norm2', () => rmsNorm(ctx, `${p}.norm2`, x1, w.norm2, eps));
-  const m = g.scope('mlp', () => {
-    const gate = g.scope('gate_proj', () => linear(ctx, `${p}.mlp.gate_proj`, h2, w.gate));
-    const up = g.scope('up_proj', () => linear(ctx, `${p}.mlp.up_proj`, h2, w.up));
-    const prod = g.op1('Mul', [silu(ctx, gate), up]);
-    return g.scope('down_proj', () => linear(ctx, `${p}.mlp.down_proj`, prod, w.down));
+): Promise<string> {
+  const p = `visual.blocks.${i}`;
+  const { format, act, eps } = opts;
+  // Weights are read before the synchronous scope: a scope must not span an await.
+  const norm1 = await store.float(g, `${p}.norm1.weight`, act);
+  const attnW = {
+    qkv: await store.linear(g, `${p}.attn.qkv`, format, true),
+    proj: await store.linear(g, `${p}.attn.proj`, format, true),
+  };
+  const norm2 = await store.float(g, `${p}.norm2.weight`, act);
+  const mlpW = {
+    gate: await store.linear(g, `${p}.mlp.gate_proj`, format, true),
+    up: await store.linear(g, `${p}.mlp.up_proj`, format, true),
+    down: await store.linear(g, `${p}.mlp.down_proj`, format, true),
+  };
+  const dims: AttentionDims = {
+    hidden: cfg.hiddenSize,
+    heads: cfg.numHeads,
+    windowSlots: visionWindowSlots(cfg),
+    act,
+  };
+  const windowed = !cfg.fullattBlockIndexes.includes(i);
+  return g.scope(`visual/blocks.${i}`, () => {
+    const h = g.scope('norm1', () => makeRmsNorm(g, x, norm1, eps, act));
+    const a = g.scope('attn', () => visionAttention(g, h, attnW, shared, dims, windowed));
+    const x1 = g.op1('Add', [x, a], { name: 'residual_attn' });
+    const h2 = g.scope('norm2', () => makeRmsNorm(g, x1, norm2, eps, act));
+    const m = g.scope('mlp', () => makeSwiGlu(g, h2, mlpW));
+    return g.op1('Add', [x1, m], { name: 'residual_mlp' });
   });
-  return g.op1('Add', [x1, m], { name: 'mlp_residual' });
 }
 
-/** Adds the vision encoder to `g` (inputs, weights, nodes, the `image_features` output). */
+/** Adds the vision encoder to `g`: its inputs, weights (through `store`), nodes and output. */
 export async function buildVisionEncoder(
   g: GraphBuilder,
   cfg: VisionConfig,
-  weights: VisionWeightSource,
+  store: WeightStore,
   opts: VisionBuildOptions,
 ): Promise<void> {
-  const act: ActType = opts.dtype === 'q4f16' ? 'float16' : 'float32';
-  const ctx: LayerCtx = { g, act, q4: opts.dtype !== 'fp32', blockSize: opts.blockSize ?? 32 };
+  const format = FORMAT[opts.dtype];
+  const act: FloatType = opts.dtype === 'q4f16' ? 'float16' : 'float32';
   const eps = opts.eps ?? 1e-6;
   const c = cfg.hiddenSize;
-  if (c % cfg.numHeads !== 0 || (c / cfg.numHeads) % 2 !== 0) {
-    throw new VisionConfigError(`hidden_size ${c} does not split into ${cfg.numHeads} heads of even size`);
+  if (c % cfg.numHeads !== 0 || (c / cfg.numHeads) % 4 !== 0) {
+    throw new VisionConfigError(
+      `hidden_size ${c} does not split into ${cfg.numHeads} heads with a multiple-of-4 size`,
+    );
   }
   const slots = visionWindowSlots(cfg);
-  const unit = cfg.spatialMergeSize * cfg.spatialMergeSize;
-  const dims: AttentionDims = { hidden: c, heads: cfg.numHeads, windowSlots: slots };
-  const full = new Set(cfg.fullattBlockIndexes);
+  const shared = g.scope('visual', () => declareInputs(g, cfg, slots));
 
-  // Weights are read between synchronous scopes: a scope must not span an await, and reading
-  // one block at a time keeps a 7B checkpoint's vision tower out of memory as a whole.
-  const visual = <T>(fn: () => T): T => g.scope('visual', fn);
-  const patch = await readLinear(weights, 'visual.patch_embed.proj', c, visionPatchDim(cfg), false);
-  const { shared, x: embedded } = visual(() => {
-    const inputs = declareInputs(ctx, cfg, slots);
-    // The conv has stride = kernel, so it is one [N, 1176] x [1176, C] product; it stays float32
-    // (K = 1176 is small next to the blocks, and pixel values would lose bits in fp16).
-    const x = g.scope('patch_embed', () => {
-      const emb = linear({ ...ctx, act: 'float32', q4: false }, 'visual.patch_embed.proj', inputs.pixels, patch);
-      return toAct(ctx, g.op1('Gather', [emb, VISION_IO.patchOrder], { attrs: { axis: 0 } }));
-    });
-    return { shared: inputs.shared, x };
+  // The conv has stride = kernel: one [N, 1176] x [1176, C] product. It stays float32 in every
+  // variant (K = 1176 is small next to the blocks, and pixel values would lose bits in fp16).
+  const patchW = await store.float(g, 'visual.patch_embed.proj.weight', 'float32');
+  let x = g.scope('visual/patch_embed', () => {
+    const w2d = makeReshape(g, patchW, [c, -1]);
+    const emb = g.op1('Gemm', [VISION_IO.pixelValues, w2d], { attrs: { transB: 1 } });
+    const windowed = g.op1('Gather', [emb, VISION_IO.patchOrder], { attrs: { axis: 0 } });
+    return makeCastIf(g, windowed, 'float32', act);
   });
 
-  let x = embedded;
-  for (let i = 0; i < cfg.depth; i++) {
-    const p = `visual.blocks.${i}`;
-    const w = await readBlock(weights, p, cfg);
-    x = visual(() => g.scope(`blocks.${i}`, () => visionBlock(ctx, p, x, w, shared, dims, !full.has(i), eps)));
-  }
+  for (let i = 0; i < cfg.depth; i++)
+    x = await visionBlock(g, store, cfg, { format, act, eps }, i, x, shared);
 
-  const merged = unit * c;
-  const lnQ = await readChecked(weights, 'visual.merger.ln_q.weight', c);
-  const fc1 = await readLinear(weights, 'visual.merger.mlp.0', merged, merged);
-  const fc2 = await readLinear(weights, 'visual.merger.mlp.2', cfg.outHiddenSize, merged);
+  const merged = cfg.spatialMergeSize * cfg.spatialMergeSize * c;
+  const lnQ = await store.float(g, 'visual.merger.ln_q.weight', act);
+  const fc1 = await store.linear(g, 'visual.merger.mlp.0', format, true);
+  const fc2 = await store.linear(g, 'visual.merger.mlp.2', format, true);
   const last = x;
-  visual(() =>
-    g.scope('merger', () => {
-      const n = g.scope('ln_q', () => rmsNorm(ctx, 'visual.merger.ln_q', last, lnQ, eps));
-      const grouped = g.op1('Reshape', [n, g.ints([-1, merged], 'shape')]);
-      const h = g.scope('mlp.0', () => linear(ctx, 'visual.merger.mlp.0', grouped, fc1));
-      const y = g.scope('mlp.2', () => linear(ctx, 'visual.merger.mlp.2', geluErf(ctx, h), fc2));
-      if (ctx.act === 'float32') {
-        g.op('Gather', [y, VISION_IO.mergeReverse], { attrs: { axis: 0 }, outputs: [VISION_IO.output] });
-      } else {
-        const ordered = g.op1('Gather', [y, VISION_IO.mergeReverse], { attrs: { axis: 0 } });
-        g.op('Cast', [ordered], { attrs: { to: DataType.FLOAT }, outputs: [VISION_IO.output] });
-      }
-    }),
-  );
+  g.scope('visual/merger', () => {
+    const n = g.scope('ln_q', () => makeRmsNorm(g, last, lnQ, eps, act));
+    const grouped = makeReshape(g, n, [-1, merged]);
+    const h = g.scope('mlp.0', () => makeLinear(g, grouped, fc1));
+    const y = g.scope('mlp.2', () => makeLinear(g, makeGeluErf(g, h, act), fc2));
+    // The last node writes the output itself: Identity has no WebGPU kernel (it would run on the CPU).
+    const gather = { attrs: { axis: 0 } };
+    if (act === 'float32') {
+      g.op('Gather', [y, VISION_IO.mergeReverse], { ...gather, outputs: [VISION_IO.output] });
+    } else {
+      const ordered = g.op1('Gather', [y, VISION_IO.mergeReverse], gather);
+      g.op('Cast', [ordered], { attrs: { to: DataType.FLOAT }, outputs: [VISION_IO.output] });
+    }
+  });
   g.output(VISION_IO.output, 'float32', ['num_merged', cfg.outHiddenSize]);
 }
 
-/** A standalone vision_encoder.onnx (weights inline unless `sink` places them elsewhere). */
-export async function buildVisionEncoderModel(
+/** A standalone vision_encoder.onnx; weights stream through `store` into `sink` (inline by default). */
+export async function buildVisionGraph(
   cfg: VisionConfig,
-  weights: VisionWeightSource,
-  opts: VisionBuildOptions,
-  sink: WeightSink = INLINE_SINK,
+  store: WeightStore,
+  opts: VisionBuildOptions & { sink?: WeightSink },
 ): Promise<Uint8Array> {
-  const g = new GraphBuilder('vision_encoder', sink);
-  await buildVisionEncoder(g, cfg, weights, opts);
+  const g = new GraphBuilder('vision_encoder', opts.sink);
+  await buildVisionEncoder(g, cfg, store, opts);
   return g.toBytes({
-    doc: 'Qwen2.5-VL vision encoder with batched windowed attention (deepeyes-web)',
-    metadata: { 'deepeyes.vision.dtype': opts.dtype, 'deepeyes.vision.window_slots': String(visionWindowSlots(cfg)) },
+    doc: `Qwen2.5-VL vision encoder (${opts.dtype}) with batched windowed attention`,
+    metadata: {
+      'deepeyes.dtype': opts.dtype,
+      'deepeyes.vision.window_slots': String(visionWindowSlots(cfg)),
+    },
   });
 }

@@ -58,7 +58,9 @@ describe('quantizeQ4: the scale and rounding rule (hand-computed)', () => {
     expect(t.kBlocks).toBe(2);
     expect(scalesAsF32(t)[1]).toBe(0.125);
     // rs 8: 0.5 -> 12, -1 -> 0; bytes of elements 40..63 untouched.
-    expect(Array.from(t.data.subarray(16, 32))).toEqual([0xcc, 0x0c, 0xcc, 0xcc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(t.data.subarray(16, 32))).toEqual([
+      0xcc, 0x0c, 0xcc, 0xcc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
   });
 
   it('float16 scales round to nearest even before the reciprocal is taken', () => {
@@ -99,7 +101,9 @@ async function runMatMulNBits(t: Q4Tensor, half: boolean): Promise<Float32Array>
   const session = await ort.InferenceSession.create(g.toBytes());
   const eye = new Float32Array(t.k * t.k);
   for (let i = 0; i < t.k; i++) eye[i * t.k + i] = 1;
-  const input = half ? new ort.Tensor('float16', f32ToF16(eye), [t.k, t.k]) : new ort.Tensor('float32', eye, [t.k, t.k]);
+  const input = half
+    ? new ort.Tensor('float16', f32ToF16(eye), [t.k, t.k])
+    : new ort.Tensor('float32', eye, [t.k, t.k]);
   const { Y } = await session.run({ A: input });
   await session.release();
   return half ? f16ToF32(Y.data as Uint16Array) : (Y.data as Float32Array);
@@ -147,7 +151,9 @@ describe('GatherBlockQuantized in onnxruntime-node (int4 embedding table)', () =
     g.output('out', 'float32', [1, 3, h]);
     const session = await ort.InferenceSession.create(g.toBytes());
     const rows = [7, 0, 3];
-    const { out } = await session.run({ ids: new ort.Tensor('int64', BigInt64Array.from(rows.map(BigInt)), [1, 3]) });
+    const { out } = await session.run({
+      ids: new ort.Tensor('int64', BigInt64Array.from(rows.map(BigInt)), [1, 3]),
+    });
     await session.release();
     const dq = dequantizeQ4(t);
     const want = new Float32Array(rows.flatMap((r) => Array.from(dq.subarray(r * h, (r + 1) * h))));

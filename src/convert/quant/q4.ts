@@ -107,9 +107,15 @@ export class QuantErrorMeter {
  * its dequantized value. With float16 scales the inputs are first rounded to float16, as
  * onnxruntime would see an fp16 model's weights.
  */
-export function quantizeRowsInto(t: Q4Tensor, rowStart: number, values: Float32Array, meter?: QuantErrorMeter): void {
+export function quantizeRowsInto(
+  t: Q4Tensor,
+  rowStart: number,
+  values: Float32Array,
+  meter?: QuantErrorMeter,
+): void {
   const { k, kBlocks, data, scales } = t;
-  if (values.length % k !== 0) throw new RangeError(`quantizeRowsInto: ${values.length} values are not whole rows of ${k}`);
+  if (values.length % k !== 0)
+    throw new RangeError(`quantizeRowsInto: ${values.length} values are not whole rows of ${k}`);
   const rows = values.length / k;
   if (rowStart + rows > t.n) throw new RangeError(`quantizeRowsInto: rows ${rowStart}+${rows} exceed ${t.n}`);
   const half = t.scaleType === 'float16';
@@ -155,7 +161,12 @@ export function quantizeRowsInto(t: Q4Tensor, rowStart: number, values: Float32A
  * Quantizes `w`, row-major [n, k] (a torch Linear weight [out, in] as stored in the checkpoint,
  * which is exactly MatMulNBits' B transposed), block by block along k.
  */
-export function quantizeQ4(w: Float32Array, n: number, k: number, scaleType: ScaleType = 'float32'): Q4Tensor {
+export function quantizeQ4(
+  w: Float32Array,
+  n: number,
+  k: number,
+  scaleType: ScaleType = 'float32',
+): Q4Tensor {
   if (w.length !== n * k) throw new RangeError(`quantizeQ4: ${w.length} values do not form [${n}, ${k}]`);
   const t = allocQ4(n, k, scaleType);
   quantizeRowsInto(t, 0, w);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GoldenSet } from '../../golden/golden-set';
 import { cropRgb, resolveZoomBox, zoomFrame, type ZoomFrame } from './crop';
-import { firstDiff, goldenRgb } from './golden-images';
+import { firstDiff, goldenRgb } from './testing/golden-images';
 import { resizeBicubic } from './pil-bicubic';
 import { smartResizeCrop } from './smart-resize';
 

@@ -28,10 +28,9 @@ export function gridThwFor(width: number, height: number, opts: PatchOptions = {
 
 interface Layout {
   gridThw: GridThw;
+  P: number;
+  T: number;
   cols: number;
-  /** Byte offset of column k inside the image, relative to the patch's top-left pixel. */
-  srcOffset: Int32Array;
-  channel: Uint8Array;
   /** Byte offset of each row's patch top-left pixel. */
   rowBase: Int32Array;
 }
@@ -44,20 +43,6 @@ function layout(image: RgbImage, opts: PatchOptions): Layout {
   }
   const gridThw = gridThwFor(width, height, opts);
   const [, gh, gw] = gridThw;
-  const cols = 3 * T * P * P;
-  const srcOffset = new Int32Array(cols);
-  const channel = new Uint8Array(cols);
-  let k = 0;
-  for (let c = 0; c < 3; c++) {
-    for (let t = 0; t < T; t++) {
-      for (let py = 0; py < P; py++) {
-        for (let px = 0; px < P; px++) {
-          srcOffset[k] = (py * width + px) * 3 + c;
-          channel[k++] = c;
-        }
-      }
-    }
-  }
   const rowBase = new Int32Array(gh * gw);
   let row = 0;
   for (let bh = 0; bh < gh / m; bh++) {
@@ -69,7 +54,31 @@ function layout(image: RgbImage, opts: PatchOptions): Layout {
       }
     }
   }
-  return { gridThw, cols, srcOffset, channel, rowBase };
+  return { gridThw, P, T, cols: 3 * T * P * P, rowBase };
+}
+
+/**
+ * Fills frame 0 of every (row, channel) block through `put`, then copies it into the other
+ * temporal slots (a still image repeats its frame).
+ */
+function fill<A extends Uint8Array | Float32Array>(
+  image: RgbImage,
+  opts: PatchOptions,
+  make: (n: number) => A,
+  put: (out: A, dst: number, src: number, channel: number, n: number) => void,
+): { out: A; gridThw: GridThw } {
+  const { gridThw, P, T, cols, rowBase } = layout(image, opts);
+  const out = make(rowBase.length * cols);
+  const line = image.width * 3;
+  const block = P * P;
+  for (let r = 0; r < rowBase.length; r++) {
+    for (let c = 0; c < 3; c++) {
+      const dst = r * cols + c * T * block;
+      for (let py = 0; py < P; py++) put(out, dst + py * P, rowBase[r] + py * line + c, c, P);
+      for (let t = 1; t < T; t++) out.copyWithin(dst + t * block, dst, dst + block);
+    }
+  }
+  return { out, gridThw };
 }
 
 /** The uint8 source of every pixel_values element (golden `*_pixel_values_u8`). */
@@ -77,15 +86,16 @@ export function patchifyU8(
   image: RgbImage,
   opts: PatchOptions = {},
 ): { patches: Uint8Array; gridThw: GridThw } {
-  const { gridThw, cols, srcOffset, rowBase } = layout(image, opts);
   const data = image.data;
-  const patches = new Uint8Array(rowBase.length * cols);
-  for (let r = 0; r < rowBase.length; r++) {
-    const base = rowBase[r];
-    const o = r * cols;
-    for (let k = 0; k < cols; k++) patches[o + k] = data[base + srcOffset[k]];
-  }
-  return { patches, gridThw };
+  const { out, gridThw } = fill(
+    image,
+    opts,
+    (n) => new Uint8Array(n),
+    (o, dst, src, _c, n) => {
+      for (let x = 0; x < n; x++) o[dst + x] = data[src + 3 * x];
+    },
+  );
+  return { patches: out, gridThw };
 }
 
 /** pixel_values as float32 through a [3, 256] lookup table (see normalize.ts). */
@@ -94,14 +104,15 @@ export function patchify(
   lut: Float32Array,
   opts: PatchOptions = {},
 ): { pixelValues: Float32Array; gridThw: GridThw } {
-  const { gridThw, cols, srcOffset, channel, rowBase } = layout(image, opts);
   const data = image.data;
-  const lutOffset = Int32Array.from(channel, (c) => c * 256);
-  const pixelValues = new Float32Array(rowBase.length * cols);
-  for (let r = 0; r < rowBase.length; r++) {
-    const base = rowBase[r];
-    const o = r * cols;
-    for (let k = 0; k < cols; k++) pixelValues[o + k] = lut[lutOffset[k] + data[base + srcOffset[k]]];
-  }
-  return { pixelValues, gridThw };
+  const { out, gridThw } = fill(
+    image,
+    opts,
+    (n) => new Float32Array(n),
+    (o, dst, src, c, n) => {
+      const base = c * 256;
+      for (let x = 0; x < n; x++) o[dst + x] = lut[base + data[src + 3 * x]];
+    },
+  );
+  return { pixelValues: out, gridThw };
 }

@@ -110,21 +110,21 @@ function vertical(src: Uint8Array, width: number, rowShift: number, taps: Resamp
   const stride = width * 3;
   const out = new Uint8Array(outH * stride);
   const clip = new Uint8ClampedArray(out.buffer);
+  // One accumulator row, filled tap by tap: every read and write walks memory in order.
+  const acc = new Int32Array(stride);
   const { ksize, start, count, weights } = taps;
   for (let j = 0; j < outH; j++) {
     const kb = j * ksize;
     const n = count[j];
     const first = (start[j] - rowShift) * stride;
-    const o = j * stride;
-    for (let c = 0; c < stride; c++) {
-      let s = HALF;
-      let p = first + c;
-      for (let y = 0; y < n; y++) {
-        s += src[p] * weights[kb + y];
-        p += stride;
-      }
-      clip[o + c] = s >> PRECISION_BITS;
+    acc.fill(HALF);
+    for (let y = 0; y < n; y++) {
+      const k = weights[kb + y];
+      const row = first + y * stride;
+      for (let c = 0; c < stride; c++) acc[c] += src[row + c] * k;
     }
+    const o = j * stride;
+    for (let c = 0; c < stride; c++) clip[o + c] = acc[c] >> PRECISION_BITS;
   }
   return out;
 }

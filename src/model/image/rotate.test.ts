@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GoldenSet } from '../../golden/golden-set';
-import { firstDiff, goldenRgb } from './golden-images';
+import { firstDiff, goldenRgb } from './testing/golden-images';
 import { rotateRgb } from './rotate';
 
 // 3x2 image, pixel value = 10 * (row * 3 + col + 1) in every channel.

@@ -10,7 +10,9 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex
 describe('stock Qwen2.5-VL chat template', () => {
   it('is byte-for-byte the golden chat_template.jinja', () => {
     expect(QWEN25VL_CHAT_TEMPLATE.length).toBe(1017);
-    expect(sha256(QWEN25VL_CHAT_TEMPLATE)).toBe('a0bc6f6fc7a29a80017a433e8f03a1cc1236e838a944a2d034295a60c4f2fddb');
+    expect(sha256(QWEN25VL_CHAT_TEMPLATE)).toBe(
+      'a0bc6f6fc7a29a80017a433e8f03a1cc1236e838a944a2d034295a60c4f2fddb',
+    );
     expect(QWEN25VL_CHAT_TEMPLATE_SHA256).toBe(sha256(QWEN25VL_CHAT_TEMPLATE));
     expect(QWEN25VL_CHAT_TEMPLATE).toBe(golden.text('chat_template.jinja'));
   });
@@ -23,7 +25,9 @@ describe('stock Qwen2.5-VL chat template', () => {
   });
 
   it('renders images as one pad between vision markers, with optional vision ids', () => {
-    const msgs = [{ role: 'user' as const, content: [{ type: 'image' as const }, { type: 'text' as const, text: 'q' }] }];
+    const msgs = [
+      { role: 'user' as const, content: [{ type: 'image' as const }, { type: 'text' as const, text: 'q' }] },
+    ];
     expect(ChatTemplate.stock().render(msgs, { addGenerationPrompt: false })).toContain(
       '<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>q<|im_end|>\n',
     );
@@ -45,7 +49,12 @@ describe('resolveChatTemplate', () => {
   });
 
   it('reads the named-list form of tokenizer_config chat_template', () => {
-    const config = { chat_template: [{ name: 'tool_use', template: t('tools') }, { name: 'default', template: t('d') }] };
+    const config = {
+      chat_template: [
+        { name: 'tool_use', template: t('tools') },
+        { name: 'default', template: t('d') },
+      ],
+    };
     expect(resolveChatTemplate({ tokenizerConfig: config }).render([])).toBe('d');
   });
 

@@ -21,10 +21,7 @@ export interface RenderOptions {
 
 /** Where the template text came from, for logs and the trace. */
 export type ChatTemplateOrigin =
-  | 'chat_template.jinja'
-  | 'chat_template.json'
-  | 'tokenizer_config.json'
-  | 'stock-qwen2.5-vl';
+  'chat_template.jinja' | 'chat_template.json' | 'tokenizer_config.json' | 'stock-qwen2.5-vl';
 
 export class ChatTemplateError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

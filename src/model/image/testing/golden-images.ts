@@ -1,6 +1,6 @@
-/** Test helper: golden uint8 HWC arrays as RgbImage (Node only, imported by tests alone). */
-import type { RgbImage } from '../../agent/types';
-import { GoldenSet } from '../../golden/golden-set';
+/** Node-only test helpers (golden arrays as RgbImage); imported by *.test.ts files alone. */
+import type { RgbImage } from '../../../agent/types';
+import { GoldenSet } from '../../../golden/golden-set';
 
 export function goldenRgb(golden: GoldenSet, name: string): RgbImage {
   const { data, shape } = golden.u8(name);

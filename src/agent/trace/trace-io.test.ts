@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { Trace } from '../types';
+import { migrations, type TraceMigration } from './migrations';
+import { PNG_DATA_URL_PREFIX } from './png-data-url';
+import { MAX_TRACE_JSON_BYTES, TRACE_VERSION } from './schema';
+import { sampleTrace } from './test-fixtures';
+import {
+  parseTrace,
+  serializeTrace,
+  TraceFormatError,
+  TraceTooLargeError,
+  TraceValidationError,
+  TraceVersionError,
+  utf8ByteLength,
+} from './trace-io';
+
+/** A deep copy as a plain record, for breaking things on purpose. */
+const raw = (t: Trace = sampleTrace()): Record<string, any> => JSON.parse(JSON.stringify(t)); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('round trip', () => {
+  it('serialize -> parse gives the same trace (compact and pretty)', () => {
+    const t = sampleTrace();
+    expect(parseTrace(serializeTrace(t))).toEqual(t);
+    expect(parseTrace(serializeTrace(t, { pretty: true }))).toEqual(t);
+  });
+
+  it('accepts an already-parsed object and returns a copy', () => {
+    const t = sampleTrace();
+    const parsed = parseTrace(t);
+    expect(parsed).toEqual(t);
+    expect(parsed).not.toBe(t);
+  });
+
+  it('keeps optional fields out when absent', () => {
+    const t = raw();
+    delete t.options;
+    delete t.finalAnswer;
+    delete t.endReason;
+    t.steps = [];
+    expect(parseTrace(t)).toEqual(t);
+  });
+});
+
+describe('rejects bad input', () => {
+  it('not JSON, not an object, wrong format', () => {
+    expect(() => parseTrace('{"format": ')).toThrow(TraceFormatError);
+    expect(() => parseTrace('[1, 2]')).toThrow(TraceFormatError);
+    expect(() => parseTrace(null)).toThrow(TraceFormatError);
+    expect(() => parseTrace({ ...raw(), format: 'other-trace' })).toThrow(TraceFormatError);
+  });
+
+  it('wrong versions', () => {
+    expect(() => parseTrace({ ...raw(), version: TRACE_VERSION + 1 })).toThrow(/newer app/);
+    expect(() => parseTrace({ ...raw(), version: 0 })).toThrow(TraceVersionError);
+    expect(() => parseTrace({ ...raw(), version: '1' })).toThrow(TraceVersionError);
+    expect(() => parseTrace({ ...raw(), version: 1.5 })).toThrow(TraceVersionError);
+  });
+
+  it('image fields that are not PNG data URLs', () => {
+    const jpegUrl = raw();
+    jpegUrl.image.pngDataUrl = jpegUrl.image.pngDataUrl.replace('image/png', 'image/jpeg');
+    expect(() => parseTrace(jpegUrl)).toThrow(/not a PNG data URL/);
+    const jpegBytes = raw();
+    // A JPEG's first bytes (FF D8 FF E0) behind a PNG prefix.
+    jpegBytes.steps[0].action.crop.pngDataUrl = PNG_DATA_URL_PREFIX + '/9j/4AAQSkZJRgABAQ==';
+    expect(() => parseTrace(jpegBytes)).toThrow(/no PNG signature/);
+    const broken = raw();
+    broken.image.pngDataUrl = PNG_DATA_URL_PREFIX + 'iVBORw0KGgo#!';
+    expect(() => parseTrace(broken)).toThrow(TraceValidationError);
+    const external = raw();
+    external.image.pngDataUrl = 'https://example.com/a.png';
+    expect(() => parseTrace(external)).toThrow(TraceValidationError);
+  });
+
+  it('NaN, Infinity and negative counts', () => {
+    const nan = raw();
+    nan.steps[0].timings.decodeMs = NaN;
+    expect(() => parseTrace(nan)).toThrow(TraceValidationError);
+    const inf = raw();
+    inf.steps[0].action.call.bboxModel = [0, 0, Infinity, 10];
+    expect(() => parseTrace(inf)).toThrow(TraceValidationError);
+    const neg = raw();
+    neg.steps[1].generatedTokens = -1;
+    expect(() => parseTrace(neg)).toThrow(/generatedTokens/);
+  });
+
+  it('unknown keys, bad enums, bad ids', () => {
+    expect(() => parseTrace({ ...raw(), extra: 1 })).toThrow(/Unrecognized key/);
+    const step = raw();
+    step.steps[0].action.kind = 'crop';
+    expect(() => parseTrace(step)).toThrow(TraceValidationError);
+    expect(() => parseTrace({ ...raw(), endReason: 'done' })).toThrow(TraceValidationError);
+    const sha = raw();
+    sha.image.sha256 = 'XYZ';
+    expect(() => parseTrace(sha)).toThrow(/sha256/);
+    expect(() => parseTrace({ ...raw(), createdAt: 'yesterday' })).toThrow(/createdAt/);
+  });
+
+  it('oversize input (more than 50 MiB), as text and as an object', () => {
+    expect(() => parseTrace(' '.repeat(MAX_TRACE_JSON_BYTES + 1))).toThrow(TraceTooLargeError);
+    const big = raw();
+    const chunk = 'x'.repeat(900_000);
+    big.steps = Array.from({ length: 60 }, (_, i) => ({ ...big.steps[1], index: i, text: chunk }));
+    expect(() => parseTrace(big)).toThrow(TraceTooLargeError);
+    expect(() => serializeTrace(big as Trace)).toThrow(TraceTooLargeError);
+  });
+
+  it('bounded strings', () => {
+    const t = raw();
+    t.steps[1].text = 'x'.repeat(1_000_001);
+    expect(() => parseTrace(t)).toThrow(/text/);
+  });
+
+  it('serializeTrace refuses an invalid trace', () => {
+    const t = raw();
+    t.steps[0].timings.ttftMs = NaN;
+    expect(() => serializeTrace(t as Trace)).toThrow(TraceValidationError);
+  });
+
+  it('counts UTF-8 bytes, not UTF-16 units', () => {
+    expect(utf8ByteLength('aé€🙂')).toBe(1 + 2 + 3 + 4);
+    expect(utf8ByteLength('\ud800x')).toBe(3 + 1);
+  });
+});
+
+describe('migrations', () => {
+  it('has none for version 1', () => {
+    expect(TRACE_VERSION).toBe(1);
+    expect(Object.keys(migrations)).toEqual([]);
+  });
+
+  it('runs a migration from a fake v0 (model -> modelId, turns -> steps)', () => {
+    const expected = sampleTrace();
+    const { modelId, steps, ...rest } = raw(expected);
+    const v0 = { ...rest, version: 0, model: modelId, turns: steps };
+    const fake: TraceMigration = ({ model, turns, ...others }) => ({
+      ...others,
+      modelId: model,
+      steps: turns,
+    });
+    expect(parseTrace(JSON.stringify(v0), { migrations: { 0: fake } })).toEqual(expected);
+    // Without it, v0 is refused with a clear message.
+    expect(() => parseTrace(v0)).toThrow(/no migration from trace version 0/);
+  });
+
+  it('validates the migrated trace', () => {
+    const v0 = { ...raw(), version: 0 };
+    const broken: TraceMigration = (t) => ({ ...t, steps: 'nope' });
+    expect(() => parseTrace(v0, { migrations: { 0: broken } })).toThrow(TraceValidationError);
+  });
+});

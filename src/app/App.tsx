@@ -1,0 +1,70 @@
+/**
+ * The playground page. The lead's entry renders <App /> (replay only) or <App engine={port} />
+ * with the worker-backed engine; everything else is wired here.
+ */
+import { useEffect, useMemo } from 'react';
+import { appStore, useAppStore } from '../store/store';
+import { ActionsContext } from '../ui/actions';
+import { ImageCanvas } from '../ui/canvas/ImageCanvas';
+import { Header } from '../ui/Header';
+import { DropZone, InputBar, InputNotices } from '../ui/input/ImageInput';
+import { usePlayback, useShortcuts } from '../ui/keyboard/use-shortcuts';
+import { QuestionPanel } from '../ui/question/QuestionPanel';
+import { Scrubber } from '../ui/scrubber/Scrubber';
+import { StatusBar } from '../ui/status/StatusBar';
+import { Timeline } from '../ui/timeline/Timeline';
+import { createController } from './controller';
+import type { EnginePort } from './engine-port';
+import { DEFAULT_MODEL_CATALOG } from './fixtures/model-catalog';
+import { SAMPLES } from './samples/load-sample';
+import '../ui/styles.css';
+
+export interface AppProps {
+  /** The model engine; without one the page replays recorded traces only. */
+  engine?: EnginePort | null;
+}
+
+// Components read the singleton store (useAppStore); the controller must drive the same one.
+const store = appStore;
+
+export function App({ engine = null }: AppProps) {
+  const controller = useMemo(() => createController(store, engine), [engine]);
+  const presentation = useAppStore((s) => s.presentation);
+
+  useEffect(() => {
+    if (store.getState().models.length === 0) store.getState().setModels(DEFAULT_MODEL_CATALOG);
+    void controller.start();
+    return () => controller.dispose();
+  }, [controller]);
+
+  useShortcuts(controller.stop);
+  usePlayback();
+
+  useEffect(() => {
+    document.documentElement.classList.toggle('presentation', presentation);
+  }, [presentation]);
+
+  return (
+    <ActionsContext.Provider value={controller}>
+      <div className={`app${presentation ? ' app--presentation' : ''}`}>
+        <Header />
+        <main className="app-main">
+          <DropZone>
+            <InputBar samples={SAMPLES} />
+            <ImageCanvas>
+              <InputNotices />
+            </ImageCanvas>
+          </DropZone>
+          <aside className="side-panel">
+            <QuestionPanel />
+            <Timeline />
+          </aside>
+        </main>
+        <footer className="app-footer">
+          <Scrubber />
+          <StatusBar />
+        </footer>
+      </div>
+    </ActionsContext.Provider>
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * The app's intents (run, stop, load a model, open a picture or a sample, import/export) and
+ * the wiring from engine events into the store. Components call these; they never talk to a
+ * port directly. A ReplayPort is always present: it answers Run whenever no model is ready.
+ */
+import type { Trace } from '../agent/types';
+import { restoreAutosave, startAutosave } from '../store/autosave';
+import type { AppStore } from '../store/store';
+import { parseTrace, serializeTrace, toDeepEyesJsonl } from '../store/trace-io';
+import { downloadBlob, traceFileStem } from '../ui/export/download';
+import { drawTraceStrip } from '../ui/export/strip-draw';
+import { decodeImageBlob, type DecodedImage } from '../ui/input/decode';
+import { ImageInputError } from '../ui/input/errors';
+import { detectGpu } from '../ui/model/gpu-detect';
+import { toUiError, type ComputeBackend, type EnginePort, type ModelSource, type PortEvent } from './engine-port';
+import { ReplayPort } from './replay/replay-port';
+import { loadSample, SAMPLES } from './samples/load-sample';
+
+export interface Controller {
+  run(): Promise<void>;
+  stop(): void;
+  loadModel(source: ModelSource, backend?: ComputeBackend): Promise<void>;
+  openImage(blob: Blob, name: string): Promise<void>;
+  openSample(id: string): Promise<void>;
+  importTrace(file: Blob): Promise<void>;
+  exportJson(): void;
+  exportJsonl(): void;
+  exportPng(): Promise<void>;
+  /** Connects the ports and autosave; the first call also detects the GPU and restores the last trace (or opens a sample). */
+  start(): Promise<void>;
+  /** Disconnects what start connected; start may be called again. */
+  dispose(): void;
+}
+
+function inputFrom(decoded: DecodedImage, name: string) {
+  return {
+    rgb: decoded.rgb,
+    drawable: decoded.bitmap,
+    name,
+    sourceWidth: decoded.sourceWidth,
+    sourceHeight: decoded.sourceHeight,
+    format: decoded.format,
+    notices: decoded.notices,
+  };
+}
+
+export function createController(store: AppStore, engine: EnginePort | null, replay = new ReplayPort()): Controller {
+  const s = () => store.getState();
+  let activePort: EnginePort | null = null;
+
+  function onPortEvent(e: PortEvent): void {
+    const st = s();
+    switch (e.kind) {
+      case 'agent':
+        st.applyEvent(e.event);
+        break;
+      case 'models':
+        st.setModels(e.models);
+        break;
+      case 'model_status':
+        st.setCacheStatus(e.modelId, e.cache, e.error);
+        break;
+      case 'file_progress':
+        st.setFileProgress(e.modelId, e.file, e.loadedBytes, e.totalBytes);
+        break;
+      case 'model_ready':
+        st.setCacheStatus(e.modelId, 'ready');
+        st.setActiveModel(e.modelId, e.backend);
+        break;
+      case 'gpu':
+        st.setGpu(e.gpu);
+        break;
+      case 'error':
+        st.setRunError(e.error);
+        break;
+    }
+  }
+
+  let unsubs: (() => void)[] = [];
+  // Startup work that must happen once even when React mounts twice (StrictMode).
+  let initialLoad: Promise<void> | null = null;
+
+  function showTrace(trace: Trace, source: 'import' | 'restore' | 'sample'): void {
+    s().loadTrace(trace, source);
+    s().setQuestion(trace.question);
+    s().setOptions(trace.options ?? []);
+    replay.setTrace(trace);
+  }
+
+  async function runWith(port: EnginePort, request: Parameters<EnginePort['run']>[0]): Promise<void> {
+    activePort = port;
+    s().setRunError(null);
+    s().setRunStatus('loading');
+    try {
+      await port.run(request);
+    } catch (e) {
+      s().setRunError(toUiError(e));
+    } finally {
+      if (activePort === port) activePort = null;
+      if (s().runStatus !== 'idle') s().setRunStatus('idle');
+    }
+  }
+
+  async function openSample(id: string): Promise<void> {
+    const entry = SAMPLES.find((x) => x.id === id);
+    if (!entry) return;
+    try {
+      const { decoded, trace } = await loadSample(entry);
+      s().setInputImage(inputFrom(decoded, entry.title));
+      s().setQuestion(entry.question);
+      s().setOptions(entry.options ?? []);
+      if (trace) showTrace(trace, 'sample');
+      else replay.setTrace(null);
+    } catch (e) {
+      s().setInputError({ code: 'sample', message: (e as Error).message, retryable: true });
+    }
+  }
+
+  return {
+    openSample,
+
+    async run() {
+      const st = s();
+      if (st.runStatus !== 'idle') return;
+      const modelReady = engine !== null && st.activeModelId !== null && st.engineKind !== 'replay';
+      const image = st.inputImage;
+      const question = st.question.trim();
+      const options = st.options.map((o) => o.trim()).filter(Boolean);
+      if (modelReady && engine) {
+        if (!image) return st.setRunError({ code: 'no_image', message: 'Drop, paste or pick a picture first.', retryable: false });
+        if (!question) return st.setRunError({ code: 'no_question', message: 'Type a question about the picture first.', retryable: false });
+        return runWith(engine, { image: image.rgb, question, options: options.length ? options : undefined, settings: st.settings });
+      }
+      // No model: Run replays whatever finished trace is on screen (sample, import, restore).
+      const recorded = st.trace?.final;
+      if (recorded) {
+        replay.setTrace(recorded);
+        return runWith(replay, { image: image?.rgb ?? { width: 0, height: 0, data: new Uint8Array() }, question, settings: st.settings });
+      }
+      st.setRunError({
+        code: 'no_model',
+        message: 'No model is loaded: open the model menu to load one and ask about this picture, or pick a sample to watch a recorded run.',
+        retryable: false,
+      });
+    },
+
+    stop() {
+      if (!activePort) return;
+      s().setRunStatus('stopping');
+      activePort.stop();
+    },
+
+    async loadModel(source, backend) {
+      if (!engine) {
+        s().setRunError({
+          code: 'no_engine',
+          message: 'This build has no model engine connected; it can only replay recorded traces.',
+          retryable: false,
+        });
+        return;
+      }
+      s().setRunError(null);
+      if (source.kind === 'catalog') s().setCacheStatus(source.id, 'loading');
+      try {
+        await engine.loadModel(source, backend);
+      } catch (e) {
+        const err = toUiError(e);
+        if (source.kind === 'catalog') s().setCacheStatus(source.id, 'error', err.message);
+        s().setRunError(err);
+      }
+    },
+
+    async openImage(blob, name) {
+      try {
+        const decoded = await decodeImageBlob(blob, name);
+        s().setInputImage(inputFrom(decoded, name));
+        replay.setTrace(null);
+      } catch (e) {
+        const code = e instanceof ImageInputError ? e.code : 'undecodable';
+        s().setInputError({ code, message: (e as Error).message, retryable: false });
+      }
+    },
+
+    async importTrace(file) {
+      try {
+        const trace = parseTrace(await file.text());
+        s().setInputImage(null);
+        showTrace(trace, 'import');
+      } catch (e) {
+        s().setInputError({ code: 'bad_trace', message: (e as Error).message, retryable: false });
+      }
+    },
+
+    exportJson() {
+      const t = s().trace?.final;
+      if (t) downloadBlob(new Blob([serializeTrace(t)], { type: 'application/json' }), `${traceFileStem(t.createdAt, t.question)}.json`);
+    },
+
+    exportJsonl() {
+      const t = s().trace?.final;
+      if (t) downloadBlob(new Blob([toDeepEyesJsonl(t)], { type: 'application/jsonl' }), `${traceFileStem(t.createdAt, t.question)}.jsonl`);
+    },
+
+    async exportPng() {
+      const t = s().trace?.final;
+      if (!t) return;
+      try {
+        downloadBlob(await drawTraceStrip(t), `${traceFileStem(t.createdAt, t.question)}.png`);
+      } catch (e) {
+        s().setRunError({ code: 'export_png', message: `Could not draw the PNG strip: ${(e as Error).message}`, retryable: true });
+      }
+    },
+
+    start() {
+      unsubs.forEach((u) => u());
+      unsubs = [replay.subscribe(onPortEvent), startAutosave(store)];
+      if (engine) unsubs.push(engine.subscribe(onPortEvent));
+      initialLoad ??= (async () => {
+        void detectGpu().then((gpu) => s().setGpu(gpu));
+        let restored = false;
+        try {
+          restored = await restoreAutosave(store);
+        } catch {
+          // IndexedDB can be unavailable (private windows); the page works without autosave.
+        }
+        const t = s().trace?.final;
+        if (restored && t) {
+          s().setQuestion(t.question);
+          s().setOptions(t.options ?? []);
+          replay.setTrace(t);
+        } else if (!s().inputImage && !s().trace) {
+          await openSample(SAMPLES[0].id);
+        }
+      })();
+      return initialLoad;
+    },
+
+    dispose() {
+      replay.stop();
+      unsubs.forEach((u) => u());
+      unsubs = [];
+    },
+  };
+}

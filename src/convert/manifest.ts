@@ -1,0 +1,92 @@
+/**
+ * `deepeyes-manifest.json`: what a converted folder holds, so a runtime can pick a variant
+ * (required GPU features, largest single buffer, download size) and check every file's
+ * integrity before loading. Deterministic: no timestamps, files sorted by path.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { QuantError } from './quant/q4';
+
+export const MANIFEST_FILE = 'deepeyes-manifest.json';
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export type VariantName = 'fp32' | 'q4' | 'q4f16';
+
+export interface ManifestFile {
+  /** Relative to the output folder, '/'-separated. */
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ManifestVariant {
+  /** Every file this variant needs (graphs, their external data, config and tokenizer files). */
+  files: string[];
+  /** WebGPU features the variant needs (q4f16: shader-f16). */
+  required_features: string[];
+  /** Largest single initializer in bytes: it must fit one GPU buffer. */
+  max_single_tensor_bytes: number;
+  total_bytes: number;
+}
+
+export interface QuantErrorRow extends QuantError {
+  /** The .onnx file the tensor went to. */
+  file: string;
+  tensor: string;
+  format: string;
+}
+
+export interface QuantSummary {
+  file: string;
+  tensors: number;
+  max_abs: number;
+  max_rel_rms: number;
+  mean_rel_rms: number;
+  worst_tensor: string;
+}
+
+export interface DeepEyesManifest {
+  format_version: number;
+  model_id: string;
+  /** The checkpoint's config.json, as read. */
+  source_config: Record<string, unknown>;
+  files: ManifestFile[];
+  variants: Partial<Record<VariantName, ManifestVariant>>;
+  quantization: {
+    method: string;
+    block_size: number;
+    summary: QuantSummary[];
+  };
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export async function describeFile(root: string, path: string): Promise<ManifestFile> {
+  const abs = join(root, path);
+  return { path, bytes: (await stat(abs)).size, sha256: await sha256File(abs) };
+}
+
+/** One line per quantized file: how far the int4 weights are from the source weights. */
+export function summarizeQuantErrors(rows: QuantErrorRow[]): QuantSummary[] {
+  const byFile = new Map<string, QuantErrorRow[]>();
+  for (const r of rows) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+  return [...byFile.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([file, rs]) => {
+      const worst = rs.reduce((w, r) => (r.relRms > w.relRms ? r : w), rs[0]);
+      return {
+        file,
+        tensors: rs.length,
+        max_abs: Math.max(...rs.map((r) => r.maxAbs)),
+        max_rel_rms: worst.relRms,
+        mean_rel_rms: rs.reduce((s, r) => s + r.relRms, 0) / rs.length,
+        worst_tensor: worst.tensor,
+      };
+    });
+}

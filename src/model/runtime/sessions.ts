@@ -1,0 +1,114 @@
+/**
+ * Creates the three onnxruntime sessions of a converted model (vision_encoder, embed_tokens,
+ * decoder_model_merged; the transformers.js file layout) for one variant and execution target.
+ * The sessions are created and released here and nowhere else.
+ */
+import type { InferenceSession } from 'onnxruntime-common';
+import type { ModelFiles } from './model-files';
+import type { ExecutionTarget, OrtApi, OrtSession } from './ort-api';
+
+export type Variant = 'fp32' | 'fp16' | 'q4' | 'q4f16';
+export const VARIANT_SUFFIX: Record<Variant, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };
+
+export type Component = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
+
+export interface SessionChoice {
+  variant: Variant;
+  /** Per-component override (published exports mix them, e.g. an fp16 vision encoder with a q4 decoder). */
+  perComponent?: Partial<Record<Component, Variant>>;
+  target: ExecutionTarget;
+}
+
+export interface LoadProgress {
+  component: Component;
+  phase: 'read' | 'create';
+  file?: string;
+}
+
+export interface ModelSessions {
+  vision: OrtSession;
+  embed: OrtSession;
+  decoder: OrtSession;
+  choice: SessionChoice;
+  release(): Promise<void>;
+}
+
+export function componentFile(component: Component, variant: Variant): string {
+  return `onnx/${component}${VARIANT_SUFFIX[variant]}.onnx`;
+}
+
+/** External-data chunk names for a model file: X.onnx_data, X.onnx_data_1, … (probed in order). */
+async function externalDataFiles(files: ModelFiles, modelPath: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const p = `${modelPath}_data${i === 0 ? '' : `_${i}`}`;
+    if (!(await files.exists(p))) return out;
+    out.push(p);
+  }
+}
+
+function sessionOptions(target: ExecutionTarget, component: Component): InferenceSession.SessionOptions {
+  const ep = target === 'cpu' ? 'cpu' : target;
+  const opts: InferenceSession.SessionOptions = {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+  };
+  // Keep the KV cache on the GPU between steps; logits come back to the CPU for sampling.
+  if (target === 'webgpu' && component === 'decoder_model_merged') opts.preferredOutputLocation = 'gpu-buffer';
+  return opts;
+}
+
+async function createSession(
+  ort: OrtApi,
+  files: ModelFiles,
+  component: Component,
+  choice: SessionChoice,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<OrtSession> {
+  const variant = choice.perComponent?.[component] ?? choice.variant;
+  const path = componentFile(component, variant);
+  const opts = sessionOptions(choice.target, component);
+  if (files.localPath) {
+    onProgress?.({ component, phase: 'create', file: path });
+    if (!(await files.exists(path))) await files.readBytes(path); // throws the typed missing-file error
+    return ort.InferenceSession.create(files.localPath(path), opts);
+  }
+  onProgress?.({ component, phase: 'read', file: path });
+  const model = await files.readBytes(path);
+  const external = [];
+  for (const p of await externalDataFiles(files, path)) {
+    onProgress?.({ component, phase: 'read', file: p });
+    external.push({ path: p.slice(p.lastIndexOf('/') + 1), data: await files.readBytes(p) });
+  }
+  onProgress?.({ component, phase: 'create', file: path });
+  return ort.InferenceSession.create(model, { ...opts, externalData: external });
+}
+
+export async function loadSessions(
+  ort: OrtApi,
+  files: ModelFiles,
+  choice: SessionChoice,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<ModelSessions> {
+  const created: OrtSession[] = [];
+  try {
+    const vision = await createSession(ort, files, 'vision_encoder', choice, onProgress);
+    created.push(vision);
+    const embed = await createSession(ort, files, 'embed_tokens', choice, onProgress);
+    created.push(embed);
+    const decoder = await createSession(ort, files, 'decoder_model_merged', choice, onProgress);
+    created.push(decoder);
+    return {
+      vision,
+      embed,
+      decoder,
+      choice,
+      release: async () => {
+        await Promise.all([vision.release(), embed.release(), decoder.release()]);
+      },
+    };
+  } catch (e) {
+    await Promise.all(created.map((s) => s.release()));
+    throw e;
+  }
+}

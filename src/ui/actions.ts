@@ -1,0 +1,27 @@
+/**
+ * The intents UI components may trigger, provided by the app (src/app/controller.ts) through
+ * React context, so components never hold an engine port themselves.
+ */
+import { createContext, useContext } from 'react';
+
+export type ModelSourceIntent = { kind: 'catalog'; id: string } | { kind: 'url'; url: string } | { kind: 'folder'; files: File[] };
+
+export interface UiActions {
+  run(): Promise<void>;
+  stop(): void;
+  loadModel(source: ModelSourceIntent, backend?: 'webgpu' | 'wasm'): Promise<void>;
+  openImage(blob: Blob, name: string): Promise<void>;
+  openSample(id: string): Promise<void>;
+  importTrace(file: Blob): Promise<void>;
+  exportJson(): void;
+  exportJsonl(): void;
+  exportPng(): Promise<void>;
+}
+
+export const ActionsContext = createContext<UiActions | null>(null);
+
+export function useActions(): UiActions {
+  const a = useContext(ActionsContext);
+  if (!a) throw new Error('useActions() outside <ActionsContext.Provider>: render components inside <App>');
+  return a;
+}

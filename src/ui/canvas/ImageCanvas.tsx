@@ -1,0 +1,232 @@
+/**
+ * The picture with the model's zoom boxes: fit to the panel, wheel/button zoom, drag to pan,
+ * numbered boxes in step colours, a spotlight on the active step, click a box to select it.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Group, Image as KonvaImage, Label, Layer, Rect, Shape, Stage, Tag, Text } from 'react-konva';
+import type Konva from 'konva';
+import { useAppStore, appStore } from '../../store/store';
+import { FIT_VIEW } from '../../store/slices/view-slice';
+import { boxToStageRect, fitTransform, hitTestBoxes, labelAnchor, panBy, stageToImage, viewForBox, viewTransform, zoomAt, type Size, type Transform } from './geometry';
+import { stepColor } from './palette';
+import { activeStep, stepBoxes, visibleBoxes, type StepBox } from './step-boxes';
+import { useCanvasImage } from './use-canvas-image';
+import { CropPreview } from './CropPreview';
+
+const PADDING = 16;
+const WHEEL_STEP = 1.15;
+const DRAG_THRESHOLD = 4;
+
+declare global {
+  interface Window {
+    /** Test hook: where image pixels land in the stage container (stage = image * scale + (x, y)). */
+    __deepeyes?: { stageTransform(): Transform; stageSize(): Size };
+  }
+}
+
+function useElementSize(): [React.RefObject<HTMLDivElement | null>, Size] {
+  const ref = useRef<HTMLDivElement | null>(null);
+  const [size, setSize] = useState<Size>({ width: 0, height: 0 });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      setSize({ width: Math.floor(width), height: Math.floor(height) });
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, size];
+}
+
+function BoxShape({ b, t, active, dimmed, fontSize }: { b: StepBox; t: Transform; active: boolean; dimmed: boolean; fontSize: number }) {
+  const r = boxToStageRect(t, b.box);
+  const c = stepColor(b.stepIndex);
+  const labelH = fontSize + 10;
+  const anchor = labelAnchor(r, labelH);
+  const text = `${b.stepIndex + 1}  ${b.label}`;
+  return (
+    <Group opacity={dimmed ? 0.45 : 1} listening={false}>
+      {/* A dark halo under the coloured stroke keeps it visible on any photo. */}
+      <Rect x={r.x} y={r.y} width={r.width} height={r.height} stroke="rgba(0,0,0,0.55)" strokeWidth={active ? 7 : 5} />
+      <Rect x={r.x} y={r.y} width={r.width} height={r.height} stroke={c.fill} strokeWidth={active ? 4 : 2.5} dash={b.live ? [10, 6] : undefined} />
+      <Label x={anchor.x} y={anchor.y}>
+        <Tag fill={c.fill} cornerRadius={3} />
+        <Text text={text} fontSize={fontSize} fontStyle="bold" padding={5} fill={c.text} fontFamily="system-ui, sans-serif" />
+      </Label>
+    </Group>
+  );
+}
+
+/** Darkens everything but the active box, so a room can see what the model looked at. */
+function Spotlight({ rect, size }: { rect: { x: number; y: number; width: number; height: number }; size: Size }) {
+  return (
+    <Shape
+      listening={false}
+      sceneFunc={(ctx, shape) => {
+        ctx.beginPath();
+        ctx.rect(0, 0, size.width, size.height);
+        ctx.rect(rect.x + rect.width, rect.y, -rect.width, rect.height);
+        ctx.closePath();
+        ctx.fillShape(shape);
+      }}
+      fill="rgba(0,0,0,0.45)"
+    />
+  );
+}
+
+export function ImageCanvas({ children }: { children?: ReactNode }) {
+  const [wrapRef, size] = useElementSize();
+  const picture = useCanvasImage();
+  const steps = useAppStore((s) => s.trace?.steps ?? null);
+  const liveTurn = useAppStore((s) => s.trace?.live?.turn ?? null);
+  const liveSegments = useAppStore((s) => s.trace?.live?.segments ?? null);
+  const selected = useAppStore((s) => s.selectedStep);
+  const hovered = useAppStore((s) => s.hoveredStep);
+  const running = useAppStore((s) => s.runStatus !== 'idle');
+  const view = useAppStore((s) => s.canvasView);
+  const presentation = useAppStore((s) => s.presentation);
+
+  const boxes = useMemo(
+    () => stepBoxes(steps ?? [], liveTurn !== null && liveSegments ? { turn: liveTurn, segments: liveSegments } : null),
+    [steps, liveTurn, liveSegments],
+  );
+  const shown = useMemo(() => visibleBoxes(boxes, selected), [boxes, selected]);
+  const active = activeStep(hovered, selected, running, boxes);
+  const activeBox = shown.find((b) => b.pos === active) ?? null;
+
+  const imageSize = picture ? { width: picture.width, height: picture.height } : null;
+  const fit = useMemo(() => (imageSize ? fitTransform(imageSize, size, PADDING) : null), [imageSize?.width, imageSize?.height, size]); // eslint-disable-line react-hooks/exhaustive-deps
+  const t = fit ? viewTransform(fit, view, size) : null;
+
+  const tRef = useRef<Transform | null>(t);
+  tRef.current = t;
+  useEffect(() => {
+    window.__deepeyes = {
+      stageTransform: () => ({ ...(tRef.current ?? { scale: 1, x: 0, y: 0 }) }),
+      stageSize: () => ({ ...size }),
+    };
+  }, [size]);
+
+  // A new picture starts fitted.
+  const pictureKey = picture ? `${picture.width}x${picture.height}` : '';
+  useEffect(() => {
+    appStore.getState().resetCanvasView();
+  }, [pictureKey]);
+
+  const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
+
+  const pointer = (e: Konva.KonvaEventObject<MouseEvent | WheelEvent>) => e.target.getStage()?.getPointerPosition() ?? null;
+
+  const hit = useCallback(
+    (p: { x: number; y: number }) => {
+      if (!t) return null;
+      const ip = stageToImage(t, p);
+      return hitTestBoxes(shown.map((b) => ({ key: b.pos, box: b.box })), ip, 6 / t.scale);
+    },
+    [t, shown],
+  );
+
+  const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
+    e.evt.preventDefault();
+    const p = pointer(e);
+    if (!p || !fit) return;
+    const factor = e.evt.deltaY < 0 ? WHEEL_STEP : 1 / WHEEL_STEP;
+    appStore.getState().setCanvasView(zoomAt(appStore.getState().canvasView, fit, size, p, factor));
+  };
+
+  const onDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    const p = pointer(e);
+    if (p) drag.current = { x: p.x, y: p.y, moved: false };
+  };
+
+  const onMove = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    const p = pointer(e);
+    if (!p) return;
+    const d = drag.current;
+    const st = appStore.getState();
+    if (d && (e.evt.buttons & 1) === 1) {
+      const dx = p.x - d.x;
+      const dy = p.y - d.y;
+      if (d.moved || Math.hypot(dx, dy) > DRAG_THRESHOLD) {
+        d.moved = true;
+        st.setCanvasView(panBy(st.canvasView, dx, dy));
+        drag.current = { x: p.x, y: p.y, moved: true };
+      }
+      return;
+    }
+    const h = hit(p);
+    if (h !== st.hoveredStep) st.hoverStep(h);
+    const container = e.target.getStage()?.container();
+    if (container) container.style.cursor = h !== null ? 'pointer' : 'grab';
+  };
+
+  const onUp = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    const d = drag.current;
+    drag.current = null;
+    if (!d || d.moved) return;
+    const p = pointer(e);
+    if (!p) return;
+    const h = hit(p);
+    if (h !== null) appStore.getState().selectStep(h);
+  };
+
+  const zoomBy = (factor: number) => {
+    if (!fit) return;
+    const st = appStore.getState();
+    st.setCanvasView(zoomAt(st.canvasView, fit, size, { x: size.width / 2, y: size.height / 2 }, factor));
+  };
+
+  const focusActive = () => {
+    if (fit && activeBox) appStore.getState().setCanvasView(viewForBox(activeBox.box, fit, size));
+  };
+
+  const fontSize = presentation ? 20 : 14;
+  const activeRect = t && activeBox ? boxToStageRect(t, activeBox.box) : null;
+
+  return (
+    <div className="canvas-wrap" ref={wrapRef}>
+      <div className="canvas-stage" data-testid="image-stage">
+        {size.width > 0 && size.height > 0 && (
+          <Stage
+            width={size.width}
+            height={size.height}
+            onWheel={onWheel}
+            onMouseDown={onDown}
+            onMouseMove={onMove}
+            onMouseUp={onUp}
+            onMouseLeave={() => {
+              drag.current = null;
+              if (appStore.getState().hoveredStep !== null) appStore.getState().hoverStep(null);
+            }}
+          >
+            <Layer>
+              {picture && t && (
+                <KonvaImage image={picture.source} x={t.x} y={t.y} width={picture.width * t.scale} height={picture.height * t.scale} listening={false} />
+              )}
+              {activeRect && <Spotlight rect={activeRect} size={size} />}
+              {t && shown.map((b) => <BoxShape key={b.pos} b={b} t={t} active={b.pos === active} dimmed={active !== null && b.pos !== active} fontSize={fontSize} />)}
+            </Layer>
+          </Stage>
+        )}
+      </div>
+      {t && activeRect && active !== null && <CropPreview pos={active} rect={activeRect} stage={size} />}
+      <div className="canvas-tools" role="toolbar" aria-label="Zoom">
+        <button type="button" onClick={() => zoomBy(WHEEL_STEP * WHEEL_STEP)} title="Zoom in" aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => zoomBy(1 / (WHEEL_STEP * WHEEL_STEP))} title="Zoom out" aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" onClick={() => appStore.getState().setCanvasView(FIT_VIEW)} title="Fit the picture" aria-label="Reset zoom">
+          ⤢
+        </button>
+        <button type="button" onClick={focusActive} disabled={!activeBox} title="Zoom to the selected step's box" aria-label="Zoom to step">
+          ◎
+        </button>
+      </div>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/** Import a trace file; export the shown trace as JSON, DeepEyes JSONL, or a PNG strip for slides. */
+import { useRef, useState } from 'react';
+import { useAppStore } from '../../store/store';
+import { useActions } from '../actions';
+
+export function ExportMenu() {
+  const hasFinal = useAppStore((s) => s.trace?.final != null);
+  const busy = useAppStore((s) => s.runStatus !== 'idle');
+  const actions = useActions();
+  const fileRef = useRef<HTMLInputElement | null>(null);
+  const [drawing, setDrawing] = useState(false);
+  const canExport = hasFinal && !busy;
+
+  return (
+    <div className="button-group" role="group" aria-label="Import and export">
+      <button type="button" className="button button--ghost" data-testid="import-trace" onClick={() => fileRef.current?.click()} disabled={busy} title="Open a trace (.json) exported from this page">
+        Import
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        data-testid="import-trace-input"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void actions.importTrace(f);
+        }}
+      />
+      <button type="button" className="button button--ghost" data-testid="export-json" onClick={() => actions.exportJson()} disabled={!canExport} title="The trace as JSON (re-importable)">
+        JSON
+      </button>
+      <button type="button" className="button button--ghost" data-testid="export-jsonl" onClick={() => actions.exportJsonl()} disabled={!canExport} title="DeepEyes JSONL">
+        JSONL
+      </button>
+      <button
+        type="button"
+        className="button button--ghost"
+        data-testid="export-png"
+        disabled={!canExport || drawing}
+        title="A PNG strip of the steps, for slides"
+        onClick={() => {
+          setDrawing(true);
+          void actions.exportPng().finally(() => setDrawing(false));
+        }}
+      >
+        {drawing ? 'PNG…' : 'PNG'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * Browser side of image input: sniff and vet the bytes, then decode with createImageBitmap so
+ * EXIF orientation is applied and big photos are downscaled during decode (no full-size canvas),
+ * then flatten onto white into an RgbImage.
+ */
+import type { RgbImage } from '../../agent/types';
+import { UndecodableImageError } from './errors';
+import { downscaleSize, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
+import { formatName, inspectImage, type ImageFormat } from './sniff';
+
+export interface DecodedImage {
+  rgb: RgbImage;
+  bitmap: ImageBitmap;
+  format: ImageFormat;
+  /** Size of the picture as given (after orientation), before any downscale. */
+  sourceWidth: number;
+  sourceHeight: number;
+  notices: string[];
+}
+
+function undecodableAdvice(format: ImageFormat): string {
+  if (format === 'heic') return 'HEIC photos decode only in Safari; export or share the photo as JPEG (iPhone: Settings > Camera > Formats > Most Compatible)';
+  if (format === 'avif') return 'update the browser, or convert the picture to JPEG or PNG';
+  return 'the file may be damaged; open it in an image viewer and save it again as PNG or JPEG';
+}
+
+async function bitmapOf(blob: Blob, format: ImageFormat, resize: { width: number; height: number } | null): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(blob, {
+      imageOrientation: 'from-image',
+      premultiplyAlpha: 'none',
+      ...(resize ? { resizeWidth: resize.width, resizeHeight: resize.height, resizeQuality: 'high' as const } : {}),
+    });
+  } catch {
+    throw new UndecodableImageError(formatName(format), undecodableAdvice(format));
+  }
+}
+
+function toRgb(bitmap: ImageBitmap): RgbImage {
+  const { width, height } = bitmap;
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new UndecodableImageError('decoded', 'the browser refused a 2D canvas (too many open tabs?); reload the page');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(bitmap, 0, 0);
+  return rgbaToRgbOnWhite(ctx.getImageData(0, 0, width, height).data, width, height);
+}
+
+export async function decodeImageBlob(blob: Blob, name = 'the file'): Promise<DecodedImage> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const info = inspectImage(bytes, undefined, name);
+  const orientation = await readOrientation(bytes, info.format);
+  const source = orientedSize(info.width!, info.height!, orientation);
+  const target = downscaleSize(source.width, source.height);
+  // The sniffed type, not the one the name or the clipboard claimed.
+  const typed = new Blob([bytes], { type: info.mime });
+  let bitmap = await bitmapOf(typed, info.format, target);
+  if (target && (bitmap.width !== target.width || bitmap.height !== target.height)) {
+    // A browser that applies the resize before the EXIF rotation hands back a squashed picture.
+    bitmap.close();
+    bitmap = await bitmapOf(typed, info.format, { width: target.height, height: target.width });
+  }
+  const notices: string[] = [];
+  if (info.animated) notices.push(`Animated ${formatName(info.format)}: using its first frame.`);
+  if (target) notices.push(`Large picture (${source.width}x${source.height}) downscaled to ${bitmap.width}x${bitmap.height}.`);
+  return { rgb: toRgb(bitmap), bitmap, format: info.format, sourceWidth: source.width, sourceHeight: source.height, notices };
+}

@@ -1,0 +1,42 @@
+/** Bottom line: adapter, model, and the speed figures of the shown run. */
+import { shallow } from 'zustand/shallow';
+import { runStats } from '../../store/run-stats';
+import type { AppState } from '../../store/store';
+import { useAppStore } from '../../store/store';
+import { useRafSelector } from '../use-raf-selector';
+
+const selectStats = (s: AppState) => runStats(s.trace);
+const fmt = (v: number | null, unit: string, digits = 0) => (v === null ? '—' : `${v.toFixed(digits)} ${unit}`);
+
+export function StatusBar() {
+  const stats = useRafSelector(selectStats, shallow);
+  const gpu = useAppStore((s) => s.gpu);
+  const engineKind = useAppStore((s) => s.engineKind);
+  const activeModel = useAppStore((s) => s.models.find((m) => m.id === s.activeModelId)?.label ?? s.activeModelId);
+  const traceModel = useAppStore((s) => s.trace?.final?.modelId ?? null);
+  const adapter = gpu.webgpu === 'available' ? (gpu.adapter ?? 'WebGPU') : gpu.webgpu === 'missing' ? 'no WebGPU' : 'detecting…';
+  const model = activeModel ? `${activeModel} (${engineKind})` : traceModel ? `${traceModel} · replay` : 'none loaded';
+  return (
+    <div className="status-bar" data-testid="status-bar" role="status">
+      <span title="GPU adapter">
+        <b>Adapter</b> {adapter}
+        {gpu.webgpu === 'available' && !gpu.shaderF16 ? ' (no shader-f16)' : ''}
+      </span>
+      <span>
+        <b>Model</b> {model}
+      </span>
+      <span title="time to first token of the first turn">
+        <b>TTFT</b> {stats.ttftMs === null ? '—' : stats.ttftMs >= 1000 ? `${(stats.ttftMs / 1000).toFixed(2)} s` : `${Math.round(stats.ttftMs)} ms`}
+      </span>
+      <span>
+        <b>Prefill</b> {fmt(stats.prefillTokPerS, 'tok/s')}
+      </span>
+      <span>
+        <b>Decode</b> {fmt(stats.decodeTokPerS, 'tok/s', 1)}
+      </span>
+      <span>
+        <b>Generated</b> {stats.generatedTokens} tok
+      </span>
+    </div>
+  );
+}
