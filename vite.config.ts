@@ -23,6 +23,7 @@ export default defineConfig({
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         diagnostics: resolve(import.meta.dirname, 'diagnostics.html'),
+        harness: resolve(import.meta.dirname, 'harness.html'),
       },
     },
   },

@@ -1,9 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { WorkerPort } from './app/worker-port';
+
+// One engine for the page's lifetime: the model lives in its worker, never on this thread.
+const engine = new WorkerPort();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <App engine={engine} />
   </StrictMode>,
 );

@@ -10,9 +10,15 @@ import { parseTrace, serializeTrace, toDeepEyesJsonl } from '../store/trace-io';
 import { downloadBlob, traceFileStem } from '../ui/export/download';
 import { drawTraceStrip } from '../ui/export/strip-draw';
 import { decodeImageBlob, type DecodedImage } from '../ui/input/decode';
-import { ImageInputError } from '../ui/input/errors';
+import { ImageInputError } from '../model/codec/image-errors';
 import { detectGpu } from '../ui/model/gpu-detect';
-import { toUiError, type ComputeBackend, type EnginePort, type ModelSource, type PortEvent } from './engine-port';
+import {
+  toUiError,
+  type ComputeBackend,
+  type EnginePort,
+  type ModelSource,
+  type PortEvent,
+} from './engine-port';
 import { ReplayPort } from './replay/replay-port';
 import { loadSample, SAMPLES } from './samples/load-sample';
 
@@ -26,7 +32,9 @@ export interface Controller {
   exportJson(): void;
   exportJsonl(): void;
   exportPng(): Promise<void>;
-  /** Connects the ports and autosave; the first call also detects the GPU and restores the last trace (or opens a sample). */
+  /** Routes port events into the store and starts autosave (idempotent). */
+  connect(): void;
+  /** connect(); the first call also detects the GPU and restores the last trace (or opens a sample). */
   start(): Promise<void>;
   /** Disconnects what start connected; start may be called again. */
   dispose(): void;
@@ -44,7 +52,11 @@ function inputFrom(decoded: DecodedImage, name: string) {
   };
 }
 
-export function createController(store: AppStore, engine: EnginePort | null, replay = new ReplayPort()): Controller {
+export function createController(
+  store: AppStore,
+  engine: EnginePort | null,
+  replay = new ReplayPort(),
+): Controller {
   const s = () => store.getState();
   let activePort: EnginePort | null = null;
 
@@ -63,10 +75,24 @@ export function createController(store: AppStore, engine: EnginePort | null, rep
       case 'file_progress':
         st.setFileProgress(e.modelId, e.file, e.loadedBytes, e.totalBytes);
         break;
-      case 'model_ready':
+      case 'model_ready': {
+        // A model from a URL or a folder is not in the catalog: list it so the picker shows it.
+        const known = st.models.find((m) => m.id === e.modelId);
+        if (!known) {
+          st.upsertModel({
+            id: e.modelId,
+            label: e.label ?? e.modelId,
+            sizeBytes: 0,
+            needs: { webgpu: e.backend === 'webgpu', shaderF16: false, memoryBytes: 0 },
+            cache: 'ready',
+            files: [],
+          });
+        }
         st.setCacheStatus(e.modelId, 'ready');
         st.setActiveModel(e.modelId, e.backend);
+        if (e.adapter) st.setGpu({ ...st.gpu, adapter: e.adapter });
         break;
+      }
       case 'gpu':
         st.setGpu(e.gpu);
         break;
@@ -101,6 +127,12 @@ export function createController(store: AppStore, engine: EnginePort | null, rep
     }
   }
 
+  function connect(): void {
+    unsubs.forEach((u) => u());
+    unsubs = [replay.subscribe(onPortEvent), startAutosave(store)];
+    if (engine) unsubs.push(engine.subscribe(onPortEvent));
+  }
+
   async function openSample(id: string): Promise<void> {
     const entry = SAMPLES.find((x) => x.id === id);
     if (!entry) return;
@@ -127,19 +159,39 @@ export function createController(store: AppStore, engine: EnginePort | null, rep
       const question = st.question.trim();
       const options = st.options.map((o) => o.trim()).filter(Boolean);
       if (modelReady && engine) {
-        if (!image) return st.setRunError({ code: 'no_image', message: 'Drop, paste or pick a picture first.', retryable: false });
-        if (!question) return st.setRunError({ code: 'no_question', message: 'Type a question about the picture first.', retryable: false });
-        return runWith(engine, { image: image.rgb, question, options: options.length ? options : undefined, settings: st.settings });
+        if (!image)
+          return st.setRunError({
+            code: 'no_image',
+            message: 'Drop, paste or pick a picture first.',
+            retryable: false,
+          });
+        if (!question)
+          return st.setRunError({
+            code: 'no_question',
+            message: 'Type a question about the picture first.',
+            retryable: false,
+          });
+        return runWith(engine, {
+          image: image.rgb,
+          question,
+          options: options.length ? options : undefined,
+          settings: st.settings,
+        });
       }
       // No model: Run replays whatever finished trace is on screen (sample, import, restore).
       const recorded = st.trace?.final;
       if (recorded) {
         replay.setTrace(recorded);
-        return runWith(replay, { image: image?.rgb ?? { width: 0, height: 0, data: new Uint8Array() }, question, settings: st.settings });
+        return runWith(replay, {
+          image: image?.rgb ?? { width: 0, height: 0, data: new Uint8Array() },
+          question,
+          settings: st.settings,
+        });
       }
       st.setRunError({
         code: 'no_model',
-        message: 'No model is loaded: open the model menu to load one and ask about this picture, or pick a sample to watch a recorded run.',
+        message:
+          'No model is loaded: open the model menu to load one and ask about this picture, or pick a sample to watch a replay of an illustrative run.',
         retryable: false,
       });
     },
@@ -173,7 +225,13 @@ export function createController(store: AppStore, engine: EnginePort | null, rep
     async openImage(blob, name) {
       try {
         const decoded = await decodeImageBlob(blob, name);
+        // The question on screen belonged to the sample or trace being replaced: start fresh.
+        const fromTrace = s().traceSource !== null && s().traceSource !== 'live';
         s().setInputImage(inputFrom(decoded, name));
+        if (fromTrace) {
+          s().setQuestion('');
+          s().setOptions([]);
+        }
         replay.setTrace(null);
       } catch (e) {
         const code = e instanceof ImageInputError ? e.code : 'undecodable';
@@ -193,12 +251,20 @@ export function createController(store: AppStore, engine: EnginePort | null, rep
 
     exportJson() {
       const t = s().trace?.final;
-      if (t) downloadBlob(new Blob([serializeTrace(t)], { type: 'application/json' }), `${traceFileStem(t.createdAt, t.question)}.json`);
+      if (t)
+        downloadBlob(
+          new Blob([serializeTrace(t)], { type: 'application/json' }),
+          `${traceFileStem(t.createdAt, t.question)}.json`,
+        );
     },
 
     exportJsonl() {
       const t = s().trace?.final;
-      if (t) downloadBlob(new Blob([toDeepEyesJsonl(t)], { type: 'application/jsonl' }), `${traceFileStem(t.createdAt, t.question)}.jsonl`);
+      if (t)
+        downloadBlob(
+          new Blob([toDeepEyesJsonl(t)], { type: 'application/jsonl' }),
+          `${traceFileStem(t.createdAt, t.question)}.jsonl`,
+        );
     },
 
     async exportPng() {
@@ -207,14 +273,18 @@ export function createController(store: AppStore, engine: EnginePort | null, rep
       try {
         downloadBlob(await drawTraceStrip(t), `${traceFileStem(t.createdAt, t.question)}.png`);
       } catch (e) {
-        s().setRunError({ code: 'export_png', message: `Could not draw the PNG strip: ${(e as Error).message}`, retryable: true });
+        s().setRunError({
+          code: 'export_png',
+          message: `Could not draw the PNG strip: ${(e as Error).message}`,
+          retryable: true,
+        });
       }
     },
 
+    connect,
+
     start() {
-      unsubs.forEach((u) => u());
-      unsubs = [replay.subscribe(onPortEvent), startAutosave(store)];
-      if (engine) unsubs.push(engine.subscribe(onPortEvent));
+      connect();
       initialLoad ??= (async () => {
         void detectGpu().then((gpu) => s().setGpu(gpu));
         let restored = false;

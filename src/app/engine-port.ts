@@ -30,7 +30,7 @@ export type PortEvent =
   | { kind: 'models'; models: ModelEntry[] }
   | { kind: 'model_status'; modelId: string; cache: CacheStatus; error?: string }
   | { kind: 'file_progress'; modelId: string; file: string; loadedBytes: number; totalBytes: number }
-  | { kind: 'model_ready'; modelId: string; backend: ComputeBackend }
+  | { kind: 'model_ready'; modelId: string; backend: ComputeBackend; label?: string; adapter?: string }
   | { kind: 'gpu'; gpu: GpuInfo }
   | { kind: 'error'; error: UiError };
 

@@ -5,7 +5,14 @@ import { applyAgentEvent, reduceAgentEvents } from './apply-agent-event';
 
 const golden = GoldenSet.publicSet();
 const gcase = golden.json<GoldenCase>('case.json');
-const image = { sha256: 'x', width: 250, height: 190, pngDataUrl: 'data:,', resizedWidth: 252, resizedHeight: 196 };
+const image = {
+  sha256: 'x',
+  width: 250,
+  height: 190,
+  pngDataUrl: 'data:,',
+  resizedWidth: 252,
+  resizedHeight: 196,
+};
 const box = gcase.tool_call.arguments.bbox_2d as Box;
 
 function stepFor(index: number, text: string): TraceStep {
@@ -15,8 +22,20 @@ function stepFor(index: number, text: string): TraceStep {
     think: 'I should look closer.',
     action: {
       kind: 'tool_call',
-      call: { name: gcase.tool_call.name, label: gcase.tool_call.arguments.label, bboxModel: box, bboxOriginal: box },
-      crop: { pngDataUrl: 'data:,', width: 100, height: 110, resizedWidth: 112, resizedHeight: 112, imageTokens: 16 },
+      call: {
+        name: gcase.tool_call.name,
+        label: gcase.tool_call.arguments.label,
+        bboxModel: box,
+        bboxOriginal: box,
+      },
+      crop: {
+        pngDataUrl: 'data:,',
+        width: 100,
+        height: 110,
+        resizedWidth: 112,
+        resizedHeight: 112,
+        imageTokens: 16,
+      },
     },
     promptTokens: 441,
     generatedTokens: 4,
@@ -40,7 +59,8 @@ const start: AgentEvent = {
 describe('applyAgentEvent', () => {
   it('appends token deltas to the live step, reproducing the golden assistant text', () => {
     const events: AgentEvent[] = [start, { type: 'turn_start', turn: 0, promptTokens: 441 }];
-    for (const p of pieces(gcase.assistant_text)) events.push({ type: 'token', turn: 0, tokenId: 0, text: p });
+    for (const p of pieces(gcase.assistant_text))
+      events.push({ type: 'token', turn: 0, tokenId: 0, text: p });
     const d = reduceAgentEvents(events)!;
     expect(d.live?.text).toBe(gcase.assistant_text);
     expect(d.live?.generatedTokens).toBe(pieces(gcase.assistant_text).length);
@@ -55,7 +75,14 @@ describe('applyAgentEvent', () => {
       { type: 'turn_start', turn: 0, promptTokens: 441 },
       { type: 'token', turn: 0, tokenId: 1, text: '<think>' },
       { type: 'segment', turn: 0, segment: { kind: 'think', text: 'I should look closer.' } },
-      { type: 'segment', turn: 0, segment: { kind: 'tool_call', call: step.action.kind === 'tool_call' ? step.action.call : { name: '' } } },
+      {
+        type: 'segment',
+        turn: 0,
+        segment: {
+          kind: 'tool_call',
+          call: step.action.kind === 'tool_call' ? step.action.call : { name: '' },
+        },
+      },
     ])!;
     expect(d1.live?.segments.map((s) => s.kind)).toEqual(['think', 'tool_call']);
     const d2 = applyAgentEvent(d1, { type: 'turn_end', turn: 0, step })!;
@@ -72,7 +99,12 @@ describe('applyAgentEvent', () => {
     d = applyAgentEvent(d, { type: 'turn_start', turn: 0, promptTokens: 5 }, 100);
     d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: 1, text: 'a' }, 250);
     d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: 2, text: 'b' }, 300);
-    expect(d?.live).toMatchObject({ startedAt: 100, firstTokenAt: 250, lastTokenAt: 300, generatedTokens: 2 });
+    expect(d?.live).toMatchObject({
+      startedAt: 100,
+      firstTokenAt: 250,
+      lastTokenAt: 300,
+      generatedTokens: 2,
+    });
   });
 
   it('sets the final trace on run_end', () => {
@@ -90,7 +122,11 @@ describe('applyAgentEvent', () => {
       steps: [stepFor(0, gcase.assistant_text)],
       endReason: 'budget',
     };
-    const d = reduceAgentEvents([start, { type: 'turn_start', turn: 0, promptTokens: 1 }, { type: 'run_end', trace }])!;
+    const d = reduceAgentEvents([
+      start,
+      { type: 'turn_start', turn: 0, promptTokens: 1 },
+      { type: 'run_end', trace },
+    ])!;
     expect(d.final).toBe(trace);
     expect(d.steps).toBe(trace.steps);
     expect(d.options).toEqual(gcase.options);
@@ -102,7 +138,10 @@ describe('applyAgentEvent', () => {
     const other = { ...d, id: 'other' };
     const trace = { id: 't1' } as Trace;
     expect(applyAgentEvent(other, { type: 'run_end', trace })).toBe(other);
-    const ended = applyAgentEvent(d, { type: 'run_end', trace: { ...trace, steps: [] } as unknown as Trace })!;
+    const ended = applyAgentEvent(d, {
+      type: 'run_end',
+      trace: { ...trace, steps: [] } as unknown as Trace,
+    })!;
     expect(applyAgentEvent(ended, { type: 'token', turn: 0, tokenId: 1, text: 'late' })).toBe(ended);
     expect(applyAgentEvent(null, { type: 'token', turn: 0, tokenId: 1, text: 'orphan' })).toBeNull();
   });

@@ -68,6 +68,9 @@ export function applyAgentEvent(draft: TraceDraft | null, event: AgentEvent, now
 }
 
 /** Fold a whole event list (replays, tests). */
-export function reduceAgentEvents(events: readonly AgentEvent[], start: TraceDraft | null = null): TraceDraft | null {
+export function reduceAgentEvents(
+  events: readonly AgentEvent[],
+  start: TraceDraft | null = null,
+): TraceDraft | null {
   return events.reduce<TraceDraft | null>((d, e) => applyAgentEvent(d, e), start);
 }

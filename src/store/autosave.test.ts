@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Trace } from '../agent/types';
+import { pngBytesToDataUrl } from '../agent/trace';
+import { GoldenSet } from '../golden/golden-set';
 import { AUTOSAVE_KEY, restoreAutosave, startAutosave, type KeyValue } from './autosave';
 import { createAppStore } from './store';
 
@@ -17,11 +19,19 @@ const trace: Trace = {
   format: 'deepeyes-trace',
   version: 1,
   id: 'saved',
-  createdAt: '',
+  createdAt: '2025-06-01T10:00:00.000Z',
   modelId: 'm',
   backend: 'b',
   question: 'What colour is the sign?',
-  image: { sha256: '', width: 2, height: 2, pngDataUrl: 'data:,', resizedWidth: 28, resizedHeight: 28 },
+  // The golden picture: autosave validates traces with the real schema, which wants a real PNG.
+  image: {
+    sha256: 'a'.repeat(64),
+    width: 250,
+    height: 190,
+    pngDataUrl: pngBytesToDataUrl(GoldenSet.publicSet().bytes('image1.png')),
+    resizedWidth: 252,
+    resizedHeight: 196,
+  },
   settings: DEFAULT_SETTINGS,
   steps: [],
   endReason: 'answer',
@@ -33,7 +43,13 @@ describe('autosave', () => {
     const kv = memKv();
     const a = createAppStore();
     const stop = startAutosave(a, kv);
-    a.getState().applyEvent({ type: 'run_start', traceId: 'saved', question: trace.question, image: trace.image, settings: DEFAULT_SETTINGS });
+    a.getState().applyEvent({
+      type: 'run_start',
+      traceId: 'saved',
+      question: trace.question,
+      image: trace.image,
+      settings: DEFAULT_SETTINGS,
+    });
     expect(kv.data.size).toBe(0);
     a.getState().applyEvent({ type: 'run_end', trace });
     await Promise.resolve();
@@ -43,6 +59,16 @@ describe('autosave', () => {
     expect(await restoreAutosave(b, kv)).toBe(true);
     expect(b.getState().trace?.final).toEqual(trace);
     expect(b.getState().traceSource).toBe('restore');
+  });
+
+  it('skips a trace the schema refuses, reporting it instead of throwing into the store', async () => {
+    const kv = memKv();
+    const a = createAppStore();
+    const errors: Error[] = [];
+    startAutosave(a, kv, (e) => errors.push(e));
+    a.getState().loadTrace({ ...trace, image: { ...trace.image, pngDataUrl: 'not a png' } }, 'import');
+    expect(kv.data.size).toBe(0);
+    expect(errors).toHaveLength(1);
   });
 
   it('does not save the bundled sample, and deletes a corrupt entry', async () => {

@@ -19,7 +19,10 @@ export interface KeyValue {
 export const idbKeyValue: KeyValue = { get, set, del };
 
 /** The trace to write after a state change, or null when nothing new needs saving. */
-export function traceToSave(prev: Pick<AppState, 'trace'>, next: Pick<AppState, 'trace' | 'traceSource'>): Trace | null {
+export function traceToSave(
+  prev: Pick<AppState, 'trace'>,
+  next: Pick<AppState, 'trace' | 'traceSource'>,
+): Trace | null {
   const final = next.trace?.final ?? null;
   if (!final || final === prev.trace?.final) return null;
   // A restored trace is already what is stored; the bundled sample is not the user's work.
@@ -27,10 +30,23 @@ export function traceToSave(prev: Pick<AppState, 'trace'>, next: Pick<AppState, 
   return final;
 }
 
-export function startAutosave(store: AppStore, kv: KeyValue = idbKeyValue, onError?: (e: Error) => void): () => void {
+export function startAutosave(
+  store: AppStore,
+  kv: KeyValue = idbKeyValue,
+  onError?: (e: Error) => void,
+): () => void {
   return store.subscribe((next, prev) => {
     const t = traceToSave(prev, next);
-    if (t) kv.set(AUTOSAVE_KEY, serializeTrace(t)).catch((e: Error) => onError?.(e));
+    if (!t) return;
+    let text: string;
+    try {
+      // Validates too: a trace the importer would refuse is not worth keeping.
+      text = serializeTrace(t);
+    } catch (e) {
+      onError?.(e as Error);
+      return;
+    }
+    kv.set(AUTOSAVE_KEY, text).catch((e: Error) => onError?.(e));
   });
 }
 

@@ -33,7 +33,12 @@ describe('unmetNeeds', () => {
     expect(unmetNeeds(entry, { webgpu: 'available', shaderF16: true, deviceMemoryBytes: 4e8 })).toEqual([
       'needs about 1.0 GB of memory',
     ]);
-    expect(unmetNeeds({ ...entry, needs: { webgpu: false, shaderF16: false, memoryBytes: 0 } }, { webgpu: 'missing', shaderF16: false })).toEqual([]);
+    expect(
+      unmetNeeds(
+        { ...entry, needs: { webgpu: false, shaderF16: false, memoryBytes: 0 } },
+        { webgpu: 'missing', shaderF16: false },
+      ),
+    ).toEqual([]);
   });
 });
 

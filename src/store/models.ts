@@ -3,7 +3,8 @@
  * cached, and per-file download progress. Pure helpers; the worker reports, the slice stores.
  */
 
-export type CacheStatus = 'unknown' | 'absent' | 'partial' | 'cached' | 'downloading' | 'loading' | 'ready' | 'error';
+export type CacheStatus =
+  'unknown' | 'absent' | 'partial' | 'cached' | 'downloading' | 'loading' | 'ready' | 'error';
 
 export interface ModelNeeds {
   webgpu: boolean;
@@ -43,7 +44,12 @@ export interface GpuInfo {
   deviceMemoryBytes?: number;
 }
 
-export function withFileProgress(entry: ModelEntry, file: string, loadedBytes: number, totalBytes: number): ModelEntry {
+export function withFileProgress(
+  entry: ModelEntry,
+  file: string,
+  loadedBytes: number,
+  totalBytes: number,
+): ModelEntry {
   const files = entry.files.some((f) => f.file === file)
     ? entry.files.map((f) => (f.file === file ? { file, loadedBytes, totalBytes } : f))
     : [...entry.files, { file, loadedBytes, totalBytes }];
@@ -64,7 +70,11 @@ export function unmetNeeds(entry: ModelEntry, gpu: GpuInfo): string[] {
   if (entry.needs.webgpu && gpu.webgpu === 'missing') out.push('needs WebGPU');
   if (entry.needs.shaderF16 && gpu.webgpu === 'available' && !gpu.shaderF16) out.push('needs shader-f16');
   // navigator.deviceMemory is capped at 8 GB by browsers, so only a smaller figure is telling.
-  if (gpu.deviceMemoryBytes !== undefined && gpu.deviceMemoryBytes < 8e9 && entry.needs.memoryBytes > gpu.deviceMemoryBytes) {
+  if (
+    gpu.deviceMemoryBytes !== undefined &&
+    gpu.deviceMemoryBytes < 8e9 &&
+    entry.needs.memoryBytes > gpu.deviceMemoryBytes
+  ) {
     out.push(`needs about ${formatBytes(entry.needs.memoryBytes)} of memory`);
   }
   return out;

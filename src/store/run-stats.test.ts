@@ -26,7 +26,12 @@ const base: TraceDraft = {
 
 describe('runStats', () => {
   it('is empty with no trace', () => {
-    expect(runStats(null)).toEqual({ ttftMs: null, prefillTokPerS: null, decodeTokPerS: null, generatedTokens: 0 });
+    expect(runStats(null)).toEqual({
+      ttftMs: null,
+      prefillTokPerS: null,
+      decodeTokPerS: null,
+      generatedTokens: 0,
+    });
   });
 
   it('pools prefill and decode over finished steps; TTFT is the first turn', () => {
@@ -37,11 +42,29 @@ describe('runStats', () => {
         step(1, { ttftMs: 300, prefillTokens: 200, prefillMs: 200, decodeTokens: 30, decodeMs: 1200 }),
       ],
     };
-    expect(runStats(d)).toEqual({ ttftMs: 900, prefillTokPerS: 1200, decodeTokPerS: 25, generatedTokens: 80 });
+    expect(runStats(d)).toEqual({
+      ttftMs: 900,
+      prefillTokPerS: 1200,
+      decodeTokPerS: 25,
+      generatedTokens: 80,
+    });
   });
 
   it('uses the live step while the first turn streams', () => {
-    const live = { turn: 0, text: 'abc', segments: [], promptTokens: 9, generatedTokens: 11, startedAt: 1000, firstTokenAt: 1500, lastTokenAt: 2500 };
-    expect(runStats({ ...base, live })).toMatchObject({ ttftMs: 500, decodeTokPerS: 10, generatedTokens: 11 });
+    const live = {
+      turn: 0,
+      text: 'abc',
+      segments: [],
+      promptTokens: 9,
+      generatedTokens: 11,
+      startedAt: 1000,
+      firstTokenAt: 1500,
+      lastTokenAt: 2500,
+    };
+    expect(runStats({ ...base, live })).toMatchObject({
+      ttftMs: 500,
+      decodeTokPerS: 10,
+      generatedTokens: 11,
+    });
   });
 });

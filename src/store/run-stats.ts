@@ -42,5 +42,10 @@ export function runStats(draft: TraceDraft | null): RunStats {
       decodeTokPerS = rate(live.generatedTokens - 1, live.lastTokenAt - live.firstTokenAt) ?? decodeTokPerS;
     }
   }
-  return { ttftMs, prefillTokPerS: rate(prefillTokens, prefillMs), decodeTokPerS, generatedTokens: generated };
+  return {
+    ttftMs,
+    prefillTokPerS: rate(prefillTokens, prefillMs),
+    decodeTokPerS,
+    generatedTokens: generated,
+  };
 }

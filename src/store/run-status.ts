@@ -18,7 +18,10 @@ export function runStatusAfter(status: RunStatus, event: AgentEvent): RunStatus 
 }
 
 /** The error a finished trace carries, in the UI's shape (a cancelled run is not an error). */
-export function traceError(trace: { endReason?: string; error?: { code: string; message: string } }): UiError | null {
+export function traceError(trace: {
+  endReason?: string;
+  error?: { code: string; message: string };
+}): UiError | null {
   if (!trace.error || trace.endReason === 'cancelled') return null;
   return { code: trace.error.code, message: trace.error.message, retryable: true };
 }

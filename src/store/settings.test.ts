@@ -10,18 +10,27 @@ describe('sanitizeSettings', () => {
   });
 
   it('keeps valid values and clamps out-of-range ones', () => {
-    const s = sanitizeSettings({ maxCrops: 99, maxTokensPerTurn: 5.6, maxTotalTokens: 1e9, rotateTool: true });
+    const s = sanitizeSettings({
+      maxCrops: 99,
+      maxTokensPerTurn: 5.6,
+      maxTotalTokens: 1e9,
+      rotateTool: true,
+    });
     expect(s).toMatchObject({ maxCrops: 16, maxTokensPerTurn: 32, maxTotalTokens: 32768, rotateTool: true });
   });
 
   it('accepts sampling with temperature/top-p and keeps an integer seed', () => {
-    expect(sanitizeSettings({ sampling: { kind: 'sample', temperature: 0.7, topP: 0.9, seed: 42 } }).sampling).toEqual({
+    expect(
+      sanitizeSettings({ sampling: { kind: 'sample', temperature: 0.7, topP: 0.9, seed: 42 } }).sampling,
+    ).toEqual({
       kind: 'sample',
       temperature: 0.7,
       topP: 0.9,
       seed: 42,
     });
-    expect(sanitizeSettings({ sampling: { kind: 'sample', temperature: -1, topP: 7, seed: 1.5 } }).sampling).toEqual({
+    expect(
+      sanitizeSettings({ sampling: { kind: 'sample', temperature: -1, topP: 7, seed: 1.5 } }).sampling,
+    ).toEqual({
       kind: 'sample',
       temperature: 0.05,
       topP: 1,

@@ -13,7 +13,12 @@ export const SETTINGS_BOUNDS = {
   topP: { min: 0.05, max: 1 },
 } as const;
 
-function num(v: unknown, fallback: number, { min, max }: { min: number; max: number }, integer = true): number {
+function num(
+  v: unknown,
+  fallback: number,
+  { min, max }: { min: number; max: number },
+  integer = true,
+): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) return fallback;
   const x = integer ? Math.round(v) : v;
   return Math.min(max, Math.max(min, x));

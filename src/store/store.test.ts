@@ -5,11 +5,29 @@ import { createAppStore, PERSIST_KEY } from './store';
 
 function mapStorage(init: Record<string, string> = {}): StateStorage & { data: Map<string, string> } {
   const data = new Map(Object.entries(init));
-  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  };
 }
 
-const image = { sha256: '', width: 250, height: 190, pngDataUrl: 'data:,', resizedWidth: 252, resizedHeight: 196 };
-const runStart: AgentEvent = { type: 'run_start', traceId: 'r1', question: 'q', image, settings: DEFAULT_SETTINGS };
+const image = {
+  sha256: '',
+  width: 250,
+  height: 190,
+  pngDataUrl: 'data:,',
+  resizedWidth: 252,
+  resizedHeight: 196,
+};
+const runStart: AgentEvent = {
+  type: 'run_start',
+  traceId: 'r1',
+  question: 'q',
+  image,
+  settings: DEFAULT_SETTINGS,
+};
 
 function finished(steps = 2): Trace {
   return {
@@ -52,7 +70,10 @@ describe('app store', () => {
   it('reports a trace error at run_end', () => {
     const s = createAppStore(mapStorage());
     s.getState().applyEvent(runStart);
-    s.getState().applyEvent({ type: 'run_end', trace: { ...finished(0), endReason: 'error', error: { code: 'oom', message: 'out of memory' } } });
+    s.getState().applyEvent({
+      type: 'run_end',
+      trace: { ...finished(0), endReason: 'error', error: { code: 'oom', message: 'out of memory' } },
+    });
     expect(s.getState().runError).toEqual({ code: 'oom', message: 'out of memory', retryable: true });
   });
 
@@ -73,11 +94,16 @@ describe('app store', () => {
     a.getState().updateSettings({ maxCrops: 3, rotateTool: true });
     a.getState().togglePresentation();
     const saved = JSON.parse(storage.data.get(PERSIST_KEY)!);
-    expect(saved.state).toEqual({ settings: { ...DEFAULT_SETTINGS, maxCrops: 3, rotateTool: true }, presentation: true });
+    expect(saved.state).toEqual({
+      settings: { ...DEFAULT_SETTINGS, maxCrops: 3, rotateTool: true },
+      presentation: true,
+    });
     const b = createAppStore(storage);
     expect(b.getState().settings.maxCrops).toBe(3);
     expect(b.getState().presentation).toBe(true);
-    const tampered = mapStorage({ [PERSIST_KEY]: JSON.stringify({ state: { settings: { maxCrops: -5 } }, version: 1 }) });
+    const tampered = mapStorage({
+      [PERSIST_KEY]: JSON.stringify({ state: { settings: { maxCrops: -5 } }, version: 1 }),
+    });
     expect(createAppStore(tampered).getState().settings.maxCrops).toBe(0);
   });
 
@@ -95,9 +121,21 @@ describe('app store', () => {
 
   it('tracks model download progress per file', () => {
     const s = createAppStore(mapStorage());
-    s.getState().setModels([{ id: 'm', label: 'M', sizeBytes: 10, needs: { webgpu: true, shaderF16: false, memoryBytes: 0 }, cache: 'absent', files: [] }]);
+    s.getState().setModels([
+      {
+        id: 'm',
+        label: 'M',
+        sizeBytes: 10,
+        needs: { webgpu: true, shaderF16: false, memoryBytes: 0 },
+        cache: 'absent',
+        files: [],
+      },
+    ]);
     s.getState().setCacheStatus('m', 'downloading');
     s.getState().setFileProgress('m', 'decoder.onnx', 5, 10);
-    expect(s.getState().models[0]).toMatchObject({ cache: 'downloading', files: [{ file: 'decoder.onnx', loadedBytes: 5, totalBytes: 10 }] });
+    expect(s.getState().models[0]).toMatchObject({
+      cache: 'downloading',
+      files: [{ file: 'decoder.onnx', loadedBytes: 5, totalBytes: 10 }],
+    });
   });
 });

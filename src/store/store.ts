@@ -21,7 +21,11 @@ type Persisted = Pick<AppState, 'settings' | 'presentation'>;
 
 function memoryStorage(): StateStorage {
   const m = new Map<string, string>();
-  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => void m.set(k, v),
+    removeItem: (k) => void m.delete(k),
+  };
 }
 
 function defaultStorage(): StateStorage {
@@ -51,7 +55,11 @@ export function createAppStore(storage: StateStorage = defaultStorage()) {
         partialize: (s): Persisted => ({ settings: s.settings, presentation: s.presentation }),
         merge: (persisted, current) => {
           const p = (persisted ?? {}) as Partial<Persisted>;
-          return { ...current, settings: sanitizeSettings(p.settings), presentation: p.presentation === true };
+          return {
+            ...current,
+            settings: sanitizeSettings(p.settings),
+            presentation: p.presentation === true,
+          };
         },
       },
     ),

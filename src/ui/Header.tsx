@@ -10,7 +10,17 @@ function StatusPill() {
   const source = useAppStore((s) => s.traceSource);
   const hasModel = useAppStore((s) => s.activeModelId !== null);
   const text =
-    status === 'loading' ? 'Starting…' : status === 'running' ? (source === 'live' && hasModel ? 'Running' : 'Replaying') : status === 'stopping' ? 'Stopping…' : hasModel ? 'Ready' : 'Replay mode';
+    status === 'loading'
+      ? 'Starting…'
+      : status === 'running'
+        ? source === 'live' && hasModel
+          ? 'Running'
+          : 'Replaying'
+        : status === 'stopping'
+          ? 'Stopping…'
+          : hasModel
+            ? 'Ready'
+            : 'Replay mode';
   return (
     <span className={`status-pill status-pill--${status}`} data-testid="run-status" data-status={status}>
       {status === 'running' && <span className="pulse" aria-hidden="true" />}
@@ -32,8 +42,15 @@ export function Header() {
     const onDown = (e: MouseEvent) => {
       if (ref.current && !ref.current.contains(e.target as Node)) setPanel(null);
     };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setPanel(null);
+    };
     window.addEventListener('mousedown', onDown);
-    return () => window.removeEventListener('mousedown', onDown);
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('mousedown', onDown);
+      window.removeEventListener('keydown', onKey);
+    };
   }, [panel]);
 
   const flip = (p: Exclude<PanelName, null>) => setPanel((cur) => (cur === p ? null : p));
@@ -50,7 +67,13 @@ export function Header() {
       <StatusPill />
       <span className="spacer" />
       <ExportMenu />
-      <button type="button" className="button button--ghost" data-testid="settings-button" onClick={() => flip('settings')} aria-expanded={panel === 'settings'}>
+      <button
+        type="button"
+        className="button button--ghost"
+        data-testid="settings-button"
+        onClick={() => flip('settings')}
+        aria-expanded={panel === 'settings'}
+      >
         Settings
       </button>
       <button

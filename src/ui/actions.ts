@@ -4,7 +4,8 @@
  */
 import { createContext, useContext } from 'react';
 
-export type ModelSourceIntent = { kind: 'catalog'; id: string } | { kind: 'url'; url: string } | { kind: 'folder'; files: File[] };
+export type ModelSourceIntent =
+  { kind: 'catalog'; id: string } | { kind: 'url'; url: string } | { kind: 'folder'; files: File[] };
 
 export interface UiActions {
   run(): Promise<void>;

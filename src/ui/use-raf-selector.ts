@@ -5,7 +5,10 @@
 import { useEffect, useState } from 'react';
 import { appStore, type AppState } from '../store/store';
 
-export function useRafSelector<T>(selector: (s: AppState) => T, equal: (a: T, b: T) => boolean = Object.is): T {
+export function useRafSelector<T>(
+  selector: (s: AppState) => T,
+  equal: (a: T, b: T) => boolean = Object.is,
+): T {
   const [value, setValue] = useState(() => selector(appStore.getState()));
   useEffect(() => {
     let raf = 0;

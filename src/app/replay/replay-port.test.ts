@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../agent/types';
-import { buildSampleTrace, cropInfoFor, LADYBIRD, sampleCropBoxes, sampleImageInfo } from '../fixtures/sample-trace';
+import {
+  buildSampleTrace,
+  cropInfoFor,
+  LADYBIRD,
+  sampleCropBoxes,
+  sampleImageInfo,
+} from '../fixtures/sample-trace';
 import { ReplayPort } from './replay-port';
 
-const trace = buildSampleTrace(LADYBIRD, sampleImageInfo(LADYBIRD, 'data:,', ''), sampleCropBoxes(LADYBIRD).map((b) => cropInfoFor(b, 'data:,')));
-const request = { image: { width: 1, height: 1, data: new Uint8Array(3) }, question: 'q', settings: trace.settings };
+const trace = buildSampleTrace(
+  LADYBIRD,
+  sampleImageInfo(LADYBIRD, 'data:,', ''),
+  sampleCropBoxes(LADYBIRD).map((b) => cropInfoFor(b, 'data:,')),
+);
+const request = {
+  image: { width: 1, height: 1, data: new Uint8Array(3) },
+  question: 'q',
+  settings: trace.settings,
+};
 const fast = { tokenMs: 0, maxTurnPauseMs: 1, resultPauseMs: 1 };
 
 describe('ReplayPort', () => {

@@ -33,12 +33,17 @@ export class ReplayPort implements EnginePort {
   }
 
   async loadModel(): Promise<void> {
-    throw new PortError('no_engine', 'This page was started without a model engine; only recorded traces can be replayed', false);
+    throw new PortError(
+      'no_engine',
+      'This page was started without a model engine; only recorded traces can be replayed',
+      false,
+    );
   }
 
   async run(_request: RunRequest): Promise<Trace> {
     const trace = this.trace;
-    if (!trace) throw new PortError('no_trace', 'Nothing to replay: pick a sample or import a trace file', false);
+    if (!trace)
+      throw new PortError('no_trace', 'Nothing to replay: pick a sample or import a trace file', false);
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;

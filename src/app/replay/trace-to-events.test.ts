@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { reduceAgentEvents } from '../../store/apply-agent-event';
-import { buildSampleTrace, cropInfoFor, LADYBIRD, sampleCropBoxes, sampleImageInfo, TWO_WINGS } from '../fixtures/sample-trace';
+import {
+  buildSampleTrace,
+  cropInfoFor,
+  LADYBIRD,
+  sampleCropBoxes,
+  sampleImageInfo,
+  TWO_WINGS,
+} from '../fixtures/sample-trace';
 import { cancelledTrace, splitTokens, traceToEvents } from './trace-to-events';
 
 const build = (spec: typeof LADYBIRD) =>
-  buildSampleTrace(spec, sampleImageInfo(spec, 'data:,', ''), sampleCropBoxes(spec).map((b) => cropInfoFor(b, 'data:,')));
+  buildSampleTrace(
+    spec,
+    sampleImageInfo(spec, 'data:,', ''),
+    sampleCropBoxes(spec).map((b) => cropInfoFor(b, 'data:,')),
+  );
 
 describe('splitTokens', () => {
   it('cuts text into short pieces that join back exactly', () => {
@@ -32,9 +43,11 @@ describe('traceToEvents', () => {
       const draft = reduceAgentEvents(events.slice(0, end))!;
       expect(draft.live?.text).toBe(step.text);
       const kinds = draft.live?.segments.map((s) => s.kind);
-      const expected = { tool_call: ['think', 'tool_call', 'tool_result'], tool_error: ['think', 'tool_call', 'error'], answer: ['think', 'answer'] }[
-        step.action.kind as 'tool_call' | 'tool_error' | 'answer'
-      ];
+      const expected = {
+        tool_call: ['think', 'tool_call', 'tool_result'],
+        tool_error: ['think', 'tool_call', 'error'],
+        answer: ['think', 'answer'],
+      }[step.action.kind as 'tool_call' | 'tool_error' | 'answer'];
       expect(kinds).toEqual(expected);
     }
   });
@@ -42,7 +55,11 @@ describe('traceToEvents', () => {
   it('the tool_call segment arrives right after the token closing </tool_call>', () => {
     const events = traceToEvents(build(LADYBIRD)).map((e) => e.event);
     const i = events.findIndex((e) => e.type === 'segment' && e.segment.kind === 'tool_call');
-    const text = events.slice(0, i).filter((e) => e.type === 'token' && e.turn === 0).map((e) => (e.type === 'token' ? e.text : '')).join('');
+    const text = events
+      .slice(0, i)
+      .filter((e) => e.type === 'token' && e.turn === 0)
+      .map((e) => (e.type === 'token' ? e.text : ''))
+      .join('');
     expect(text.endsWith('</tool_call>')).toBe(true);
   });
 
@@ -51,7 +68,12 @@ describe('traceToEvents', () => {
     const timed = traceToEvents(trace, { tokenMs: 10, maxTurnPauseMs: 500, resultPauseMs: 300 });
     const firstToken = timed.find((e) => e.event.type === 'token')!;
     expect(firstToken.delayMs).toBe(500);
-    expect(timed.filter((e) => e.event.type === 'token').slice(1, 5).every((e) => e.delayMs === 10)).toBe(true);
+    expect(
+      timed
+        .filter((e) => e.event.type === 'token')
+        .slice(1, 5)
+        .every((e) => e.delayMs === 10),
+    ).toBe(true);
   });
 
   it('a cancelled replay keeps only the finished steps', () => {

@@ -31,14 +31,18 @@ function segmentsAt(step: TraceStep): { after: string; segment: Segment }[] {
   const out: { after: string; segment: Segment }[] = [];
   if (step.think !== undefined) out.push({ after: '</think>', segment: { kind: 'think', text: step.think } });
   const a = step.action;
-  if (a.kind === 'tool_call') out.push({ after: '</tool_call>', segment: { kind: 'tool_call', call: a.call } });
-  if (a.kind === 'tool_error' && a.call) out.push({ after: '</tool_call>', segment: { kind: 'tool_call', call: a.call } });
+  if (a.kind === 'tool_call')
+    out.push({ after: '</tool_call>', segment: { kind: 'tool_call', call: a.call } });
+  if (a.kind === 'tool_error' && a.call)
+    out.push({ after: '</tool_call>', segment: { kind: 'tool_call', call: a.call } });
   if (a.kind === 'answer') out.push({ after: '</answer>', segment: { kind: 'answer', text: a.text } });
   return out;
 }
 
 function stepEvents(step: TraceStep, pacing: ReplayPacing): TimedEvent[] {
-  const out: TimedEvent[] = [{ delayMs: 0, event: { type: 'turn_start', turn: step.index, promptTokens: step.promptTokens } }];
+  const out: TimedEvent[] = [
+    { delayMs: 0, event: { type: 'turn_start', turn: step.index, promptTokens: step.promptTokens } },
+  ];
   const pending = segmentsAt(step);
   let text = '';
   splitTokens(step.text).forEach((piece, i) => {
@@ -46,18 +50,25 @@ function stepEvents(step: TraceStep, pacing: ReplayPacing): TimedEvent[] {
     const delayMs = i === 0 ? Math.min(step.timings.ttftMs, pacing.maxTurnPauseMs) : pacing.tokenMs;
     out.push({ delayMs, event: { type: 'token', turn: step.index, tokenId: -1, text: piece } });
     while (pending.length > 0 && text.includes(pending[0].after)) {
-      out.push({ delayMs: 0, event: { type: 'segment', turn: step.index, segment: pending.shift()!.segment } });
+      out.push({
+        delayMs: 0,
+        event: { type: 'segment', turn: step.index, segment: pending.shift()!.segment },
+      });
     }
   });
   // Markers the text lacks (a hand-edited trace): emit their segments at the end of the turn.
-  for (const p of pending) out.push({ delayMs: 0, event: { type: 'segment', turn: step.index, segment: p.segment } });
+  for (const p of pending)
+    out.push({ delayMs: 0, event: { type: 'segment', turn: step.index, segment: p.segment } });
   const a = step.action;
   if (a.kind === 'tool_call' && a.call.bboxOriginal) {
     const segment: Segment = { kind: 'tool_result', crop: a.crop, bboxOriginal: a.call.bboxOriginal };
     out.push({ delayMs: pacing.resultPauseMs, event: { type: 'segment', turn: step.index, segment } });
   }
   if (a.kind === 'tool_error') {
-    out.push({ delayMs: pacing.resultPauseMs, event: { type: 'segment', turn: step.index, segment: { kind: 'error', message: a.message } } });
+    out.push({
+      delayMs: pacing.resultPauseMs,
+      event: { type: 'segment', turn: step.index, segment: { kind: 'error', message: a.message } },
+    });
   }
   out.push({ delayMs: 0, event: { type: 'turn_end', turn: step.index, step } });
   return out;
@@ -65,7 +76,16 @@ function stepEvents(step: TraceStep, pacing: ReplayPacing): TimedEvent[] {
 
 export function traceToEvents(trace: Trace, pacing: ReplayPacing = DEFAULT_PACING): TimedEvent[] {
   const out: TimedEvent[] = [
-    { delayMs: 0, event: { type: 'run_start', traceId: trace.id, question: trace.question, image: trace.image, settings: trace.settings } },
+    {
+      delayMs: 0,
+      event: {
+        type: 'run_start',
+        traceId: trace.id,
+        question: trace.question,
+        image: trace.image,
+        settings: trace.settings,
+      },
+    },
   ];
   for (const step of trace.steps) out.push(...stepEvents(step, pacing));
   out.push({ delayMs: 0, event: { type: 'run_end', trace } });

@@ -5,7 +5,15 @@
 import type { Trace } from '../../agent/types';
 import { decodeImageBlob, type DecodedImage } from '../../ui/input/decode';
 import { regionToPngDataUrl, sha256Hex } from '../../ui/image/canvas-io';
-import { buildSampleTrace, cropInfoFor, RAINDROPS, sampleCropBoxes, sampleImageInfo, SAMPLE_TRACES, type SampleSpec } from '../fixtures/sample-trace';
+import {
+  buildSampleTrace,
+  cropInfoFor,
+  RAINDROPS,
+  sampleCropBoxes,
+  sampleImageInfo,
+  SAMPLE_TRACES,
+  type SampleSpec,
+} from '../fixtures/sample-trace';
 
 export interface SampleEntry {
   id: string;
@@ -17,7 +25,14 @@ export interface SampleEntry {
 }
 
 export const SAMPLES: readonly SampleEntry[] = [
-  ...SAMPLE_TRACES.map((spec) => ({ id: spec.id, title: spec.title, url: spec.url, question: spec.question, options: spec.options, spec })),
+  ...SAMPLE_TRACES.map((spec) => ({
+    id: spec.id,
+    title: spec.title,
+    url: spec.url,
+    question: spec.question,
+    options: spec.options,
+    spec,
+  })),
   { id: RAINDROPS.id, title: RAINDROPS.title, url: RAINDROPS.url, question: RAINDROPS.question },
 ];
 
@@ -28,7 +43,9 @@ export class SampleLoadError extends Error {
   }
 }
 
-export async function loadSample(entry: SampleEntry): Promise<{ decoded: DecodedImage; trace: Trace | null }> {
+export async function loadSample(
+  entry: SampleEntry,
+): Promise<{ decoded: DecodedImage; trace: Trace | null }> {
   const res = await fetch(entry.url);
   if (!res.ok) throw new SampleLoadError(entry.url, `HTTP ${res.status}`);
   const decoded = await decodeImageBlob(await res.blob(), entry.url);
@@ -36,11 +53,17 @@ export async function loadSample(entry: SampleEntry): Promise<{ decoded: Decoded
   if (!spec) return { decoded, trace: null };
   const { bitmap, rgb } = decoded;
   if (bitmap.width !== spec.width || bitmap.height !== spec.height) {
-    throw new SampleLoadError(entry.url, `expected ${spec.width}x${spec.height}, decoded ${bitmap.width}x${bitmap.height}`);
+    throw new SampleLoadError(
+      entry.url,
+      `expected ${spec.width}x${spec.height}, decoded ${bitmap.width}x${bitmap.height}`,
+    );
   }
   const crops = await Promise.all(
     sampleCropBoxes(spec).map(async (b) =>
-      cropInfoFor(b, await regionToPngDataUrl(bitmap, { x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1] })),
+      cropInfoFor(
+        b,
+        await regionToPngDataUrl(bitmap, { x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1] }),
+      ),
     ),
   );
   const [png, sha] = await Promise.all([regionToPngDataUrl(bitmap), sha256Hex(rgb.data)]);

@@ -1,10 +1,17 @@
 /**
  * `embed_tokens`: input_ids int64 [b,s] -> inputs_embeds float32 [b,s,H].
  *   fp32: Gather over the float32 table.
- *   q4:   com.microsoft GatherBlockQuantized over the int4 table (block 32 along H, float32 scales,
- *         implicit zero point 8), which keeps a 7B table (152064 x 3584) near 0.3 GB instead of
- *         2.2 GB and under WebGPU's 1 GiB buffer cap. Output stays float32, so the same graph
- *         feeds the q4 and q4f16 decoders.
+ *   q4:   the int4 table (block 32 along H, float32 scales, zero point 8), which keeps a 7B table
+ *         (152064 x 3584) near 0.3 GB instead of 2.2 GB and under WebGPU's 1 GiB buffer cap.
+ *         Output stays float32, so the same graph feeds the q4 and q4f16 decoders.
+ *
+ * The int4 lookup is built from standard ops rather than com.microsoft GatherBlockQuantized:
+ * onnxruntime-web 1.30's WebGPU build has no kernel for that op (session creation fails), and
+ * only the gathered rows are unpacked, so the cost is per token, not per table.
+ *
+ *   ids ─► Gather(packed uint8 [V, kb*16]) ─► Cast int32 ─► Mod 16 (low) / Div 16 (high)
+ *       ─► interleave ─► [b, s, kb, 32] ─► Cast f32 ─► Sub 8 ─► Mul Gather(scales)[..., None]
+ *       ─► [b, s, kb*32] ─► Slice to H
  */
 import type { TextConfig } from '../../model/config';
 import { GraphBuilder, type WeightSink } from '../onnx/builder';
@@ -29,15 +36,25 @@ export async function buildEmbedGraph(
   } else {
     const q = await store.q4Table(g, EMBED_TABLE);
     g.scope('model/embed_tokens', () => {
+      const kb = Math.ceil(q.cols / 32);
       const padded = q.cols % 32 !== 0;
-      const out = g.op1('GatherBlockQuantized', [q.data, ids, q.scales], {
-        domain: 'com.microsoft',
-        attrs: { gather_axis: 0, quantize_axis: 1, block_size: 32, bits: 4 },
+      const packed = g.op1('Gather', [q.data, ids], { attrs: { axis: 0 } });
+      const bytes = g.op1('Cast', [packed], { attrs: { to: 6 /* INT32 */ } });
+      const sixteen = g.constant({ dtype: 'int32', dims: [], data: Int32Array.of(16) }, 'sixteen');
+      const lo = g.op1('Mod', [bytes, sixteen], { attrs: { fmod: 0 }, name: 'LowNibble' });
+      const hi = g.op1('Div', [bytes, sixteen], { name: 'HighNibble' });
+      const last = g.ints([-1]);
+      const pairs = g.op1('Concat', [g.op1('Unsqueeze', [lo, last]), g.op1('Unsqueeze', [hi, last])], {
+        attrs: { axis: -1 },
+      });
+      const nibbles = g.op1('Reshape', [pairs, g.ints([0, 0, kb, 32])]);
+      const centered = g.op1('Sub', [g.op1('Cast', [nibbles], { attrs: { to: 1 /* FLOAT */ } }), g.scalar(8)]);
+      const scales = g.op1('Unsqueeze', [g.op1('Gather', [q.scales, ids], { attrs: { axis: 0 } }), last]);
+      const rows = g.op1('Reshape', [g.op1('Mul', [centered, scales]), g.ints([0, 0, kb * 32])], {
         outputs: padded ? 1 : ['inputs_embeds'],
       });
       // Rows are packed in whole blocks of 32; drop the padding columns when H is not a multiple.
-      if (padded)
-        g.op('Slice', [out, g.ints([0]), g.ints([q.cols]), g.ints([2])], { outputs: ['inputs_embeds'] });
+      if (padded) g.op('Slice', [rows, g.ints([0]), g.ints([q.cols]), g.ints([2])], { outputs: ['inputs_embeds'] });
     });
   }
   g.output('inputs_embeds', 'float32', ['batch_size', 'sequence_length', t.hiddenSize]);

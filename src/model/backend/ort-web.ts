@@ -11,7 +11,8 @@ export function ortWeb(baseUrl: string): typeof ort {
     ort.env.wasm.wasmPaths = new URL('ort/', baseUrl).href;
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
     ort.env.wasm.numThreads = isolated ? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1) : 1;
-    ort.env.logLevel = 'warning';
+    // Warnings (node placement on the CPU EP, unused inputs) reach console.error; keep it for errors.
+    ort.env.logLevel = 'error';
     configured = true;
   }
   return ort;

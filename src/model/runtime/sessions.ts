@@ -52,6 +52,8 @@ function sessionOptions(target: ExecutionTarget, component: Component): Inferenc
   const opts: InferenceSession.SessionOptions = {
     executionProviders: [ep],
     graphOptimizationLevel: 'all',
+    // 3 = errors only: onnxruntime-web prints its warnings through console.error.
+    logSeverityLevel: 3,
   };
   // Keep the KV cache on the GPU between steps; logits come back to the CPU for sampling.
   if (target === 'webgpu' && component === 'decoder_model_merged') opts.preferredOutputLocation = 'gpu-buffer';

@@ -39,7 +39,16 @@ export const createInputSlice: SliceCreator<InputSlice> = (set, get) => ({
   options: [],
   setInputImage(inputImage) {
     // A new picture makes the shown trace about another image: drop it.
-    set({ inputImage, inputError: null, trace: null, traceSource: null, selectedStep: null, hoveredStep: null, playing: false });
+    set({
+      inputImage,
+      inputError: null,
+      runError: null,
+      trace: null,
+      traceSource: null,
+      selectedStep: null,
+      hoveredStep: null,
+      playing: false,
+    });
   },
   setInputError: (inputError) => set({ inputError }),
   setQuestion: (question) => set({ question }),

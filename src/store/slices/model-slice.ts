@@ -28,10 +28,15 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     setModels: (models) => set({ models }),
     upsertModel(entry) {
       const models = get().models;
-      set({ models: models.some((e) => e.id === entry.id) ? models.map((e) => (e.id === entry.id ? entry : e)) : [...models, entry] });
+      set({
+        models: models.some((e) => e.id === entry.id)
+          ? models.map((e) => (e.id === entry.id ? entry : e))
+          : [...models, entry],
+      });
     },
     setCacheStatus: (id, cache, error) => patchEntry(id, (e) => ({ ...e, cache, error })),
-    setFileProgress: (id, file, loaded, total) => patchEntry(id, (e) => withFileProgress(e, file, loaded, total)),
+    setFileProgress: (id, file, loaded, total) =>
+      patchEntry(id, (e) => withFileProgress(e, file, loaded, total)),
     setActiveModel: (activeModelId, engineKind) => set({ activeModelId, engineKind }),
     setGpu: (gpu) => set({ gpu }),
   };

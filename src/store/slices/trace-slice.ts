@@ -27,13 +27,25 @@ export const createTraceSlice: SliceCreator<TraceSlice> = (set, get) => ({
     if (trace === s.trace && event.type !== 'run_end') return;
     const patch: Partial<ReturnType<typeof get>> = { trace, runStatus: runStatusAfter(s.runStatus, event) };
     if (event.type === 'run_start') {
-      Object.assign(patch, { traceSource: 'live', selectedStep: null, hoveredStep: null, playing: false, runError: null });
+      Object.assign(patch, {
+        traceSource: 'live',
+        selectedStep: null,
+        hoveredStep: null,
+        playing: false,
+        runError: null,
+      });
     }
     if (event.type === 'run_end') patch.runError = traceError(event.trace);
     set(patch);
   },
   loadTrace(trace, source) {
-    set({ trace: draftFromTrace(trace), traceSource: source, selectedStep: null, hoveredStep: null, playing: false });
+    set({
+      trace: draftFromTrace(trace),
+      traceSource: source,
+      selectedStep: null,
+      hoveredStep: null,
+      playing: false,
+    });
   },
   clearTrace() {
     set({ trace: null, traceSource: null, selectedStep: null, hoveredStep: null, playing: false });

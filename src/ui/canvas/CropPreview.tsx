@@ -20,7 +20,9 @@ function previewFor(s: AppState, pos: number): PreviewData | null {
   const step = d.steps[pos];
   if (step) {
     const a = step.action;
-    return a.kind === 'tool_call' ? { stepIndex: step.index, label: a.call.label ?? a.call.name, crop: a.crop } : null;
+    return a.kind === 'tool_call'
+      ? { stepIndex: step.index, label: a.call.label ?? a.call.name, crop: a.crop }
+      : null;
   }
   if (d.live && pos === d.steps.length) {
     let label = '';
@@ -42,7 +44,11 @@ export function CropPreview({ pos, rect, stage }: { pos: number; rect: Rect; sta
   if (!crop || stepIndex === null) return null;
   const c = stepColor(stepIndex);
   return (
-    <figure className={`crop-preview crop-preview--${farthestCorner(rect, stage)}`} data-testid="crop-preview" style={{ borderColor: c.fill }}>
+    <figure
+      className={`crop-preview crop-preview--${farthestCorner(rect, stage)}`}
+      data-testid="crop-preview"
+      style={{ borderColor: c.fill }}
+    >
       <img src={crop.pngDataUrl} alt={`Crop of step ${stepIndex + 1}: ${label}`} />
       <figcaption>
         <span className="step-badge" style={{ background: c.fill, color: c.text }}>

@@ -2,12 +2,24 @@
  * The picture with the model's zoom boxes: fit to the panel, wheel/button zoom, drag to pan,
  * numbered boxes in step colours, a spotlight on the active step, click a box to select it.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Group, Image as KonvaImage, Label, Layer, Rect, Shape, Stage, Tag, Text } from 'react-konva';
 import type Konva from 'konva';
 import { useAppStore, appStore } from '../../store/store';
 import { FIT_VIEW } from '../../store/slices/view-slice';
-import { boxToStageRect, fitTransform, hitTestBoxes, labelAnchor, panBy, stageToImage, viewForBox, viewTransform, zoomAt, type Size, type Transform } from './geometry';
+import {
+  boxToStageRect,
+  fitTransform,
+  hitTestBoxes,
+  labelAnchor,
+  panBy,
+  stageToImage,
+  viewForBox,
+  viewTransform,
+  zoomAt,
+  type Size,
+  type Transform,
+} from './geometry';
 import { stepColor } from './palette';
 import { activeStep, stepBoxes, visibleBoxes, type StepBox } from './step-boxes';
 import { useCanvasImage } from './use-canvas-image';
@@ -40,27 +52,67 @@ function useElementSize(): [React.RefObject<HTMLDivElement | null>, Size] {
   return [ref, size];
 }
 
-function BoxShape({ b, t, active, dimmed, fontSize }: { b: StepBox; t: Transform; active: boolean; dimmed: boolean; fontSize: number }) {
+interface BoxShapeProps {
+  b: StepBox;
+  t: Transform;
+  stage: Size;
+  active: boolean;
+  dimmed: boolean;
+  fontSize: number;
+}
+
+function BoxShape({ b, t, stage, active, dimmed, fontSize }: BoxShapeProps) {
   const r = boxToStageRect(t, b.box);
   const c = stepColor(b.stepIndex);
   const labelH = fontSize + 10;
-  const anchor = labelAnchor(r, labelH);
   const text = `${b.stepIndex + 1}  ${b.label}`;
+  // Bold system-ui averages about 0.62 em per character: enough to keep the tag inside the stage.
+  const labelW = text.length * fontSize * 0.62 + 10;
+  const anchor = labelAnchor(r, labelH);
+  anchor.x = Math.max(0, Math.min(anchor.x, stage.width - labelW));
   return (
     <Group opacity={dimmed ? 0.45 : 1} listening={false}>
       {/* A dark halo under the coloured stroke keeps it visible on any photo. */}
-      <Rect x={r.x} y={r.y} width={r.width} height={r.height} stroke="rgba(0,0,0,0.55)" strokeWidth={active ? 7 : 5} />
-      <Rect x={r.x} y={r.y} width={r.width} height={r.height} stroke={c.fill} strokeWidth={active ? 4 : 2.5} dash={b.live ? [10, 6] : undefined} />
+      <Rect
+        x={r.x}
+        y={r.y}
+        width={r.width}
+        height={r.height}
+        stroke="rgba(0,0,0,0.55)"
+        strokeWidth={active ? 7 : 5}
+      />
+      <Rect
+        x={r.x}
+        y={r.y}
+        width={r.width}
+        height={r.height}
+        stroke={c.fill}
+        strokeWidth={active ? 4 : 2.5}
+        dash={b.live ? [10, 6] : undefined}
+      />
       <Label x={anchor.x} y={anchor.y}>
         <Tag fill={c.fill} cornerRadius={3} />
-        <Text text={text} fontSize={fontSize} fontStyle="bold" padding={5} fill={c.text} fontFamily="system-ui, sans-serif" />
+        <Text
+          text={text}
+          fontSize={fontSize}
+          fontStyle="bold"
+          padding={5}
+          fill={c.text}
+          fontFamily="system-ui, sans-serif"
+        />
       </Label>
     </Group>
   );
 }
 
 /** Darkens everything but the active box, so a room can see what the model looked at. */
-function Spotlight({ rect, size }: { rect: { x: number; y: number; width: number; height: number }; size: Size }) {
+function Spotlight({
+  rect,
+  size,
+}: {
+  rect: { x: number; y: number; width: number; height: number };
+  size: Size;
+}) {
   return (
     <Shape
       listening={false}
@@ -89,19 +141,29 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
   const presentation = useAppStore((s) => s.presentation);
 
   const boxes = useMemo(
-    () => stepBoxes(steps ?? [], liveTurn !== null && liveSegments ? { turn: liveTurn, segments: liveSegments } : null),
+    () =>
+      stepBoxes(
+        steps ?? [],
+        liveTurn !== null && liveSegments ? { turn: liveTurn, segments: liveSegments } : null,
+      ),
     [steps, liveTurn, liveSegments],
   );
   const shown = useMemo(() => visibleBoxes(boxes, selected), [boxes, selected]);
   const active = activeStep(hovered, selected, running, boxes);
   const activeBox = shown.find((b) => b.pos === active) ?? null;
 
-  const imageSize = picture ? { width: picture.width, height: picture.height } : null;
-  const fit = useMemo(() => (imageSize ? fitTransform(imageSize, size, PADDING) : null), [imageSize?.width, imageSize?.height, size]); // eslint-disable-line react-hooks/exhaustive-deps
+  const imgW = picture?.width ?? 0;
+  const imgH = picture?.height ?? 0;
+  const fit = useMemo(
+    () => (imgW > 0 && imgH > 0 ? fitTransform({ width: imgW, height: imgH }, size, PADDING) : null),
+    [imgW, imgH, size],
+  );
   const t = fit ? viewTransform(fit, view, size) : null;
 
   const tRef = useRef<Transform | null>(t);
-  tRef.current = t;
+  useLayoutEffect(() => {
+    tRef.current = t;
+  });
   useEffect(() => {
     window.__deepeyes = {
       stageTransform: () => ({ ...(tRef.current ?? { scale: 1, x: 0, y: 0 }) }),
@@ -117,13 +179,18 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
 
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
 
-  const pointer = (e: Konva.KonvaEventObject<MouseEvent | WheelEvent>) => e.target.getStage()?.getPointerPosition() ?? null;
+  const pointer = (e: Konva.KonvaEventObject<MouseEvent | WheelEvent>) =>
+    e.target.getStage()?.getPointerPosition() ?? null;
 
   const hit = useCallback(
     (p: { x: number; y: number }) => {
       if (!t) return null;
       const ip = stageToImage(t, p);
-      return hitTestBoxes(shown.map((b) => ({ key: b.pos, box: b.box })), ip, 6 / t.scale);
+      return hitTestBoxes(
+        shown.map((b) => ({ key: b.pos, box: b.box })),
+        ip,
+        6 / t.scale,
+      );
     },
     [t, shown],
   );
@@ -203,26 +270,65 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
           >
             <Layer>
               {picture && t && (
-                <KonvaImage image={picture.source} x={t.x} y={t.y} width={picture.width * t.scale} height={picture.height * t.scale} listening={false} />
+                <KonvaImage
+                  image={picture.source}
+                  x={t.x}
+                  y={t.y}
+                  width={picture.width * t.scale}
+                  height={picture.height * t.scale}
+                  listening={false}
+                />
               )}
               {activeRect && <Spotlight rect={activeRect} size={size} />}
-              {t && shown.map((b) => <BoxShape key={b.pos} b={b} t={t} active={b.pos === active} dimmed={active !== null && b.pos !== active} fontSize={fontSize} />)}
+              {t &&
+                shown.map((b) => (
+                  <BoxShape
+                    key={b.pos}
+                    b={b}
+                    t={t}
+                    stage={size}
+                    active={b.pos === active}
+                    dimmed={active !== null && b.pos !== active}
+                    fontSize={fontSize}
+                  />
+                ))}
             </Layer>
           </Stage>
         )}
       </div>
       {t && activeRect && active !== null && <CropPreview pos={active} rect={activeRect} stage={size} />}
-      <div className="canvas-tools" role="toolbar" aria-label="Zoom">
-        <button type="button" onClick={() => zoomBy(WHEEL_STEP * WHEEL_STEP)} title="Zoom in" aria-label="Zoom in">
+      <div className="canvas-tools" role="toolbar" aria-label="Zoom" data-testid="canvas-tools">
+        <button
+          type="button"
+          onClick={() => zoomBy(WHEEL_STEP * WHEEL_STEP)}
+          title="Zoom in"
+          aria-label="Zoom in"
+        >
           +
         </button>
-        <button type="button" onClick={() => zoomBy(1 / (WHEEL_STEP * WHEEL_STEP))} title="Zoom out" aria-label="Zoom out">
+        <button
+          type="button"
+          onClick={() => zoomBy(1 / (WHEEL_STEP * WHEEL_STEP))}
+          title="Zoom out"
+          aria-label="Zoom out"
+        >
           −
         </button>
-        <button type="button" onClick={() => appStore.getState().setCanvasView(FIT_VIEW)} title="Fit the picture" aria-label="Reset zoom">
+        <button
+          type="button"
+          onClick={() => appStore.getState().setCanvasView(FIT_VIEW)}
+          title="Fit the picture"
+          aria-label="Reset zoom"
+        >
           ⤢
         </button>
-        <button type="button" onClick={focusActive} disabled={!activeBox} title="Zoom to the selected step's box" aria-label="Zoom to step">
+        <button
+          type="button"
+          onClick={focusActive}
+          disabled={!activeBox}
+          title="Zoom to the selected step's box"
+          aria-label="Zoom to step"
+        >
           ◎
         </button>
       </div>

@@ -105,7 +105,15 @@ describe('hit-testing', () => {
     expect(hitTestBoxes(boxes, { x: 400, y: 10 })).toBeNull();
   });
   it('breaks ties toward the later step and accepts a tolerance', () => {
-    expect(hitTestBoxes([{ key: 'a', box: [0, 0, 10, 10] }, { key: 'b', box: [0, 0, 10, 10] }], { x: 5, y: 5 })).toBe('b');
+    expect(
+      hitTestBoxes(
+        [
+          { key: 'a', box: [0, 0, 10, 10] },
+          { key: 'b', box: [0, 0, 10, 10] },
+        ],
+        { x: 5, y: 5 },
+      ),
+    ).toBe('b');
     expect(hitTestBoxes(boxes, { x: 302, y: 302 }, 3)).toBe(2);
   });
 });

@@ -71,8 +71,16 @@ export function viewForBox(box: Box, fit: Transform, stage: Size, fill = 0.6): C
   const [x1, y1, x2, y2] = box;
   const w = Math.max(1, x2 - x1);
   const h = Math.max(1, y2 - y1);
-  const zoom = clampZoom(Math.min((stage.width * fill) / (w * fit.scale), (stage.height * fill) / (h * fit.scale)));
-  const centred = zoomAt({ zoom, panX: 0, panY: 0 }, fit, stage, { x: stage.width / 2, y: stage.height / 2 }, 1);
+  const zoom = clampZoom(
+    Math.min((stage.width * fill) / (w * fit.scale), (stage.height * fill) / (h * fit.scale)),
+  );
+  const centred = zoomAt(
+    { zoom, panX: 0, panY: 0 },
+    fit,
+    stage,
+    { x: stage.width / 2, y: stage.height / 2 },
+    1,
+  );
   const t = viewTransform(fit, centred, stage);
   const c = imageToStage(t, { x: (x1 + x2) / 2, y: (y1 + y2) / 2 });
   return panBy(centred, stage.width / 2 - c.x, stage.height / 2 - c.y);

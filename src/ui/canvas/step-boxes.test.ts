@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { reduceAgentEvents } from '../../store/apply-agent-event';
-import { buildSampleTrace, cropInfoFor, LADYBIRD, sampleCropBoxes, sampleImageInfo } from '../../app/fixtures/sample-trace';
+import {
+  buildSampleTrace,
+  cropInfoFor,
+  LADYBIRD,
+  sampleCropBoxes,
+  sampleImageInfo,
+} from '../../app/fixtures/sample-trace';
 import { traceToEvents } from '../../app/replay/trace-to-events';
 import type { TraceDraft } from '../../store/trace-draft';
 import { activeStep, stepBoxes as boxesOf, visibleBoxes } from './step-boxes';
 
 const stepBoxes = (d: TraceDraft | null) => (d ? boxesOf(d.steps, d.live) : []);
 
-const trace = buildSampleTrace(LADYBIRD, sampleImageInfo(LADYBIRD, 'data:,', ''), sampleCropBoxes(LADYBIRD).map((b) => cropInfoFor(b, 'data:,')));
+const trace = buildSampleTrace(
+  LADYBIRD,
+  sampleImageInfo(LADYBIRD, 'data:,', ''),
+  sampleCropBoxes(LADYBIRD).map((b) => cropInfoFor(b, 'data:,')),
+);
 const events = traceToEvents(trace).map((e) => e.event);
 
 describe('stepBoxes', () => {
@@ -26,19 +36,36 @@ describe('stepBoxes', () => {
     const callAt = events.findIndex((e) => e.type === 'segment' && e.segment.kind === 'tool_call');
     expect(stepBoxes(reduceAgentEvents(events.slice(0, callAt)))).toEqual([]);
     const live = stepBoxes(reduceAgentEvents(events.slice(0, callAt + 1)));
-    expect(live).toEqual([{ pos: 0, stepIndex: 0, box: sampleCropBoxes(LADYBIRD)[0], label: 'red insect on the stem', live: true }]);
+    expect(live).toEqual([
+      {
+        pos: 0,
+        stepIndex: 0,
+        box: sampleCropBoxes(LADYBIRD)[0],
+        label: 'red insect on the stem',
+        live: true,
+      },
+    ]);
   });
 
   it('takes the box from the tool result when the call has none', () => {
     const draft = reduceAgentEvents([
       events[0],
       { type: 'turn_start', turn: 0, promptTokens: 1 },
-      { type: 'segment', turn: 0, segment: { kind: 'tool_call', call: { name: 'image_zoom_in_tool', label: 'x' } } },
+      {
+        type: 'segment',
+        turn: 0,
+        segment: { kind: 'tool_call', call: { name: 'image_zoom_in_tool', label: 'x' } },
+      },
     ]);
     expect(stepBoxes(draft)).toEqual([]);
     const crop = cropInfoFor([0, 0, 40, 40], 'data:,');
-    const withResult = reduceAgentEvents([{ type: 'segment', turn: 0, segment: { kind: 'tool_result', crop, bboxOriginal: [0, 0, 40, 40] } }], draft);
-    expect(stepBoxes(withResult)).toEqual([{ pos: 0, stepIndex: 0, box: [0, 0, 40, 40], label: 'x', live: true }]);
+    const withResult = reduceAgentEvents(
+      [{ type: 'segment', turn: 0, segment: { kind: 'tool_result', crop, bboxOriginal: [0, 0, 40, 40] } }],
+      draft,
+    );
+    expect(stepBoxes(withResult)).toEqual([
+      { pos: 0, stepIndex: 0, box: [0, 0, 40, 40], label: 'x', live: true },
+    ]);
   });
 });
 

@@ -16,14 +16,23 @@ export interface StepBox {
 function finishedBox(step: TraceStep, pos: number): StepBox | null {
   const a = step.action;
   if (a.kind !== 'tool_call' || !a.call.bboxOriginal) return null;
-  return { pos, stepIndex: step.index, box: a.call.bboxOriginal, label: a.call.label ?? a.call.name, live: false };
+  return {
+    pos,
+    stepIndex: step.index,
+    box: a.call.bboxOriginal,
+    label: a.call.label ?? a.call.name,
+    live: false,
+  };
 }
 
 /**
  * Takes the draft's parts rather than the draft: steps and live segments keep their identity
  * while tokens stream, so a memo over them recomputes only when a box can have changed.
  */
-export function stepBoxes(steps: readonly TraceStep[], live: { turn: number; segments: readonly Segment[] } | null): StepBox[] {
+export function stepBoxes(
+  steps: readonly TraceStep[],
+  live: { turn: number; segments: readonly Segment[] } | null,
+): StepBox[] {
   const out: StepBox[] = [];
   steps.forEach((s, pos) => {
     const b = finishedBox(s, pos);
@@ -45,7 +54,12 @@ export function stepBoxes(steps: readonly TraceStep[], live: { turn: number; seg
 }
 
 /** Which step to emphasize: the hovered one, else the selected one, else the newest while running. */
-export function activeStep(hovered: number | null, selected: number | null, running: boolean, boxes: readonly StepBox[]): number | null {
+export function activeStep(
+  hovered: number | null,
+  selected: number | null,
+  running: boolean,
+  boxes: readonly StepBox[],
+): number | null {
   if (hovered !== null) return hovered;
   if (selected !== null) return selected;
   return running && boxes.length > 0 ? boxes[boxes.length - 1].pos : null;

@@ -16,7 +16,9 @@ export function useCanvasImage(): CanvasPicture | null {
   const traceImage = useAppStore((s) => s.trace?.image ?? null);
   const [decoded, setDecoded] = useState<{ url: string; picture: CanvasPicture } | null>(null);
 
-  const useInput = input && (!traceImage || (traceImage.width === input.rgb.width && traceImage.height === input.rgb.height));
+  const useInput =
+    input &&
+    (!traceImage || (traceImage.width === input.rgb.width && traceImage.height === input.rgb.height));
   const url = !useInput && traceImage ? traceImage.pngDataUrl : null;
 
   useEffect(() => {
@@ -25,7 +27,8 @@ export function useCanvasImage(): CanvasPicture | null {
     const img = new Image();
     img.decoding = 'async';
     img.onload = () => {
-      if (!cancelled) setDecoded({ url, picture: { source: img, width: img.naturalWidth, height: img.naturalHeight } });
+      if (!cancelled)
+        setDecoded({ url, picture: { source: img, width: img.naturalWidth, height: img.naturalHeight } });
     };
     img.src = url;
     return () => {

@@ -13,7 +13,14 @@ export function ExportMenu() {
 
   return (
     <div className="button-group" role="group" aria-label="Import and export">
-      <button type="button" className="button button--ghost" data-testid="import-trace" onClick={() => fileRef.current?.click()} disabled={busy} title="Open a trace (.json) exported from this page">
+      <button
+        type="button"
+        className="button button--ghost"
+        data-testid="import-trace"
+        onClick={() => fileRef.current?.click()}
+        disabled={busy}
+        title="Open a trace (.json) exported from this page"
+      >
         Import
       </button>
       <input
@@ -28,10 +35,24 @@ export function ExportMenu() {
           if (f) void actions.importTrace(f);
         }}
       />
-      <button type="button" className="button button--ghost" data-testid="export-json" onClick={() => actions.exportJson()} disabled={!canExport} title="The trace as JSON (re-importable)">
+      <button
+        type="button"
+        className="button button--ghost"
+        data-testid="export-json"
+        onClick={() => actions.exportJson()}
+        disabled={!canExport}
+        title="The trace as JSON (re-importable)"
+      >
         JSON
       </button>
-      <button type="button" className="button button--ghost" data-testid="export-jsonl" onClick={() => actions.exportJsonl()} disabled={!canExport} title="DeepEyes JSONL">
+      <button
+        type="button"
+        className="button button--ghost"
+        data-testid="export-jsonl"
+        onClick={() => actions.exportJsonl()}
+        disabled={!canExport}
+        title="DeepEyes JSONL"
+      >
         JSONL
       </button>
       <button

@@ -21,7 +21,13 @@ function ellipsize(ctx: OffscreenCanvasRenderingContext2D, text: string, maxWidt
   return text.slice(0, lo) + '…';
 }
 
-function numberBadge(ctx: OffscreenCanvasRenderingContext2D, n: number, x: number, y: number, color: { fill: string; text: string }) {
+function numberBadge(
+  ctx: OffscreenCanvasRenderingContext2D,
+  n: number,
+  x: number,
+  y: number,
+  color: { fill: string; text: string },
+) {
   ctx.fillStyle = color.fill;
   ctx.fillRect(x, y, 34, 30);
   ctx.fillStyle = color.text;
@@ -40,10 +46,15 @@ function frame(ctx: OffscreenCanvasRenderingContext2D, r: Rect, color: string, w
 }
 
 export async function drawTraceStrip(trace: Trace): Promise<Blob> {
-  const zooms = trace.steps.flatMap((s) => (s.action.kind === 'tool_call' && s.action.call.bboxOriginal ? [{ step: s, action: s.action }] : []));
+  const zooms = trace.steps.flatMap((s) =>
+    s.action.kind === 'tool_call' && s.action.call.bboxOriginal ? [{ step: s, action: s.action }] : [],
+  );
   const plan = planStrip({
     image: trace.image,
-    crops: zooms.map((z) => ({ stepIndex: z.step.index, size: { width: z.action.crop.width, height: z.action.crop.height } })),
+    crops: zooms.map((z) => ({
+      stepIndex: z.step.index,
+      size: { width: z.action.crop.width, height: z.action.crop.height },
+    })),
   });
   const canvas = new OffscreenCanvas(plan.width, plan.height);
   const ctx = canvas.getContext('2d');
@@ -56,8 +67,19 @@ export async function drawTraceStrip(trace: Trace): Promise<Blob> {
   ctx.fillText(ellipsize(ctx, trace.question, plan.header.width), plan.header.x, plan.header.y + 34);
   ctx.font = `22px ${FONT}`;
   ctx.fillStyle = '#374151';
-  const answer = trace.finalAnswer !== undefined ? `Answer: ${trace.finalAnswer}` : `Ended: ${trace.endReason ?? 'unfinished'}`;
-  ctx.fillText(ellipsize(ctx, `${answer}  ·  ${zooms.length} zoom${zooms.length === 1 ? '' : 's'}  ·  ${trace.modelId}`, plan.header.width), plan.header.x, plan.header.y + 72);
+  const answer =
+    trace.finalAnswer !== undefined
+      ? `Answer: ${trace.finalAnswer}`
+      : `Ended: ${trace.endReason ?? 'unfinished'}`;
+  ctx.fillText(
+    ellipsize(
+      ctx,
+      `${answer}  ·  ${zooms.length} zoom${zooms.length === 1 ? '' : 's'}  ·  ${trace.modelId}`,
+      plan.header.width,
+    ),
+    plan.header.x,
+    plan.header.y + 72,
+  );
 
   const original = await dataUrlToBitmap(trace.image.pngDataUrl);
   ctx.drawImage(original, plan.original.x, plan.original.y, plan.original.width, plan.original.height);
@@ -66,7 +88,12 @@ export async function drawTraceStrip(trace: Trace): Promise<Blob> {
   for (const z of zooms) {
     const [x1, y1, x2, y2] = z.action.call.bboxOriginal!;
     const c = stepColor(z.step.index);
-    const r = { x: plan.original.x + x1 * s, y: plan.original.y + y1 * s, width: (x2 - x1) * s, height: (y2 - y1) * s };
+    const r = {
+      x: plan.original.x + x1 * s,
+      y: plan.original.y + y1 * s,
+      width: (x2 - x1) * s,
+      height: (y2 - y1) * s,
+    };
     frame(ctx, r, c.fill, 4);
     numberBadge(ctx, z.step.index + 1, r.x, Math.max(plan.original.y, r.y - 30), c);
   }
@@ -82,7 +109,11 @@ export async function drawTraceStrip(trace: Trace): Promise<Blob> {
     numberBadge(ctx, z.step.index + 1, slot.caption.x, slot.caption.y, c);
     ctx.fillStyle = '#111827';
     ctx.font = `600 20px ${FONT}`;
-    ctx.fillText(ellipsize(ctx, z.action.call.label ?? z.action.call.name, slot.caption.width - 44), slot.caption.x + 44, slot.caption.y + 22);
+    ctx.fillText(
+      ellipsize(ctx, z.action.call.label ?? z.action.call.name, slot.caption.width - 44),
+      slot.caption.x + 44,
+      slot.caption.y + 22,
+    );
     ctx.fillStyle = '#6b7280';
     ctx.font = `16px ${FONT}`;
     const sizes = `${z.action.crop.width}×${z.action.crop.height} → ${z.action.crop.resizedWidth}×${z.action.crop.resizedHeight}`;

@@ -8,17 +8,28 @@ const [cropH, cropW] = golden.manifest.arrays['crop_uint8_hwc'].shape;
 
 describe('planStrip', () => {
   it('lays out the golden image and crop at the panel height, left to right', () => {
-    const p = planStrip({ image: { width: imgW, height: imgH }, crops: [{ stepIndex: 0, size: { width: cropW, height: cropH } }] });
+    const p = planStrip({
+      image: { width: imgW, height: imgH },
+      crops: [{ stepIndex: 0, size: { width: cropW, height: cropH } }],
+    });
     const H = DEFAULT_STRIP.panelHeight;
     expect(p.original).toEqual({ x: 32, y: 128, width: Math.round((imgW * H) / imgH), height: H });
-    expect(p.crops[0].image).toEqual({ x: p.original.x + p.original.width + 24, y: 128, width: Math.round((cropW * H) / cropH), height: H });
+    expect(p.crops[0].image).toEqual({
+      x: p.original.x + p.original.width + 24,
+      y: 128,
+      width: Math.round((cropW * H) / cropH),
+      height: H,
+    });
     expect(p.crops[0].caption.y).toBe(128 + H + 8);
     expect(p.width).toBe(p.crops[0].image.x + p.crops[0].image.width + 32);
     expect(p.height).toBe(128 + H + 8 + 64 + 32);
   });
 
   it('shrinks very wide crops and centres them vertically', () => {
-    const p = planStrip({ image: { width: 100, height: 100 }, crops: [{ stepIndex: 3, size: { width: 3000, height: 30 } }] });
+    const p = planStrip({
+      image: { width: 100, height: 100 },
+      crops: [{ stepIndex: 3, size: { width: 3000, height: 30 } }],
+    });
     const c = p.crops[0].image;
     expect(c.width).toBe(Math.round(480 * 2.2));
     expect(c.height).toBe(Math.round(30 * ((480 * 2.2) / 3000)));

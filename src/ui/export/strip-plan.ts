@@ -34,7 +34,14 @@ export interface StripOptions {
   captionHeight: number;
 }
 
-export const DEFAULT_STRIP: StripOptions = { panelHeight: 480, maxPanelAspect: 2.2, margin: 32, gap: 24, headerHeight: 96, captionHeight: 64 };
+export const DEFAULT_STRIP: StripOptions = {
+  panelHeight: 480,
+  maxPanelAspect: 2.2,
+  margin: 32,
+  gap: 24,
+  headerHeight: 96,
+  captionHeight: 64,
+};
 
 /** Scale `size` to the panel height, shrinking further if that makes it too wide; centred in its slot. */
 function panel(size: Size, x: number, y: number, o: StripOptions): Rect {
@@ -57,5 +64,11 @@ export function planStrip(input: StripPlanInput, o: StripOptions = DEFAULT_STRIP
   });
   const width = x - o.gap + o.margin;
   const height = top + o.panelHeight + 8 + o.captionHeight + o.margin;
-  return { width, height, header: { x: o.margin, y: o.margin, width: width - 2 * o.margin, height: o.headerHeight }, original, crops };
+  return {
+    width,
+    height,
+    header: { x: o.margin, y: o.margin, width: width - 2 * o.margin, height: o.headerHeight },
+    original,
+    crops,
+  };
 }

@@ -12,7 +12,12 @@ export function blobToDataUrl(blob: Blob): Promise<string> {
 /** A region of `source` (default: all of it) as a PNG data URL, at its own pixel size. */
 export async function regionToPngDataUrl(
   source: CanvasImageSource & { width: number; height: number },
-  region: { x: number; y: number; width: number; height: number } = { x: 0, y: 0, width: source.width, height: source.height },
+  region: { x: number; y: number; width: number; height: number } = {
+    x: 0,
+    y: 0,
+    width: source.width,
+    height: source.height,
+  },
 ): Promise<string> {
   const canvas = new OffscreenCanvas(region.width, region.height);
   const ctx = canvas.getContext('2d');

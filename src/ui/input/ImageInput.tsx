@@ -31,7 +31,12 @@ export function DropZone({ children }: { children: ReactNode }) {
       const f = firstImageFile(e.clipboardData?.files) ?? firstImageFile(e.clipboardData?.items);
       // Text pasted into a field stays text; an image pasted anywhere becomes the picture.
       if (!f) return;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA') && !f.type.startsWith('image/')) return;
+      if (
+        target &&
+        (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA') &&
+        !f.type.startsWith('image/')
+      )
+        return;
       e.preventDefault();
       void actions.openImage(f, f.name || 'pasted image');
     };
@@ -81,7 +86,13 @@ export function InputBar({ samples }: { samples: readonly SampleChip[] }) {
   const fileRef = useRef<HTMLInputElement | null>(null);
   return (
     <div className="input-bar">
-      <button type="button" className="button button--ghost" onClick={() => fileRef.current?.click()} disabled={busy} data-testid="open-image">
+      <button
+        type="button"
+        className="button button--ghost"
+        onClick={() => fileRef.current?.click()}
+        disabled={busy}
+        data-testid="open-image"
+      >
         Open picture…
       </button>
       <input
@@ -135,7 +146,9 @@ export function InputNotices() {
           {n}
         </div>
       ))}
-      {!hasPicture && !error && <div className="canvas-empty">Drop a picture here, paste one (Ctrl+V), or open a file.</div>}
+      {!hasPicture && !error && (
+        <div className="canvas-empty">Drop a picture here, paste one (Ctrl+V), or open a file.</div>
+      )}
     </div>
   );
 }

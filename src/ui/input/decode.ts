@@ -4,9 +4,9 @@
  * then flatten onto white into an RgbImage.
  */
 import type { RgbImage } from '../../agent/types';
-import { UndecodableImageError } from './errors';
+import { UndecodableImageError } from '../../model/codec/image-errors';
 import { downscaleSize, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
-import { formatName, inspectImage, type ImageFormat } from './sniff';
+import { formatName, inspectImage, type ImageFormat } from '../../model/codec/sniff';
 
 export interface DecodedImage {
   rgb: RgbImage;
@@ -19,17 +19,24 @@ export interface DecodedImage {
 }
 
 function undecodableAdvice(format: ImageFormat): string {
-  if (format === 'heic') return 'HEIC photos decode only in Safari; export or share the photo as JPEG (iPhone: Settings > Camera > Formats > Most Compatible)';
+  if (format === 'heic')
+    return 'HEIC photos decode only in Safari; export or share the photo as JPEG (iPhone: Settings > Camera > Formats > Most Compatible)';
   if (format === 'avif') return 'update the browser, or convert the picture to JPEG or PNG';
   return 'the file may be damaged; open it in an image viewer and save it again as PNG or JPEG';
 }
 
-async function bitmapOf(blob: Blob, format: ImageFormat, resize: { width: number; height: number } | null): Promise<ImageBitmap> {
+async function bitmapOf(
+  blob: Blob,
+  format: ImageFormat,
+  resize: { width: number; height: number } | null,
+): Promise<ImageBitmap> {
   try {
     return await createImageBitmap(blob, {
       imageOrientation: 'from-image',
       premultiplyAlpha: 'none',
-      ...(resize ? { resizeWidth: resize.width, resizeHeight: resize.height, resizeQuality: 'high' as const } : {}),
+      ...(resize
+        ? { resizeWidth: resize.width, resizeHeight: resize.height, resizeQuality: 'high' as const }
+        : {}),
     });
   } catch {
     throw new UndecodableImageError(formatName(format), undecodableAdvice(format));
@@ -40,7 +47,11 @@ function toRgb(bitmap: ImageBitmap): RgbImage {
   const { width, height } = bitmap;
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new UndecodableImageError('decoded', 'the browser refused a 2D canvas (too many open tabs?); reload the page');
+  if (!ctx)
+    throw new UndecodableImageError(
+      'decoded',
+      'the browser refused a 2D canvas (too many open tabs?); reload the page',
+    );
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   ctx.drawImage(bitmap, 0, 0);
@@ -63,6 +74,16 @@ export async function decodeImageBlob(blob: Blob, name = 'the file'): Promise<De
   }
   const notices: string[] = [];
   if (info.animated) notices.push(`Animated ${formatName(info.format)}: using its first frame.`);
-  if (target) notices.push(`Large picture (${source.width}x${source.height}) downscaled to ${bitmap.width}x${bitmap.height}.`);
-  return { rgb: toRgb(bitmap), bitmap, format: info.format, sourceWidth: source.width, sourceHeight: source.height, notices };
+  if (target)
+    notices.push(
+      `Large picture (${source.width}x${source.height}) downscaled to ${bitmap.width}x${bitmap.height}.`,
+    );
+  return {
+    rgb: toRgb(bitmap),
+    bitmap,
+    format: info.format,
+    sourceWidth: source.width,
+    sourceHeight: source.height,
+    notices,
+  };
 }

@@ -8,14 +8,43 @@ const golden = GoldenSet.publicSet();
 
 /** A minimal APP1 Exif segment (big-endian TIFF, IFD0 with only the Orientation tag). */
 function exifApp1(orientation: number): Uint8Array {
-  const tiff = [0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0];
+  const tiff = [
+    0x4d,
+    0x4d,
+    0,
+    42,
+    0,
+    0,
+    0,
+    8,
+    0,
+    1,
+    0x01,
+    0x12,
+    0,
+    3,
+    0,
+    0,
+    0,
+    1,
+    0,
+    orientation,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ];
   const payload = [...new TextEncoder().encode('Exif'), 0, 0, ...tiff];
   const len = payload.length + 2;
   return new Uint8Array([0xff, 0xe1, len >> 8, len & 255, ...payload]);
 }
 
 function jpegWithOrientation(orientation: number): Uint8Array {
-  const raw = new Uint8Array(jpeg.encode({ data: Buffer.alloc(8 * 4 * 4, 90), width: 8, height: 4 }, 80).data);
+  const raw = new Uint8Array(
+    jpeg.encode({ data: Buffer.alloc(8 * 4 * 4, 90), width: 8, height: 4 }, 80).data,
+  );
   const app1 = exifApp1(orientation);
   const out = new Uint8Array(raw.length + app1.length);
   out.set(raw.subarray(0, 2));

@@ -4,7 +4,7 @@
  */
 import { orientation as exifOrientation } from 'exifr';
 import type { RgbImage } from '../../agent/types';
-import type { ImageFormat } from './sniff';
+import type { ImageFormat } from '../../model/codec/sniff';
 
 /**
  * Working-size cap (4096 x 4096 = 16.8 MP, 50 MB as RGB). The model itself sees at most 12.8 MP,
@@ -14,12 +14,20 @@ import type { ImageFormat } from './sniff';
 export const MAX_WORKING_PIXELS = 4096 * 4096;
 
 /** EXIF orientations 5-8 rotate by 90 degrees, swapping width and height. */
-export function orientedSize(width: number, height: number, orientation: number): { width: number; height: number } {
+export function orientedSize(
+  width: number,
+  height: number,
+  orientation: number,
+): { width: number; height: number } {
   return orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
 }
 
 /** The size to decode at (aspect kept, each side >= 1), or null when the image is small enough. */
-export function downscaleSize(width: number, height: number, maxPixels = MAX_WORKING_PIXELS): { width: number; height: number } | null {
+export function downscaleSize(
+  width: number,
+  height: number,
+  maxPixels = MAX_WORKING_PIXELS,
+): { width: number; height: number } | null {
   if (width * height <= maxPixels) return null;
   const f = Math.sqrt(maxPixels / (width * height));
   return { width: Math.max(1, Math.floor(width * f)), height: Math.max(1, Math.floor(height * f)) };
@@ -41,7 +49,8 @@ export async function readOrientation(bytes: Uint8Array, format: ImageFormat): P
 /** RGBA (straight alpha, as getImageData returns) composited over white, alpha dropped. */
 export function rgbaToRgbOnWhite(rgba: ArrayLike<number>, width: number, height: number): RgbImage {
   const n = width * height;
-  if (rgba.length !== n * 4) throw new RangeError(`expected ${n * 4} RGBA bytes for ${width}x${height}, got ${rgba.length}`);
+  if (rgba.length !== n * 4)
+    throw new RangeError(`expected ${n * 4} RGBA bytes for ${width}x${height}, got ${rgba.length}`);
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
     const a = rgba[i * 4 + 3];

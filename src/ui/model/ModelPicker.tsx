@@ -21,7 +21,14 @@ const CACHE_LABEL: Record<ModelEntry['cache'], string> = {
 
 function ProgressBar({ value, label }: { value: number; label: string }) {
   return (
-    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(value * 100)}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(value * 100)}
+    >
       <div className="progress__fill" style={{ width: `${Math.min(100, value * 100).toFixed(1)}%` }} />
     </div>
   );
@@ -29,14 +36,20 @@ function ProgressBar({ value, label }: { value: number; label: string }) {
 
 function ModelRow({ m }: { m: ModelEntry }) {
   const gpu = useAppStore((s) => s.gpu);
-  const busy = useAppStore((s) => s.runStatus !== 'idle' || s.models.some((x) => x.cache === 'downloading' || x.cache === 'loading'));
+  const busy = useAppStore(
+    (s) => s.runStatus !== 'idle' || s.models.some((x) => x.cache === 'downloading' || x.cache === 'loading'),
+  );
   const active = useAppStore((s) => s.activeModelId === m.id);
   const actions = useActions();
   const unmet = unmetNeeds(m, gpu);
   const progress = modelProgress(m);
   const inFlight = m.cache === 'downloading' || m.cache === 'loading';
   return (
-    <li className={`model-row${active ? ' is-active' : ''}`} data-testid={`model-entry-${m.id}`} data-cache={m.cache}>
+    <li
+      className={`model-row${active ? ' is-active' : ''}`}
+      data-testid={`model-entry-${m.id}`}
+      data-cache={m.cache}
+    >
       <div className="model-row__main">
         <div className="model-row__title">
           <strong>{m.label}</strong>
@@ -46,7 +59,9 @@ function ModelRow({ m }: { m: ModelEntry }) {
         <div className="model-row__needs">
           {m.needs.webgpu && <span className="badge">WebGPU</span>}
           {m.needs.shaderF16 && <span className="badge">shader-f16</span>}
-          {m.needs.memoryBytes > 0 && <span className="badge">~{formatBytes(m.needs.memoryBytes)} GPU memory</span>}
+          {m.needs.memoryBytes > 0 && (
+            <span className="badge">~{formatBytes(m.needs.memoryBytes)} GPU memory</span>
+          )}
           {unmet.map((u) => (
             <span key={u} className="badge badge--warn">
               {u}
@@ -74,7 +89,9 @@ function ModelRow({ m }: { m: ModelEntry }) {
         type="button"
         className="button"
         disabled={busy || active || unmet.length > 0}
-        onClick={() => void actions.loadModel({ kind: 'catalog', id: m.id }, m.needs.webgpu ? 'webgpu' : 'wasm')}
+        onClick={() =>
+          void actions.loadModel({ kind: 'catalog', id: m.id }, m.needs.webgpu ? 'webgpu' : 'wasm')
+        }
         data-testid={`load-model-${m.id}`}
       >
         {active ? 'Loaded' : m.cache === 'cached' ? 'Load' : 'Download'}
@@ -93,7 +110,7 @@ function NoWebGpu({ reason }: { reason?: string }) {
       <ul>
         <li>
           <button type="button" className="link-button" onClick={() => void actions.openSample('ladybird')}>
-            Watch a recorded run
+            Watch a sample replay
           </button>{' '}
           of the samples (press Replay), or import a trace file.
         </li>
@@ -119,7 +136,15 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
         </button>
       </header>
       {gpu.webgpu === 'missing' && <NoWebGpu reason={gpu.reason} />}
-      {models.length === 0 ? <p className="muted">No models are listed yet.</p> : <ul className="model-list">{models.map((m) => <ModelRow key={m.id} m={m} />)}</ul>}
+      {models.length === 0 ? (
+        <p className="muted">No models are listed yet.</p>
+      ) : (
+        <ul className="model-list">
+          {models.map((m) => (
+            <ModelRow key={m.id} m={m} />
+          ))}
+        </ul>
+      )}
       <form
         className="model-url"
         onSubmit={(e) => {
@@ -131,7 +156,13 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
           From a URL or Hugging Face repo
         </label>
         <div className="model-url__row">
-          <input id="model-url" data-testid="model-url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="org/model-onnx or https://…/model/" />
+          <input
+            id="model-url"
+            data-testid="model-url"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="org/model-onnx or https://…/model/"
+          />
           <button type="submit" className="button" disabled={!url.trim()}>
             Load
           </button>
@@ -160,14 +191,24 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
 /** The header button: the loaded model (or its download progress), opening the panel. */
 export function ModelButton({ open, onToggle }: { open: boolean; onToggle(): void }) {
   const label = useAppStore((s) => s.models.find((m) => m.id === s.activeModelId)?.label ?? null);
-  const loading = useAppStore((s) => s.models.find((m) => m.cache === 'downloading' || m.cache === 'loading') ?? null);
+  const loading = useAppStore(
+    (s) => s.models.find((m) => m.cache === 'downloading' || m.cache === 'loading') ?? null,
+  );
   const gpuMissing = useAppStore((s) => s.gpu.webgpu === 'missing');
   const progress = loading ? modelProgress(loading) : null;
   return (
-    <button type="button" className={`model-button${open ? ' is-open' : ''}`} data-testid="model-picker" onClick={onToggle} aria-expanded={open}>
+    <button
+      type="button"
+      className={`model-button${open ? ' is-open' : ''}`}
+      data-testid="model-picker"
+      onClick={onToggle}
+      aria-expanded={open}
+    >
       <span className="model-button__kicker">Model</span>
       <span className="model-button__name">
-        {loading ? `${loading.label} ${progress !== null ? Math.round(progress * 100) + '%' : '…'}` : (label ?? 'none · replay only')}
+        {loading
+          ? `${loading.label} ${progress !== null ? Math.round(progress * 100) + '%' : '…'}`
+          : (label ?? 'none · replay only')}
       </span>
       {gpuMissing && <span className="badge badge--warn">no WebGPU</span>}
       <span aria-hidden="true">▾</span>

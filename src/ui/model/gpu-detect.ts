@@ -23,11 +23,28 @@ export async function detectGpu(): Promise<GpuInfo> {
   }
   try {
     const adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return { webgpu: 'missing', shaderF16: false, reason: 'WebGPU is present but offered no GPU adapter (blocklisted driver, or disabled)', deviceMemoryBytes };
+    if (!adapter)
+      return {
+        webgpu: 'missing',
+        shaderF16: false,
+        reason: 'WebGPU is present but offered no GPU adapter (blocklisted driver, or disabled)',
+        deviceMemoryBytes,
+      };
     const i = adapter.info ?? {};
-    const adapterName = [i.vendor, i.architecture, i.description || i.device].filter(Boolean).join(' ') || 'WebGPU adapter';
-    return { webgpu: 'available', shaderF16: adapter.features.has('shader-f16'), adapter: adapterName, deviceMemoryBytes };
+    const adapterName =
+      [i.vendor, i.architecture, i.description || i.device].filter(Boolean).join(' ') || 'WebGPU adapter';
+    return {
+      webgpu: 'available',
+      shaderF16: adapter.features.has('shader-f16'),
+      adapter: adapterName,
+      deviceMemoryBytes,
+    };
   } catch (e) {
-    return { webgpu: 'missing', shaderF16: false, reason: `requesting a GPU adapter failed: ${(e as Error).message}`, deviceMemoryBytes };
+    return {
+      webgpu: 'missing',
+      shaderF16: false,
+      reason: `requesting a GPU adapter failed: ${(e as Error).message}`,
+      deviceMemoryBytes,
+    };
   }
 }

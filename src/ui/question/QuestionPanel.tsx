@@ -11,19 +11,23 @@ export function QuestionPanel() {
   const status = useAppStore((s) => s.runStatus);
   const engineKind = useAppStore((s) => s.engineKind);
   const hasModel = useAppStore((s) => s.activeModelId !== null);
+  const hasRecorded = useAppStore((s) => s.trace?.final != null);
   const setQuestion = useAppStore((s) => s.setQuestion);
   const setOption = useAppStore((s) => s.setOption);
   const addOption = useAppStore((s) => s.addOption);
   const removeOption = useAppStore((s) => s.removeOption);
   const actions = useActions();
   const busy = status !== 'idle';
-  const replay = engineKind === 'replay' || !hasModel;
+  // Without a model, Run replays the finished trace on screen (and explains itself otherwise).
+  const replay = (engineKind === 'replay' || !hasModel) && hasRecorded;
 
   return (
     <form
       className="question-panel"
       onSubmit={(e) => {
         e.preventDefault();
+        // Leave focus on the page, so space then means play/pause rather than "run again".
+        if (document.activeElement instanceof HTMLButtonElement) document.activeElement.blur();
         void actions.run();
       }}
     >
@@ -58,7 +62,13 @@ export function QuestionPanel() {
                 aria-label={`Option ${LETTERS[i]}`}
                 disabled={busy}
               />
-              <button type="button" className="icon-button" onClick={() => removeOption(i)} aria-label={`Remove option ${LETTERS[i]}`} disabled={busy}>
+              <button
+                type="button"
+                className="icon-button"
+                onClick={() => removeOption(i)}
+                aria-label={`Remove option ${LETTERS[i]}`}
+                disabled={busy}
+              >
                 ×
               </button>
             </li>
@@ -66,16 +76,33 @@ export function QuestionPanel() {
         </ol>
       )}
       <div className="question-panel__actions">
-        <button type="button" className="link-button" onClick={addOption} disabled={busy || options.length >= MAX_OPTIONS} data-testid="add-option">
+        <button
+          type="button"
+          className="link-button"
+          onClick={addOption}
+          disabled={busy || options.length >= MAX_OPTIONS}
+          data-testid="add-option"
+        >
           + {options.length === 0 ? 'Multiple-choice options' : 'Option'}
         </button>
         <span className="spacer" />
         {busy ? (
-          <button type="button" className="button button--stop" data-testid="stop-button" onClick={() => actions.stop()} disabled={status === 'stopping'}>
+          <button
+            type="button"
+            className="button button--stop"
+            data-testid="stop-button"
+            onClick={() => actions.stop()}
+            disabled={status === 'stopping'}
+          >
             {status === 'stopping' ? 'Stopping…' : 'Stop'} <kbd>Esc</kbd>
           </button>
         ) : (
-          <button type="submit" className="button button--run" data-testid="run-button" title={replay ? 'No model loaded: replays the recorded run' : 'Run the model (Ctrl+Enter)'}>
+          <button
+            type="submit"
+            className="button button--run"
+            data-testid="run-button"
+            title={replay ? 'No model loaded: replays the recorded run' : 'Run the model (Ctrl+Enter)'}
+          >
             {replay ? 'Replay' : 'Run'}
           </button>
         )}

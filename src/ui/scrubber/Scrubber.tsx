@@ -23,13 +23,35 @@ export function Scrubber() {
 
   return (
     <div className="scrubber" data-testid="scrubber">
-      <button type="button" className="icon-button" onClick={() => stepBy(-1)} disabled={disabled} aria-label="Previous step" title="Previous step (←)">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => stepBy(-1)}
+        disabled={disabled}
+        aria-label="Previous step"
+        title="Previous step (←)"
+      >
         ‹
       </button>
-      <button type="button" className="icon-button play-button" data-testid="play-button" onClick={togglePlay} disabled={disabled} aria-label={playing ? 'Pause' : 'Play'} title="Play / pause (space)">
+      <button
+        type="button"
+        className="icon-button play-button"
+        data-testid="play-button"
+        onClick={togglePlay}
+        disabled={disabled}
+        aria-label={playing ? 'Pause' : 'Play'}
+        title="Play / pause (space)"
+      >
         {playing ? '❚❚' : '▶'}
       </button>
-      <button type="button" className="icon-button" onClick={() => stepBy(1)} disabled={disabled} aria-label="Next step" title="Next step (→)">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => stepBy(1)}
+        disabled={disabled}
+        aria-label="Next step"
+        title="Next step (→)"
+      >
         ›
       </button>
       <div className="scrubber__track">
@@ -49,14 +71,21 @@ export function Scrubber() {
           }}
         />
         <div className="scrubber__ticks" aria-hidden="true">
-          <span className={`scrubber__tick${selected === null ? ' is-on' : ''}`} onClick={() => !disabled && selectStep(null)}>
+          <span
+            className={`scrubber__tick${selected === null ? ' is-on' : ''}`}
+            style={{ left: '0%' }}
+            onClick={() => !disabled && selectStep(null)}
+          >
             All
           </span>
           {steps?.map((s, pos) => (
             <span
               key={s.index}
               className={`scrubber__tick${selected === pos ? ' is-on' : ''}`}
-              style={{ ['--step-color' as string]: stepColor(s.index).fill }}
+              style={{
+                ['--step-color' as string]: stepColor(s.index).fill,
+                left: `${((pos + 1) / Math.max(count, 1)) * 100}%`,
+              }}
               onClick={() => !disabled && selectStep(pos)}
             >
               {s.index + 1}
@@ -65,7 +94,13 @@ export function Scrubber() {
           ))}
         </div>
       </div>
-      <span className="scrubber__pos">{count === 0 ? 'no steps' : selected === null ? `all ${count} steps` : `step ${selected + 1} / ${count}`}</span>
+      <span className="scrubber__pos">
+        {count === 0
+          ? 'no steps'
+          : selected === null
+            ? `all ${count} steps`
+            : `step ${selected + 1} / ${count}`}
+      </span>
     </div>
   );
 }

@@ -48,7 +48,12 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
           <span>Decoding</span>
           <div className="segmented" role="radiogroup" aria-label="Decoding">
             <label>
-              <input type="radio" name="sampling" checked={sampling.kind === 'greedy'} onChange={() => update({ sampling: { kind: 'greedy' } })} />
+              <input
+                type="radio"
+                name="sampling"
+                checked={sampling.kind === 'greedy'}
+                onChange={() => update({ sampling: { kind: 'greedy' } })}
+              />
               Greedy
             </label>
             <label>
@@ -62,7 +67,9 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
               Sample
             </label>
           </div>
-          <small>Greedy is what the benchmarks use; sampling (temperature 1, top-p 1) is how it was trained.</small>
+          <small>
+            Greedy is what the benchmarks use; sampling (temperature 1, top-p 1) is how it was trained.
+          </small>
         </div>
         {sampling.kind === 'sample' && (
           <div className="setting-row">
@@ -91,7 +98,12 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
           </div>
         )}
         <label className="setting setting--check">
-          <input type="checkbox" data-testid="setting-rotate" checked={settings.rotateTool} onChange={(e) => update({ rotateTool: e.target.checked })} />
+          <input
+            type="checkbox"
+            data-testid="setting-rotate"
+            checked={settings.rotateTool}
+            onChange={(e) => update({ rotateTool: e.target.checked })}
+          />
           <span>
             Offer the rotate tool <small>(experimental: the model was not trained with it)</small>
           </span>

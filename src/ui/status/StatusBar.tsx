@@ -6,16 +6,28 @@ import { useAppStore } from '../../store/store';
 import { useRafSelector } from '../use-raf-selector';
 
 const selectStats = (s: AppState) => runStats(s.trace);
-const fmt = (v: number | null, unit: string, digits = 0) => (v === null ? '—' : `${v.toFixed(digits)} ${unit}`);
+const fmt = (v: number | null, unit: string, digits = 0) =>
+  v === null ? '—' : `${v.toFixed(digits)} ${unit}`;
 
 export function StatusBar() {
   const stats = useRafSelector(selectStats, shallow);
   const gpu = useAppStore((s) => s.gpu);
   const engineKind = useAppStore((s) => s.engineKind);
-  const activeModel = useAppStore((s) => s.models.find((m) => m.id === s.activeModelId)?.label ?? s.activeModelId);
+  const activeModel = useAppStore(
+    (s) => s.models.find((m) => m.id === s.activeModelId)?.label ?? s.activeModelId,
+  );
   const traceModel = useAppStore((s) => s.trace?.final?.modelId ?? null);
-  const adapter = gpu.webgpu === 'available' ? (gpu.adapter ?? 'WebGPU') : gpu.webgpu === 'missing' ? 'no WebGPU' : 'detecting…';
-  const model = activeModel ? `${activeModel} (${engineKind})` : traceModel ? `${traceModel} · replay` : 'none loaded';
+  const adapter =
+    gpu.webgpu === 'available'
+      ? (gpu.adapter ?? 'WebGPU')
+      : gpu.webgpu === 'missing'
+        ? 'no WebGPU'
+        : 'detecting…';
+  const model = activeModel
+    ? `${activeModel} (${engineKind})`
+    : traceModel
+      ? `${traceModel} · replay`
+      : 'none loaded';
   return (
     <div className="status-bar" data-testid="status-bar" role="status">
       <span title="GPU adapter">
@@ -26,7 +38,12 @@ export function StatusBar() {
         <b>Model</b> {model}
       </span>
       <span title="time to first token of the first turn">
-        <b>TTFT</b> {stats.ttftMs === null ? '—' : stats.ttftMs >= 1000 ? `${(stats.ttftMs / 1000).toFixed(2)} s` : `${Math.round(stats.ttftMs)} ms`}
+        <b>TTFT</b>{' '}
+        {stats.ttftMs === null
+          ? '—'
+          : stats.ttftMs >= 1000
+            ? `${(stats.ttftMs / 1000).toFixed(2)} s`
+            : `${Math.round(stats.ttftMs)} ms`}
       </span>
       <span>
         <b>Prefill</b> {fmt(stats.prefillTokPerS, 'tok/s')}

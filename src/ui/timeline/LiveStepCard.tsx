@@ -25,7 +25,13 @@ export function LiveStepCard() {
   const c = stepColor(turn);
   const parts = splitAssistantText(text);
   return (
-    <article className="step-card step-card--live is-active" data-testid={`step-card-${turn}`} data-live="true" style={{ ['--step-color' as string]: c.fill }} aria-live="off">
+    <article
+      className="step-card step-card--live is-active"
+      data-testid={`step-card-${turn}`}
+      data-live="true"
+      style={{ ['--step-color' as string]: c.fill }}
+      aria-live="off"
+    >
       <header className="step-card__head">
         <span className="step-badge" style={{ background: c.fill, color: c.text }}>
           {turn + 1}

@@ -25,7 +25,12 @@ export function ThinkText({ text, live = false }: { text: string; live?: boolean
     <div className="think-wrap">
       <p className={`think${long && !open ? ' think--clamped' : ''}`}>{text}</p>
       {long && (
-        <button type="button" className="link-button" onClick={(e) => (e.stopPropagation(), setOpen(!open))} aria-expanded={open}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={(e) => (e.stopPropagation(), setOpen(!open))}
+          aria-expanded={open}
+        >
           {open ? 'Show less' : 'Show all thinking'}
         </button>
       )}
@@ -46,7 +51,13 @@ function ActionBody({ step }: { step: TraceStep }) {
             <span className="tool-card__label">“{a.call.label ?? a.call.name}”</span>
           </div>
           <div className="tool-card__grid">
-            <img className="tool-card__crop" src={a.crop.pngDataUrl} alt={`Crop: ${a.call.label ?? ''}`} loading="lazy" style={{ borderColor: c.fill }} />
+            <img
+              className="tool-card__crop"
+              src={a.crop.pngDataUrl}
+              alt={`Crop: ${a.call.label ?? ''}`}
+              loading="lazy"
+              style={{ borderColor: c.fill }}
+            />
             <dl className="tool-card__nums">
               <dt>model box</dt>
               <dd>{fmtBox(a.call.bboxModel)}</dd>
@@ -77,7 +88,11 @@ function ActionBody({ step }: { step: TraceStep }) {
         </div>
       );
     case 'none':
-      return <div className="note-card">No tool call and no answer: the run ends with this text as its answer.</div>;
+      return (
+        <div className="note-card">
+          No tool call and no answer: the run ends with this text as its answer.
+        </div>
+      );
     case 'budget':
       return <div className="note-card">Stopped by a limit: {a.reason}</div>;
   }
@@ -92,11 +107,27 @@ interface StepCardProps {
   onHover(pos: number | null): void;
 }
 
-export const StepCard = memo(function StepCard({ step, pos, selected, active, onSelect, onHover }: StepCardProps) {
+export const StepCard = memo(function StepCard({
+  step,
+  pos,
+  selected,
+  active,
+  onSelect,
+  onHover,
+}: StepCardProps) {
   const c = stepColor(step.index);
   const t = step.timings;
   const kind = step.action.kind;
-  const title = kind === 'tool_call' ? 'Zoom' : kind === 'answer' ? 'Answer' : kind === 'tool_error' ? 'Tool error' : kind === 'budget' ? 'Limit' : 'Text';
+  const title =
+    kind === 'tool_call'
+      ? 'Zoom'
+      : kind === 'answer'
+        ? 'Answer'
+        : kind === 'tool_error'
+          ? 'Tool error'
+          : kind === 'budget'
+            ? 'Limit'
+            : 'Text';
   return (
     <article
       className={`step-card step-card--${kind}${selected ? ' is-selected' : ''}${active ? ' is-active' : ''}`}

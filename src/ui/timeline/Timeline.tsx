@@ -47,7 +47,9 @@ export function Timeline() {
 
   useEffect(() => {
     if (selected === null) return;
-    scroller.current?.querySelector(`[data-pos="${selected}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    scroller.current
+      ?.querySelector(`[data-pos="${selected}"]`)
+      ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, [selected]);
 
   const onScroll = () => {
@@ -60,12 +62,22 @@ export function Timeline() {
     <div className="timeline" data-testid="timeline" ref={scroller} onScroll={onScroll}>
       {empty && !runError && (
         <div className="timeline__empty">
-          <p>The model’s reasoning appears here, step by step: what it thinks, where it zooms, and its answer.</p>
+          <p>
+            The model’s reasoning appears here, step by step: what it thinks, where it zooms, and its answer.
+          </p>
           <p className="muted">Pick a sample or drop a picture, ask a question, press Run.</p>
         </div>
       )}
       {steps?.map((step, pos) => (
-        <StepCard key={step.index} step={step} pos={pos} selected={selected === pos} active={hovered === pos} onSelect={onSelect} onHover={onHover} />
+        <StepCard
+          key={step.index}
+          step={step}
+          pos={pos}
+          selected={selected === pos}
+          active={hovered === pos}
+          onSelect={onSelect}
+          onHover={onHover}
+        />
       ))}
       {hasLive && <LiveStepCard />}
       {endReason && endReason !== 'answer' && (
@@ -75,7 +87,12 @@ export function Timeline() {
         </div>
       )}
       {runError && (
-        <div className="error-card error-card--run" role="alert" data-testid="run-error" data-code={runError.code}>
+        <div
+          className="error-card error-card--run"
+          role="alert"
+          data-testid="run-error"
+          data-code={runError.code}
+        >
           <strong>{runError.code === 'no_model' ? 'No model loaded' : 'Something went wrong'}</strong>
           <p>{runError.message}</p>
           {runError.retryable && (

@@ -109,7 +109,13 @@ describe('sniffImage', () => {
     const still = pngOf(4, 3);
     const actl = chunk('acTL', new Uint8Array([0, 0, 0, 2, 0, 0, 0, 0]));
     const apng = concat(still.subarray(0, 33), actl, still.subarray(33));
-    expect(sniffImage(apng)).toMatchObject({ format: 'png', width: 4, height: 3, animated: true, truncated: null });
+    expect(sniffImage(apng)).toMatchObject({
+      format: 'png',
+      width: 4,
+      height: 3,
+      animated: true,
+      truncated: null,
+    });
   });
 
   it('reads JPEG size from the SOF segment and needs an EOI after the scan', () => {
@@ -121,7 +127,13 @@ describe('sniffImage', () => {
   });
 
   it('counts GIF frames and needs the trailer', () => {
-    expect(sniffImage(gif(1))).toMatchObject({ format: 'gif', width: 3, height: 2, animated: false, truncated: null });
+    expect(sniffImage(gif(1))).toMatchObject({
+      format: 'gif',
+      width: 3,
+      height: 2,
+      animated: false,
+      truncated: null,
+    });
     expect(sniffImage(gif(3))).toMatchObject({ animated: true, truncated: null });
     expect(sniffImage(gif(1).subarray(0, 30)).truncated).toMatch(/trailer/);
   });
@@ -146,7 +158,9 @@ describe('sniffImage', () => {
 
   it('recognizes SVG and TIFF by content, not name', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
-    expect(detectFormat(enc('\uFEFF  <?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'))).toBe('svg');
+    expect(
+      detectFormat(enc('\uFEFF  <?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>')),
+    ).toBe('svg');
     expect(detectFormat(enc('<svg width="10"/>'))).toBe('svg');
     expect(detectFormat(enc('<html><body>not an image</body></html>'))).toBe('unknown');
     expect(detectFormat(new Uint8Array([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]))).toBe('tiff');
@@ -160,15 +174,25 @@ describe('inspectImage', () => {
 
   it('refuses empty, SVG, TIFF and unknown files with their own codes', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
-    expect(() => inspectImage(new Uint8Array(), undefined, 'photo.jpg')).toThrow(expect.objectContaining({ code: 'empty_file', message: expect.stringMatching(/photo\.jpg is empty/) }));
-    expect(() => inspectImage(enc('<svg xmlns="x"/>'))).toThrow(expect.objectContaining({ code: 'unsupported_format', message: expect.stringMatching(/SVG/) }));
-    expect(() => inspectImage(new Uint8Array([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8]))).toThrow(expect.objectContaining({ code: 'unsupported_format' }));
-    expect(() => inspectImage(enc('hello world'))).toThrow(expect.objectContaining({ code: 'unsupported_format' }));
+    expect(() => inspectImage(new Uint8Array(), undefined, 'photo.jpg')).toThrow(
+      expect.objectContaining({ code: 'empty_file', message: expect.stringMatching(/photo\.jpg is empty/) }),
+    );
+    expect(() => inspectImage(enc('<svg xmlns="x"/>'))).toThrow(
+      expect.objectContaining({ code: 'unsupported_format', message: expect.stringMatching(/SVG/) }),
+    );
+    expect(() => inspectImage(new Uint8Array([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8]))).toThrow(
+      expect.objectContaining({ code: 'unsupported_format' }),
+    );
+    expect(() => inspectImage(enc('hello world'))).toThrow(
+      expect.objectContaining({ code: 'unsupported_format' }),
+    );
   });
 
   it('refuses truncated files', () => {
     const png = golden.bytes('image1.png');
-    expect(() => inspectImage(png.subarray(0, png.length - 12))).toThrow(expect.objectContaining({ code: 'truncated', message: expect.stringMatching(/IEND/) }));
+    expect(() => inspectImage(png.subarray(0, png.length - 12))).toThrow(
+      expect.objectContaining({ code: 'truncated', message: expect.stringMatching(/IEND/) }),
+    );
     expect(() => inspectImage(png.subarray(0, 20))).toThrow(expect.objectContaining({ code: 'truncated' }));
     expect(() => inspectImage(pngHeaderOnly(0, 10))).toThrow(expect.objectContaining({ code: 'truncated' }));
   });
@@ -176,7 +200,12 @@ describe('inspectImage', () => {
   it('refuses a decompression bomb from its header alone', () => {
     const bomb = pngHeaderOnly(30_000, 30_000);
     expect(bomb.length).toBeLessThan(100);
-    expect(() => inspectImage(bomb)).toThrow(expect.objectContaining({ code: 'too_many_pixels', message: expect.stringMatching(/30000x30000 pixels \(900 MP\)/) }));
+    expect(() => inspectImage(bomb)).toThrow(
+      expect.objectContaining({
+        code: 'too_many_pixels',
+        message: expect.stringMatching(/30000x30000 pixels \(900 MP\)/),
+      }),
+    );
     expect(inspectImage(pngHeaderOnly(10_000, 10_000)).width).toBe(10_000);
   });
 

@@ -9,9 +9,10 @@ import {
   ExtremeAspectError,
   TruncatedImageError,
   UnsupportedFormatError,
-} from './errors';
+} from './image-errors';
 
-export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'heic' | 'avif' | 'svg' | 'tiff' | 'unknown';
+export type ImageFormat =
+  'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'heic' | 'avif' | 'svg' | 'tiff' | 'unknown';
 
 export interface SniffResult {
   format: ImageFormat;
@@ -40,17 +41,20 @@ export const MIME: Record<ImageFormat, string> = {
 const ascii = (b: Uint8Array, at: number, n: number) =>
   at + n <= b.length ? String.fromCharCode(...b.subarray(at, at + n)) : '';
 const u16be = (b: Uint8Array, at: number) => (b[at] << 8) | b[at + 1];
-const u32be = (b: Uint8Array, at: number) => ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
+const u32be = (b: Uint8Array, at: number) =>
+  ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
 const u16le = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
 const u24le = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
-const u32le = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + ((b[at + 3] << 24) >>> 0);
+const u32le = (b: Uint8Array, at: number) =>
+  (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + ((b[at + 3] << 24) >>> 0);
 const i32le = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
 
 const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 
 export function detectFormat(b: Uint8Array): ImageFormat {
-  if (b.length >= 8 && b[0] === 0x89 && ascii(b, 1, 3) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a) return 'png';
+  if (b.length >= 8 && b[0] === 0x89 && ascii(b, 1, 3) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a)
+    return 'png';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
   if (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a') return 'gif';
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return 'webp';
@@ -69,8 +73,17 @@ export function detectFormat(b: Uint8Array): ImageFormat {
 }
 
 function looksLikeSvg(b: Uint8Array): boolean {
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart();
-  return (head.startsWith('<?xml') || head.startsWith('<svg') || head.startsWith('<!--') || head.startsWith('<!DOCTYPE svg')) && /<svg[\s>]/i.test(head);
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(b.subarray(0, 1024))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  return (
+    (head.startsWith('<?xml') ||
+      head.startsWith('<svg') ||
+      head.startsWith('<!--') ||
+      head.startsWith('<!DOCTYPE svg')) &&
+    /<svg[\s>]/i.test(head)
+  );
 }
 
 interface Parsed {
@@ -82,7 +95,8 @@ interface Parsed {
 
 /** PNG: IHDR for the size, acTL for APNG, and an unbroken chunk chain to IEND. */
 function parsePng(b: Uint8Array): Parsed {
-  if (b.length < 24 || ascii(b, 12, 4) !== 'IHDR') return { width: null, height: null, animated: false, truncated: 'no IHDR header' };
+  if (b.length < 24 || ascii(b, 12, 4) !== 'IHDR')
+    return { width: null, height: null, animated: false, truncated: 'no IHDR header' };
   const width = u32be(b, 16);
   const height = u32be(b, 20);
   let animated = false;
@@ -91,7 +105,8 @@ function parsePng(b: Uint8Array): Parsed {
     const len = u32be(b, at);
     const type = ascii(b, at + 4, 4);
     const end = at + 12 + len;
-    if (end > b.length) return { width, height, animated, truncated: `the ${type} chunk ends past the end of the file` };
+    if (end > b.length)
+      return { width, height, animated, truncated: `the ${type} chunk ends past the end of the file` };
     if (type === 'acTL') animated = true;
     if (type === 'IEND') return { width, height, animated, truncated: null };
     at = end;
@@ -120,7 +135,8 @@ function parseJpeg(b: Uint8Array): Parsed {
       continue;
     }
     const len = u16be(b, at + 2);
-    if (at + 2 + len > b.length) return { width, height, animated: false, truncated: 'a header segment ends past the end of the file' };
+    if (at + 2 + len > b.length)
+      return { width, height, animated: false, truncated: 'a header segment ends past the end of the file' };
     if (isSof(marker) && len >= 7) {
       height = u16be(b, at + 5);
       width = u16be(b, at + 7);
@@ -141,7 +157,8 @@ function parseJpeg(b: Uint8Array): Parsed {
 
 /** GIF: the logical screen size, then walk the blocks counting frames up to the trailer. */
 function parseGif(b: Uint8Array): Parsed {
-  if (b.length < 13) return { width: null, height: null, animated: false, truncated: 'the header is incomplete' };
+  if (b.length < 13)
+    return { width: null, height: null, animated: false, truncated: 'the header is incomplete' };
   const width = u16le(b, 6);
   const height = u16le(b, 8);
   let at = 13;
@@ -189,11 +206,13 @@ function parseWebp(b: Uint8Array): Parsed {
 }
 
 function parseBmp(b: Uint8Array): Parsed {
-  if (b.length < 26) return { width: null, height: null, animated: false, truncated: 'the header is incomplete' };
+  if (b.length < 26)
+    return { width: null, height: null, animated: false, truncated: 'the header is incomplete' };
   const declared = u32le(b, 2);
   const headerSize = u32le(b, 14);
   // The old OS/2 header stores 16-bit sizes.
-  const [width, height] = headerSize === 12 ? [u16le(b, 18), u16le(b, 20)] : [Math.abs(i32le(b, 18)), Math.abs(i32le(b, 22))];
+  const [width, height] =
+    headerSize === 12 ? [u16le(b, 18), u16le(b, 20)] : [Math.abs(i32le(b, 18)), Math.abs(i32le(b, 22))];
   const truncated = declared > b.length ? `${declared} bytes declared, ${b.length} present` : null;
   return { width, height, animated: false, truncated };
 }
@@ -263,20 +282,31 @@ export function formatName(f: ImageFormat): string {
  * SVG (a vector drawing, and a script carrier), TIFF and unknown bytes, files cut short,
  * declared sizes over `maxPixels`, and aspect ratios over `maxAspect`.
  */
-export function inspectImage(bytes: Uint8Array, limits: ImageLimits = DEFAULT_LIMITS, name?: string): SniffResult {
+export function inspectImage(
+  bytes: Uint8Array,
+  limits: ImageLimits = DEFAULT_LIMITS,
+  name?: string,
+): SniffResult {
   if (bytes.length === 0) throw new EmptyFileError(name);
   const r = sniffImage(bytes);
   if (r.format === 'svg') {
     throw new UnsupportedFormatError('SVG', 'it is a drawing, not a photo; export it as PNG first');
   }
-  if (r.format === 'tiff') throw new UnsupportedFormatError('TIFF', 'browsers do not decode it; convert it to PNG or JPEG');
+  if (r.format === 'tiff')
+    throw new UnsupportedFormatError('TIFF', 'browsers do not decode it; convert it to PNG or JPEG');
   if (r.format === 'unknown') {
-    throw new UnsupportedFormatError('This file', 'it is not a PNG, JPEG, GIF, WebP, BMP, HEIC or AVIF image');
+    throw new UnsupportedFormatError(
+      'This file',
+      'it is not a PNG, JPEG, GIF, WebP, BMP, HEIC or AVIF image',
+    );
   }
   const fname = FORMAT_NAMES[r.format];
-  if (r.width === null || r.height === null) throw new TruncatedImageError(fname, r.truncated ?? 'no size in the header');
-  if (r.width === 0 || r.height === 0) throw new TruncatedImageError(fname, `it declares a ${r.width}x${r.height} size`);
-  if (r.width * r.height > limits.maxPixels) throw new DecompressionBombError(r.width, r.height, limits.maxPixels);
+  if (r.width === null || r.height === null)
+    throw new TruncatedImageError(fname, r.truncated ?? 'no size in the header');
+  if (r.width === 0 || r.height === 0)
+    throw new TruncatedImageError(fname, `it declares a ${r.width}x${r.height} size`);
+  if (r.width * r.height > limits.maxPixels)
+    throw new DecompressionBombError(r.width, r.height, limits.maxPixels);
   if (Math.max(r.width, r.height) / Math.min(r.width, r.height) > limits.maxAspect) {
     throw new ExtremeAspectError(r.width, r.height, limits.maxAspect);
   }

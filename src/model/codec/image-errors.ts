@@ -9,7 +9,9 @@ export abstract class ImageInputError extends Error {
 export class EmptyFileError extends ImageInputError {
   readonly code = 'empty_file';
   constructor(name = 'the file') {
-    super(`${name} is empty (0 bytes); pick the image again, or save it to disk first if it came from a web page`);
+    super(
+      `${name} is empty (0 bytes); pick the image again, or save it to disk first if it came from a web page`,
+    );
     this.name = 'EmptyFileError';
   }
 }
@@ -41,7 +43,7 @@ export class DecompressionBombError extends ImageInputError {
     readonly maxPixels: number,
   ) {
     super(
-      `the image declares ${width}x${height} pixels (${(width * height / 1e6).toFixed(0)} MP), over the ` +
+      `the image declares ${width}x${height} pixels (${((width * height) / 1e6).toFixed(0)} MP), over the ` +
         `${(maxPixels / 1e6).toFixed(0)} MP this page will decode; downscale it first`,
     );
     this.name = 'DecompressionBombError';

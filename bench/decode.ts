@@ -1,0 +1,231 @@
+/**
+ * Bench part "decode": prefill and decode speed of a q4 model with the text decoder of
+ * Qwen2.5-VL-3B (random weights from the golden generator) on onnxruntime-node (CPU), next to
+ * the bound memory bandwidth sets: every decode step reads every decoder weight once, so
+ * tokens/s <= bandwidth / weight bytes.
+ *
+ * The model is built once and cached under .cache/bench/: a text-only bf16 checkpoint is
+ * written, converted (components embed + decoder, q4) and deleted; only the ONNX folder stays.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { presetConfigText } from '../src/cli/make-checkpoint';
+import { convertModel } from '../src/convert/convert';
+import { SINGLE_FILE } from '../src/convert/safetensors/reader';
+import { writeSafetensors } from '../src/convert/safetensors/writer';
+import { syntheticTensors } from '../src/convert/synth/checkpoint';
+import { parseQwenVLConfig, type TextConfig } from '../src/model/config';
+import { KvCache } from '../src/model/runtime/kv-cache';
+import { componentFile } from '../src/model/runtime/sessions';
+import { measureBandwidth, type Bandwidth } from './bandwidth';
+
+const PRESET = 'qwen25vl-3b';
+const SALT = 'deepeyes-bench-3b';
+const STAMP = 'bench-stamp.json';
+
+export interface DecodeOptions {
+  cacheDir: string;
+  prefillTokens?: number;
+  decodeSteps?: number;
+  log?: (s: string) => void;
+}
+
+export interface DecodeFigures {
+  model: string;
+  /** Bytes of decoder weights (the .onnx and its external data): read once per decode step. */
+  decoderWeightBytes: number;
+  buildSeconds?: number;
+  loadMs: number;
+  prefillTokens: number;
+  prefillMs: number;
+  prefillTokPerS: number;
+  decodeSteps: number;
+  decodeMedianMs: number;
+  decodeTokPerS: number;
+  bandwidth: Bandwidth;
+  /** bandwidth.readBytesPerS / decoderWeightBytes. */
+  boundTokPerS: number;
+  /** decodeTokPerS / boundTokPerS. */
+  ratio: number;
+}
+
+function stampOf(configText: string): string {
+  const h = createHash('sha256').update(configText).update(SALT);
+  // The converter's own sources: a change to them rebuilds the cached model.
+  for (const f of ['convert.ts', 'graphs/decoder.ts', 'graphs/embed.ts', 'graphs/ops.ts', 'quant/q4.ts']) {
+    h.update(readFileSync(join(import.meta.dirname, '../src/convert', f)));
+  }
+  return h.digest('hex');
+}
+
+/** The cached q4 text-only 3B model folder, built when missing or stale. */
+export async function ensureTextModel(
+  cacheDir: string,
+  log: (s: string) => void,
+): Promise<{ dir: string; buildSeconds?: number }> {
+  const configText = presetConfigText(PRESET);
+  const dir = join(cacheDir, `${PRESET}-text-q4`);
+  const stamp = stampOf(configText);
+  if (existsSync(join(dir, STAMP)) && readFileSync(join(dir, STAMP), 'utf8') === stamp) return { dir };
+
+  const t0 = performance.now();
+  const hfDir = join(cacheDir, `${PRESET}-text-hf`);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(hfDir, { recursive: true, force: true });
+  await mkdir(hfDir, { recursive: true });
+  await writeFile(join(hfDir, 'config.json'), configText);
+  const tensors = syntheticTensors(configText, SALT, 'BF16').filter((t) => !t.name.startsWith('visual.'));
+  log(
+    `building the bench model: writing a text-only ${PRESET} checkpoint (${tensors.length} tensors, bf16) ...`,
+  );
+  let n = 0;
+  await writeSafetensors(join(hfDir, SINGLE_FILE), tensors, {
+    onTensor: () => {
+      if (++n % 50 === 0) log(`  ${n}/${tensors.length} tensors written`);
+    },
+  });
+  log('converting it (embed + decoder, q4) ...');
+  let last = 0;
+  await convertModel({
+    hfDir,
+    outDir: dir,
+    dtypes: ['q4'],
+    components: ['embed', 'decoder'],
+    modelId: `${PRESET}-text-synth`,
+    onProgress: (p) => {
+      const pct = Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal));
+      if (pct >= last + 10) {
+        last = pct;
+        log(`  ${pct}% converted`);
+      }
+    },
+  });
+  rmSync(hfDir, { recursive: true, force: true });
+  writeFileSync(join(dir, STAMP), stamp);
+  return { dir, buildSeconds: (performance.now() - t0) / 1000 };
+}
+
+function decoderBytes(dir: string): number {
+  const onnxDir = join(dir, 'onnx');
+  return readdirSync(onnxDir)
+    .filter((f) => f.startsWith('decoder_model_merged_q4.onnx'))
+    .reduce((s, f) => s + statSync(join(onnxDir, f)).size, 0);
+}
+
+/** Deterministic token ids spread over the vocabulary (avoiding the special tokens at the end). */
+function promptIds(n: number, vocab: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i * 7919 + 13) % Math.min(vocab, 151643));
+}
+
+class TextDecoder3b {
+  readonly cache: KvCache;
+  private mask = new BigInt64Array(0);
+
+  constructor(
+    private readonly cfg: TextConfig,
+    private readonly embed: ort.InferenceSession,
+    private readonly decoder: ort.InferenceSession,
+  ) {
+    this.cache = new KvCache(ort, cfg.numLayers, cfg.numKvHeads, cfg.headDim, 'float32');
+  }
+
+  /** Feeds `ids` on top of the cache (text positions: all three mRoPE rows equal). */
+  async step(ids: number[]): Promise<void> {
+    const s = ids.length;
+    const past = this.cache.length;
+    const e = await this.embed.run({
+      input_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (i) => BigInt(i)),
+        [1, s],
+      ),
+    });
+    const embeds = e[this.embed.outputNames[0]];
+    const total = past + s;
+    if (this.mask.length < total) this.mask = new BigInt64Array(total * 2).fill(1n);
+    const pos = new BigInt64Array(3 * s);
+    for (let r = 0; r < 3; r++) for (let i = 0; i < s; i++) pos[r * s + i] = BigInt(past + i);
+    const out = await this.decoder.run({
+      inputs_embeds: embeds,
+      attention_mask: new ort.Tensor('int64', this.mask.subarray(0, total), [1, total]),
+      position_ids: new ort.Tensor('int64', pos, [3, 1, s]),
+      ...this.cache.feeds(),
+    });
+    embeds.dispose();
+    this.cache.update(out, total);
+    out.logits.dispose();
+  }
+}
+
+export async function runDecodeBench(opts: DecodeOptions): Promise<DecodeFigures> {
+  const log = opts.log ?? (() => {});
+  const prefillTokens = opts.prefillTokens ?? 128;
+  const decodeSteps = opts.decodeSteps ?? 16;
+  const { dir, buildSeconds } = await ensureTextModel(opts.cacheDir, log);
+  const cfg = parseQwenVLConfig(readFileSync(join(dir, 'config.json'), 'utf8')).text;
+
+  const t0 = performance.now();
+  const sessionOpts: ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+  };
+  const embed = await ort.InferenceSession.create(
+    join(dir, componentFile('embed_tokens', 'q4')),
+    sessionOpts,
+  );
+  const decoder = await ort.InferenceSession.create(
+    join(dir, componentFile('decoder_model_merged', 'q4')),
+    sessionOpts,
+  );
+  const loadMs = performance.now() - t0;
+  try {
+    const model = new TextDecoder3b(cfg, embed, decoder);
+    // One short warm-up chunk (first-run allocations), then a clean cache.
+    await model.step(promptIds(8, cfg.vocabSize));
+    model.cache.reset();
+
+    const ids = promptIds(prefillTokens + decodeSteps, cfg.vocabSize);
+    const tp = performance.now();
+    await model.step(ids.slice(0, prefillTokens));
+    const prefillMs = performance.now() - tp;
+    log(`prefill ${prefillTokens} tokens: ${prefillMs.toFixed(0)} ms`);
+
+    const steps: number[] = [];
+    for (let i = 0; i < decodeSteps; i++) {
+      const ts = performance.now();
+      await model.step([ids[prefillTokens + i]]);
+      steps.push(performance.now() - ts);
+    }
+    model.cache.dispose();
+    const sorted = [...steps].sort((a, b) => a - b);
+    const decodeMedianMs = sorted[Math.floor(sorted.length / 2)];
+    log(`decode ${decodeSteps} steps: median ${decodeMedianMs.toFixed(0)} ms`);
+
+    log('measuring memory bandwidth ...');
+    const bandwidth = await measureBandwidth();
+    const weightBytes = decoderBytes(dir);
+    const boundTokPerS = bandwidth.readBytesPerS / weightBytes;
+    const decodeTokPerS = 1000 / decodeMedianMs;
+    return {
+      model: `${PRESET} text decoder, q4 (MatMulNBits, block 32), onnxruntime-node cpu`,
+      decoderWeightBytes: weightBytes,
+      buildSeconds,
+      loadMs,
+      prefillTokens,
+      prefillMs,
+      prefillTokPerS: prefillTokens / (prefillMs / 1000),
+      decodeSteps,
+      decodeMedianMs,
+      decodeTokPerS,
+      bandwidth,
+      boundTokPerS,
+      ratio: decodeTokPerS / boundTokPerS,
+    };
+  } finally {
+    await embed.release();
+    await decoder.release();
+  }
+}

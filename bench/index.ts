@@ -1,0 +1,99 @@
+/**
+ * npm run bench [-- decode|agent] [--prefill 128] [--steps 16] [--repeats 3] [--json]
+ *
+ * Prints figures and ratios; never asserts times (this machine is shared and noisy).
+ *   decode: prefill / decode tokens/s of a q4 Qwen2.5-VL-3B text decoder against this machine's
+ *           memory-bandwidth bound (bench/decode.ts; the model is built once into .cache/bench/,
+ *           which takes several minutes the first time);
+ *   agent:  a 3-zoom trajectory with incremental prefill versus re-prefilling every turn, on the
+ *           tiny golden model (bench/agent.ts).
+ * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatBytes } from '../src/convert/convert-report';
+import { runAgentBench, type AgentFigures } from './agent';
+import { runDecodeBench, type DecodeFigures } from './decode';
+
+const CACHE = resolve(import.meta.dirname, '../.cache/bench');
+const PARTS = ['decode', 'agent'] as const;
+type Part = (typeof PARTS)[number];
+
+const gbps = (b: number) => `${(b / 1e9).toFixed(2)} GB/s`;
+
+function printDecode(d: DecodeFigures): void {
+  console.log(`\n== decode: ${d.model}`);
+  if (d.buildSeconds !== undefined) console.log(`built the cached model in ${d.buildSeconds.toFixed(0)} s`);
+  console.log(`session load           ${(d.loadMs / 1000).toFixed(1)} s`);
+  console.log(`decoder weights        ${formatBytes(d.decoderWeightBytes)} (read once per decoded token)`);
+  console.log(
+    `prefill                ${d.prefillTokens} tokens in ${(d.prefillMs / 1000).toFixed(2)} s = ${d.prefillTokPerS.toFixed(1)} tok/s`,
+  );
+  console.log(
+    `decode                 median ${d.decodeMedianMs.toFixed(0)} ms/token over ${d.decodeSteps} steps = ${d.decodeTokPerS.toFixed(2)} tok/s`,
+  );
+  console.log(
+    `memory bandwidth       read ${gbps(d.bandwidth.readBytesPerS)}, copy (r+w) ${gbps(d.bandwidth.copyBytesPerS)} ` +
+      `(${d.bandwidth.threads} threads)`,
+  );
+  console.log(`bandwidth bound        ${d.boundTokPerS.toFixed(2)} tok/s (read bandwidth / weight bytes)`);
+  console.log(`decode / bound         ${(100 * d.ratio).toFixed(0)}%`);
+}
+
+function printAgent(a: AgentFigures): void {
+  console.log(`\n== agent: ${a.turns} turns (3 zooms + answer), ${a.model}, best of ${a.repeats}`);
+  const inc = a.rows.find((r) => r.mode === 'incremental')!;
+  const ratio = (x: number, y: number) => (x / y).toFixed(2).padStart(6);
+  console.log('mode                          tokens  x incr  images  prefill ms  x incr   wall ms  x incr');
+  for (const r of a.rows) {
+    console.log(
+      `${r.mode.padEnd(28)}  ${String(r.tokens).padStart(6)}  ${ratio(r.tokens, inc.tokens)}  ` +
+        `${String(r.visionRuns).padStart(6)}  ${r.prefillMs.toFixed(0).padStart(10)}  ${ratio(r.prefillMs, inc.prefillMs)}  ` +
+        `${r.wallMs.toFixed(0).padStart(8)}  ${ratio(r.wallMs, inc.wallMs)}`,
+    );
+  }
+  console.log(
+    'tokens = prefill chunks + fed decode tokens; decode steps are the same in every mode, so on this tiny\n' +
+      'model (a 152k-vocabulary lm_head dominates each step) wall time moves less than prefill time.',
+  );
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: {
+      prefill: { type: 'string', default: '128' },
+      steps: { type: 'string', default: '16' },
+      repeats: { type: 'string', default: '3' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length) {
+    console.error(`unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all)`);
+    return 2;
+  }
+  const parts: Part[] = positionals.length ? (positionals as Part[]) : [...PARTS];
+  const log = (s: string) => console.error(`  ${s}`);
+  const out: Record<string, unknown> = {};
+  if (parts.includes('decode')) {
+    const d = await runDecodeBench({
+      cacheDir: CACHE,
+      prefillTokens: Number(values.prefill),
+      decodeSteps: Number(values.steps),
+      log,
+    });
+    out.decode = d;
+    printDecode(d);
+  }
+  if (parts.includes('agent')) {
+    const a = await runAgentBench({ cacheDir: CACHE, repeats: Number(values.repeats), log });
+    out.agent = a;
+    printAgent(a);
+  }
+  if (values.json) console.log(JSON.stringify(out, null, 2));
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,96 @@
+/**
+ * npx tsx bench/vision-scaling.ts --model DIR --grid HxW [--variant q4]
+ *
+ * Runs the converted vision encoder alone on one image of grid [1, H, W] patches (N = H*W, random
+ * pixels) and reports time and this process's memory: RSS after the session loads, and the peak
+ * while it runs. Its full-attention blocks hold [heads, N, N] float32 scores (and the softmax of
+ * them), so memory grows with N^2: run one grid per process to read each peak cleanly.
+ * Prints one `VISION_RESULT {json}` line.
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { parseQwenVLConfig } from '../src/model/config';
+import { componentFile, type Variant } from '../src/model/runtime/sessions';
+import { visionPlan } from '../src/model/vision/plan';
+import type { GridThw } from '../src/model/image/patchify';
+import { procMemory } from './proc-stats';
+
+export interface VisionResult {
+  grid: GridThw;
+  patches: number;
+  mergedTokens: number;
+  /** Bytes of one full-attention block's float32 scores [heads, N, N]. */
+  scoresBytes: number;
+  loadMs: number;
+  runMs: number;
+  rssAfterLoad: number;
+  peakRss: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      model: { type: 'string' },
+      grid: { type: 'string' },
+      variant: { type: 'string', default: 'q4' },
+    },
+  });
+  const m = /^(\d+)x(\d+)$/.exec(values.grid ?? '');
+  if (!values.model || !m) throw new Error('usage: npx tsx bench/vision-scaling.ts --model DIR --grid HxW');
+  const grid: GridThw = [1, Number(m[1]), Number(m[2])];
+  const config = parseQwenVLConfig(readFileSync(join(values.model, 'config.json'), 'utf8'));
+  const v = config.vision;
+
+  const t0 = performance.now();
+  const session = await ort.InferenceSession.create(
+    join(values.model, componentFile('vision_encoder', values.variant as Variant)),
+    { executionProviders: ['cpu'], graphOptimizationLevel: 'all' },
+  );
+  const loadMs = performance.now() - t0;
+  const rssAfterLoad = procMemory()?.rss ?? NaN;
+
+  const plan = visionPlan(grid, v);
+  const patchDim = v.inChannels * v.temporalPatchSize * v.patchSize * v.patchSize;
+  const pixels = new Float32Array(plan.N * patchDim);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.sin(i * 0.37) * 1.5;
+  const T = ort.Tensor;
+  const available: Record<string, () => ort.Tensor> = {
+    pixel_values: () => new T('float32', pixels, [plan.N, patchDim]),
+    image_grid_thw: () => new T('int64', BigInt64Array.from(grid.map(BigInt)), [1, 3]),
+    patch_order: () => new T('int64', plan.patch_order, [plan.N]),
+    rotary_cos: () => new T('float32', plan.rotary_cos, [plan.N, plan.headDim]),
+    rotary_sin: () => new T('float32', plan.rotary_sin, [plan.N, plan.headDim]),
+    window_gather: () => new T('int64', plan.window_gather, [plan.W * plan.P]),
+    window_mask: () => new T('float32', plan.window_mask, [plan.W, 1, 1, plan.P]),
+    window_scatter: () => new T('int64', plan.window_scatter, [plan.N]),
+    merge_reverse: () => new T('int64', plan.merge_reverse, [plan.M]),
+  };
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of session.inputNames) {
+    const make = available[name];
+    if (!make) throw new Error(`vision_encoder input ${name} is unknown to this bench`);
+    feeds[name] = make();
+  }
+  const t1 = performance.now();
+  const out = await session.run(feeds);
+  const runMs = performance.now() - t1;
+  const features = out[session.outputNames[0]];
+  if (features.dims[0] !== plan.M) throw new Error(`expected ${plan.M} merged tokens, got ${features.dims}`);
+  await session.release();
+  const result: VisionResult = {
+    grid,
+    patches: plan.N,
+    mergedTokens: plan.M,
+    scoresBytes: v.numHeads * plan.N * plan.N * 4,
+    loadMs,
+    runMs,
+    rssAfterLoad,
+    peakRss: procMemory()?.hwm ?? NaN,
+  };
+  console.log(`VISION_RESULT ${JSON.stringify(result)}`);
+}
+
+await main();

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentEvent, Trace } from '../agent/types';
+import { createAppStore } from '../store/store';
+import { createController } from './controller';
+import { PortError, type EnginePort, type PortEvent, type RunRequest } from './engine-port';
+import {
+  buildSampleTrace,
+  cropInfoFor,
+  LADYBIRD,
+  sampleCropBoxes,
+  sampleImageInfo,
+} from './fixtures/sample-trace';
+import { ReplayPort } from './replay/replay-port';
+
+const trace = buildSampleTrace(
+  LADYBIRD,
+  sampleImageInfo(LADYBIRD, 'data:,', ''),
+  sampleCropBoxes(LADYBIRD).map((b) => cropInfoFor(b, 'data:,')),
+);
+const fastReplay = () => new ReplayPort({ tokenMs: 0, maxTurnPauseMs: 0, resultPauseMs: 0 });
+
+class FakeEngine implements EnginePort {
+  readonly kind = 'webgpu' as const;
+  listeners = new Set<(e: PortEvent) => void>();
+  runs: RunRequest[] = [];
+  stopped = 0;
+  fail: unknown = null;
+  subscribe(l: (e: PortEvent) => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  emit(e: PortEvent) {
+    this.listeners.forEach((l) => l(e));
+  }
+  async loadModel() {}
+  async run(r: RunRequest): Promise<Trace> {
+    this.runs.push(r);
+    if (this.fail) throw this.fail;
+    for (const e of [
+      {
+        type: 'run_start',
+        traceId: trace.id,
+        question: r.question,
+        image: trace.image,
+        settings: r.settings,
+      },
+      { type: 'run_end', trace },
+    ] as AgentEvent[]) {
+      this.emit({ kind: 'agent', event: e });
+    }
+    return trace;
+  }
+  stop() {
+    this.stopped++;
+  }
+  dispose() {}
+}
+
+const image = { width: 2, height: 2, data: new Uint8Array(12) };
+const inputImage = {
+  rgb: image,
+  drawable: {} as CanvasImageSource,
+  name: 'x',
+  sourceWidth: 2,
+  sourceHeight: 2,
+  format: 'png',
+  notices: [],
+};
+
+function setup(engine: FakeEngine | null = new FakeEngine()) {
+  const store = createAppStore();
+  const c = createController(store, engine, fastReplay());
+  c.connect();
+  return { store, c, engine };
+}
+
+describe('controller', () => {
+  it('routes engine reports into the model slice', () => {
+    const { store, engine } = setup();
+    engine!.emit({
+      kind: 'models',
+      models: [
+        {
+          id: 'm',
+          label: 'M',
+          sizeBytes: 1,
+          needs: { webgpu: true, shaderF16: false, memoryBytes: 0 },
+          cache: 'absent',
+          files: [],
+        },
+      ],
+    });
+    engine!.emit({ kind: 'file_progress', modelId: 'm', file: 'a.onnx', loadedBytes: 1, totalBytes: 2 });
+    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu', adapter: 'Test GPU' });
+    engine!.emit({ kind: 'model_ready', modelId: 'from-url', backend: 'wasm', label: 'Some repo' });
+    const s = store.getState();
+    expect(s.models[0]).toMatchObject({ cache: 'ready', files: [{ file: 'a.onnx', loadedBytes: 1 }] });
+    expect(s.models[1]).toMatchObject({ id: 'from-url', label: 'Some repo', cache: 'ready' });
+    expect(s).toMatchObject({ activeModelId: 'from-url', engineKind: 'wasm' });
+    expect(s.gpu.adapter).toBe('Test GPU');
+  });
+
+  it('runs the engine with the picture, the trimmed question and the non-empty options', async () => {
+    const { store, c, engine } = setup();
+    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+    await c.run();
+    expect(store.getState().runError?.code).toBe('no_image');
+    store.getState().setInputImage(inputImage);
+    await c.run();
+    expect(store.getState().runError?.code).toBe('no_question');
+    store.getState().setQuestion('  What colour?  ');
+    store.getState().setOptions(['red', ' ', 'blue ']);
+    await c.run();
+    expect(engine!.runs[0]).toMatchObject({ image, question: 'What colour?', options: ['red', 'blue'] });
+    expect(store.getState()).toMatchObject({ runStatus: 'idle', runError: null });
+    expect(store.getState().trace?.final).toBe(trace);
+  });
+
+  it('shows an engine failure as a typed error', async () => {
+    const { store, c, engine } = setup();
+    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+    store.getState().setInputImage(inputImage);
+    store.getState().setQuestion('q');
+    engine!.fail = new PortError('device_lost', 'The GPU was reset', true);
+    await c.run();
+    expect(store.getState().runError).toEqual({
+      code: 'device_lost',
+      message: 'The GPU was reset',
+      retryable: true,
+    });
+    expect(store.getState().runStatus).toBe('idle');
+  });
+
+  it('without a model, replays the trace on screen, or says a model is needed', async () => {
+    const { store, c } = setup(null);
+    await c.run();
+    expect(store.getState().runError?.code).toBe('no_model');
+    store.getState().loadTrace(trace, 'sample');
+    await c.run();
+    expect(store.getState().runError).toBeNull();
+    expect(store.getState().trace?.final).toBe(trace);
+    expect(store.getState().traceSource).toBe('live');
+  });
+
+  it('stop asks the running port to stop', async () => {
+    const engine = new FakeEngine();
+    const { store, c } = setup(engine);
+    engine.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+    store.getState().setInputImage(inputImage);
+    store.getState().setQuestion('q');
+    let release = () => {};
+    engine.run = (r) => {
+      engine.runs.push(r);
+      return new Promise<Trace>((resolve) => (release = () => resolve(trace)));
+    };
+    const running = c.run();
+    await Promise.resolve();
+    c.stop();
+    expect(store.getState().runStatus).toBe('stopping');
+    expect(engine.stopped).toBe(1);
+    release();
+    await running;
+    expect(store.getState().runStatus).toBe('idle');
+  });
+
+  it('refuses an imported file that is not a trace, with advice', async () => {
+    const { store, c } = setup();
+    await c.importTrace(new Blob(['{"format":"something-else"}']));
+    expect(store.getState().inputError).toMatchObject({
+      code: 'bad_trace',
+      message: expect.stringMatching(/DeepEyes trace/),
+    });
+  });
+});

@@ -1,0 +1,37 @@
+/// <reference lib="webworker" />
+/**
+ * Runs the golden checks (../golden/run-checks.ts) inside a worker on onnxruntime-web: the same
+ * checks the Node CLI runs, against a golden set and a converted model served over HTTP.
+ */
+import { ortWeb } from '../model/backend/ort-web';
+import { UrlModelFiles } from '../model/runtime/model-files';
+import type { Variant } from '../model/runtime/sessions';
+import { runGoldenChecks } from '../golden/run-checks';
+import { urlGoldenSource } from '../golden/source';
+
+export interface GoldenRequest {
+  baseUrl: string;
+  goldenUrl: string;
+  modelUrl: string;
+  variants: Variant[];
+  ep: 'webgpu' | 'wasm';
+}
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+scope.onmessage = async (e: MessageEvent<GoldenRequest>) => {
+  const r = e.data;
+  try {
+    const ort = ortWeb(r.baseUrl);
+    const sink = await runGoldenChecks({
+      golden: urlGoldenSource(new URL(r.goldenUrl, r.baseUrl).href),
+      files: new UrlModelFiles(new URL(r.modelUrl, r.baseUrl).href),
+      ort,
+      target: r.ep,
+      variants: r.variants,
+      print: (line) => scope.postMessage({ kind: 'line', line }),
+    });
+    scope.postMessage({ kind: 'done', summary: sink.summary(), failed: sink.failed, results: sink.results });
+  } catch (err) {
+    scope.postMessage({ kind: 'done', summary: `golden: error ${String(err)}`, failed: 1, results: [] });
+  }
+};

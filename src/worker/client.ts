@@ -1,0 +1,185 @@
+/**
+ * The page's handle on the model worker: typed calls that return promises, a stream of
+ * everything else the worker says, and recovery. When the worker crashes or its GPU device is
+ * lost, every pending call rejects with a typed error, a fresh worker is started, and the last
+ * model is loaded again (from the browser's cache); `onRecovered` tells the page.
+ */
+import type { Trace } from '../agent/types';
+import type { GpuProbe } from '../model/backend/webgpu-probe';
+import {
+  wireError,
+  type FromWorker,
+  type LoadedInfo,
+  type ToWorker,
+  type WireBackend,
+  type WireError,
+  type WireModelSource,
+  type WireRunRequest,
+} from './protocol';
+
+export class WorkerCallError extends Error {
+  constructor(readonly wire: WireError) {
+    super(wire.message);
+    this.name = 'WorkerCallError';
+  }
+  get code() {
+    return this.wire.code;
+  }
+  get retryable() {
+    return this.wire.retryable;
+  }
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; kind: ToWorker['kind'] };
+type Listener = (msg: FromWorker) => void;
+/** ToWorker without the id the client assigns (kept as a union, one variant per kind). */
+type Call = ToWorker extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
+
+export interface ClientOptions {
+  makeWorker?: () => Worker;
+  baseUrl?: string;
+  /** After a crash or device loss, once the model is loaded again. */
+  onRecovered?: (reason: WireError, info: LoadedInfo | undefined) => void;
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'deepeyes-engine' });
+}
+
+export class EngineClient {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<Listener>();
+  private lastLoad: { source: WireModelSource; backend: WireBackend } | undefined;
+  private recovering: Promise<void> | undefined;
+  private readonly baseUrl: string;
+
+  constructor(private readonly opts: ClientOptions = {}) {
+    this.baseUrl = opts.baseUrl ?? new URL('.', globalThis.location?.href ?? 'http://localhost/').href;
+  }
+
+  subscribe(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = (this.opts.makeWorker ?? defaultWorker)();
+    w.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(e.data);
+    w.onerror = (e) => {
+      e.preventDefault();
+      void this.recover(wireError('worker_crashed', `the model worker crashed: ${e.message || 'unknown error'}`, true));
+    };
+    this.worker = w;
+    return w;
+  }
+
+  private onMessage(msg: FromWorker): void {
+    for (const l of this.listeners) l(msg);
+    if (msg.kind === 'error' && msg.id === undefined && msg.error.code === 'device_lost') {
+      void this.recover(msg.error);
+      return;
+    }
+    if (!('id' in msg) || msg.id === undefined) return;
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    switch (msg.kind) {
+      case 'error':
+        this.pending.delete(msg.id);
+        p.reject(new WorkerCallError(msg.error));
+        break;
+      case 'probe_result':
+        this.pending.delete(msg.id);
+        p.resolve(msg.probe);
+        break;
+      case 'loaded':
+        this.pending.delete(msg.id);
+        p.resolve(msg.info);
+        break;
+      case 'run_done':
+        this.pending.delete(msg.id);
+        p.resolve(msg.trace);
+        break;
+      case 'done':
+        this.pending.delete(msg.id);
+        p.resolve(undefined);
+        break;
+      default:
+        break; // progress and agent events: listeners only
+    }
+  }
+
+  private call<T>(msg: Call, transfer: Transferable[] = []): { id: number; promise: Promise<T> } {
+    const id = this.nextId++;
+    const worker = this.ensureWorker();
+    const promise = new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, kind: msg.kind });
+    });
+    worker.postMessage({ ...msg, id } as ToWorker, transfer);
+    return { id, promise };
+  }
+
+  probe(): Promise<GpuProbe> {
+    return this.call<GpuProbe>({ kind: 'probe' }).promise;
+  }
+
+  async load(source: WireModelSource, backend: WireBackend): Promise<LoadedInfo> {
+    this.lastLoad = { source, backend };
+    return this.call<LoadedInfo>({ kind: 'load', source, backend, baseUrl: this.baseUrl }).promise;
+  }
+
+  /** Starts a run; events arrive through subscribe (agent_event with this id). */
+  run(request: WireRunRequest): { id: number; done: Promise<Trace> } {
+    // The image is copied, not transferred: the page keeps showing it.
+    const { id, promise } = this.call<Trace>({ kind: 'run', request });
+    return { id, done: promise };
+  }
+
+  stop(runId: number): Promise<void> {
+    return this.call<void>({ kind: 'stop', runId }).promise;
+  }
+
+  /** Test hook for device-loss recovery. */
+  simulateDeviceLoss(): Promise<void> {
+    return this.call<void>({ kind: 'simulate_device_loss' }).promise;
+  }
+
+  /**
+   * Hard stop: ends the worker (the only way to interrupt a kernel in flight), then starts a new
+   * one and loads the last model again. Pending calls reject with `cancelled`.
+   */
+  async hardStop(): Promise<void> {
+    await this.recover(wireError('cancelled', 'the run was stopped', true));
+  }
+
+  private recover(reason: WireError): Promise<void> {
+    this.recovering ??= (async () => {
+      this.worker?.terminate();
+      this.worker = undefined;
+      for (const [, p] of this.pending) p.reject(new WorkerCallError(reason));
+      this.pending.clear();
+      let info: LoadedInfo | undefined;
+      if (this.lastLoad) {
+        try {
+          info = await this.load(this.lastLoad.source, this.lastLoad.backend);
+        } catch {
+          info = undefined;
+        }
+      }
+      this.opts.onRecovered?.(reason, info);
+    })().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    for (const [, p] of this.pending) p.reject(new WorkerCallError(wireError('cancelled', 'the engine was closed')));
+    this.pending.clear();
+    this.listeners.clear();
+  }
+}
