@@ -17,12 +17,27 @@ export default tseslint.config(
     },
   },
   {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Layering (ARCHITECTURE in the README): model and agent never import UI, store or worker code.
     files: ['src/model/**', 'src/agent/**', 'src/convert/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['**/ui/**', '**/store/**', '**/worker/**', 'react', 'react-dom', 'konva', 'react-konva', 'zustand'] },
+        {
+          patterns: [
+            '**/ui/**',
+            '**/store/**',
+            '**/worker/**',
+            'react',
+            'react-dom',
+            'konva',
+            'react-konva',
+            'zustand',
+          ],
+        },
       ],
     },
   },

@@ -1,6 +1,6 @@
 /**
  * npx tsx bench/convert-7b.ts [--work /work/big] [--reuse-checkpoint] [--interrupt-after 170]
- *                             [--grids 32x32,48x48,64x64] [--tokens 8] [--cleanup]
+ *                             [--grids 32x32,48x48,64x64] [--tokens 8] [--skip run,vision] [--cleanup]
  *
  * The converter at real DeepEyes-7B scale, end to end (see bench/convert-7b.md):
  *   1. scripts/synth-7b.ts writes the synthetic 7B checkpoint (bf16, 5 shards + index, 16.6 GB);
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       'interrupt-after': { type: 'string', default: '170' },
       grids: { type: 'string', default: '32x32,48x48,64x64' },
       tokens: { type: 'string', default: '8' },
+      skip: { type: 'string', default: '' },
       cleanup: { type: 'boolean', default: false },
     },
   });
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
   const save = () =>
     writeFileSync(join(work, 'convert-7b-results.json'), JSON.stringify(results, null, 2) + '\n');
   const log = (s: string) => console.log(s);
+  const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
 
   // 1. The synthetic checkpoint.
   if (values['reuse-checkpoint'] && existsSync(join(hfDir, 'model.safetensors.index.json'))) {
@@ -171,49 +173,56 @@ async function main(): Promise<void> {
   save();
 
   // 3. Load and generate.
-  log('loading the q4 model and generating ...');
-  const run = await runMeasured(
-    'node',
-    [...NODE_TS, 'bench/run-7b.ts', '--model', outDir, '--tokens', values.tokens!],
-    {
-      cwd: ROOT,
-    },
-  );
-  check(run, 'run-7b');
-  results.generate = { ...figures(run), ...resultLine<Run7bResult>(run.stdout, 'RUN7B_RESULT') };
-  save();
-
+  if (!skip.has('run')) await generateStep();
   // 4. Vision encoder memory against image size.
-  const vision: unknown[] = [];
-  results.vision = vision;
-  for (const grid of values.grids!.split(',')) {
-    log(`vision encoder at grid ${grid} ...`);
-    const r = await runMeasured(
-      'node',
-      [...NODE_TS, 'bench/vision-scaling.ts', '--model', outDir, '--grid', grid],
-      {
-        cwd: ROOT,
-      },
-    );
-    if (r.code !== 0) {
-      vision.push({
-        grid,
-        failed: true,
-        exit: r.code ?? r.signal,
-        ...figures(r),
-        error: r.stderr.slice(-500),
-      });
-      break;
-    }
-    vision.push({ ...figures(r), ...resultLine<VisionResult>(r.stdout, 'VISION_RESULT') });
-    save();
-  }
-  save();
+  if (!skip.has('vision')) await visionStep();
   log(JSON.stringify(results, null, 2));
 
   if (values.cleanup) {
     rmSync(hfDir, { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });
+  }
+
+  async function generateStep(): Promise<void> {
+    log('loading the q4 model and generating ...');
+    const run = await runMeasured(
+      'node',
+      [...NODE_TS, 'bench/run-7b.ts', '--model', outDir, '--tokens', values.tokens!],
+      {
+        cwd: ROOT,
+      },
+    );
+    check(run, 'run-7b');
+    results.generate = { ...figures(run), ...resultLine<Run7bResult>(run.stdout, 'RUN7B_RESULT') };
+    save();
+  }
+
+  async function visionStep(): Promise<void> {
+    const vision: unknown[] = [];
+    results.vision = vision;
+    for (const grid of values.grids!.split(',')) {
+      log(`vision encoder at grid ${grid} ...`);
+      const r = await runMeasured(
+        'node',
+        [...NODE_TS, 'bench/vision-scaling.ts', '--model', outDir, '--grid', grid],
+        {
+          cwd: ROOT,
+        },
+      );
+      if (r.code !== 0) {
+        vision.push({
+          grid,
+          failed: true,
+          exit: r.code ?? r.signal,
+          ...figures(r),
+          error: r.stderr.slice(-500),
+        });
+        break;
+      }
+      vision.push({ ...figures(r), ...resultLine<VisionResult>(r.stdout, 'VISION_RESULT') });
+      save();
+    }
+    save();
   }
 }
 

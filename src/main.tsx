@@ -6,6 +6,14 @@ import { WorkerPort } from './app/worker-port';
 // One engine for the page's lifetime: the model lives in its worker, never on this thread.
 const engine = new WorkerPort();
 
+declare global {
+  interface Window {
+    /** For end-to-end tests (device-loss simulation); not an API. */
+    __deepeyesEngine?: WorkerPort;
+  }
+}
+window.__deepeyesEngine = engine;
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App engine={engine} />

@@ -49,7 +49,12 @@ describe('agent loop on the tiny model', () => {
     });
     const image = decodePng(new Uint8Array(readFileSync(join(GOLDEN, 'image1.png'))));
     const fedBefore = engine.tokensFed;
-    const trace = await runDeepEyes(scripted, { image, question: 'What color is the sign?', options: ['red', 'white'], settings: DEFAULT_SETTINGS });
+    const trace = await runDeepEyes(scripted, {
+      image,
+      question: 'What color is the sign?',
+      options: ['red', 'white'],
+      settings: DEFAULT_SETTINGS,
+    });
     expect(trace.endReason, trace.error?.message).toBe('answer');
     expect(trace.steps.map((s) => s.action.kind)).toEqual(['tool_call', 'tool_call', 'tool_call', 'answer']);
 

@@ -25,8 +25,22 @@ describe('run CLI', () => {
   it('streams a run and writes a valid trace and JSONL', async () => {
     let out = '';
     const code = await main(
-      [join(work, 'model'), IMAGE, 'What color is the sign?', '--options', 'red,white', '--max-tokens', '12', '--trace', join(work, 't.json'), '--jsonl', join(work, 't.jsonl')],
-      (s) => (out += s),
+      [
+        join(work, 'model'),
+        IMAGE,
+        'What color is the sign?',
+        '--options',
+        'red,white',
+        '--max-tokens',
+        '12',
+        '--trace',
+        join(work, 't.json'),
+        '--jsonl',
+        join(work, 't.jsonl'),
+      ],
+      (s) => {
+        out += s;
+      },
     );
     expect(code).toBe(0);
     expect(out).toContain('── turn 1 (prefill 441 tokens)');

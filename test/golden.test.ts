@@ -38,8 +38,20 @@ describe('golden checks on the public set (Node, onnxruntime-node)', () => {
 
   it('ran every family of checks', () => {
     const names = sink.results.map((r) => r.name);
-    for (const prefix of ['preprocess.', 'agent.', 'rope.', 'vision_plan.', 'fp32.logits.', 'fp32.greedy.', 'q4.logits.', 'q4.greedy.']) {
-      expect(names.some((n) => n.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of [
+      'preprocess.',
+      'agent.',
+      'rope.',
+      'vision_plan.',
+      'fp32.logits.',
+      'fp32.greedy.',
+      'q4.logits.',
+      'q4.greedy.',
+    ]) {
+      expect(
+        names.some((n) => n.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     }
     expect(names).toContain('fp32.hidden_states');
     expect(names.filter((n) => n.startsWith('fp32.logits.'))).toHaveLength(8);

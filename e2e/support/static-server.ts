@@ -29,7 +29,12 @@ export async function startStaticServer(mounts: Record<string, string>, hook?: H
     const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
     const file = prefix ? normalize(join(mounts[prefix], path.slice(prefix.length))) : '';
     if (hook?.(req, res, file)) return;
-    if (!prefix || !file.startsWith(normalize(mounts[prefix])) || !existsSync(file) || statSync(file).isDirectory()) {
+    if (
+      !prefix ||
+      !file.startsWith(normalize(mounts[prefix])) ||
+      !existsSync(file) ||
+      statSync(file).isDirectory()
+    ) {
       return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }
     const size = statSync(file).size;
@@ -39,7 +44,10 @@ export async function startStaticServer(mounts: Record<string, string>, hook?: H
     if (m) {
       const start = Number(m[1]);
       const end = m[2] ? Number(m[2]) : size - 1;
-      res.writeHead(206, { 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+      res.writeHead(206, {
+        'Content-Length': end - start + 1,
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+      });
       if (req.method === 'HEAD') return void res.end();
       return void createReadStream(file, { start, end }).pipe(res);
     }

@@ -37,7 +37,9 @@ describe('runDeepEyes (scripted engine)', () => {
     const step0 = trace.steps[0].action;
     if (step0.kind !== 'tool_call') throw new Error('expected a tool call');
     expect(step0.call.bboxOriginal).toEqual([120, 40, 220, 150]);
-    expect([step0.crop.width, step0.crop.height, step0.crop.resizedWidth, step0.crop.resizedHeight]).toEqual([100, 110, 112, 112]);
+    expect([step0.crop.width, step0.crop.height, step0.crop.resizedWidth, step0.crop.resizedHeight]).toEqual([
+      100, 110, 112, 112,
+    ]);
     expect(step0.crop.imageTokens).toBe(16);
 
     // Turn 1 is the whole prompt (441 ids, as the golden set); every later prefill is only
@@ -56,7 +58,16 @@ describe('runDeepEyes (scripted engine)', () => {
     expect(kinds.at(-1)).toBe('run_end');
     expect(kinds.filter((k) => k === 'turn_end')).toHaveLength(3);
     const segs = events.flatMap((e) => (e.type === 'segment' ? [e.segment.kind] : []));
-    expect(segs).toEqual(['think', 'tool_call', 'tool_result', 'think', 'tool_call', 'tool_result', 'think', 'answer']);
+    expect(segs).toEqual([
+      'think',
+      'tool_call',
+      'tool_result',
+      'think',
+      'tool_call',
+      'tool_result',
+      'think',
+      'answer',
+    ]);
     const streamed = events.flatMap((e) => (e.type === 'token' && e.turn === 2 ? [e.text] : [])).join('');
     expect(streamed).toBe('<think>Now I can see it.</think>\n<answer>B</answer>');
   });
@@ -67,7 +78,10 @@ describe('runDeepEyes (scripted engine)', () => {
     expect(trace.steps.map((s) => s.action.kind)).toEqual(['tool_error', 'tool_error', 'answer']);
     const err = trace.steps[0].action;
     expect(err.kind === 'tool_error' && err.message).toBe('ZOOM IN ARGUMENTS ARE INVALID');
-    expect(engine.prefills[1].ids).toEqual([151658, ...tokenizer.encode(toolErrorTail('ZOOM IN ARGUMENTS ARE INVALID'))]);
+    expect(engine.prefills[1].ids).toEqual([
+      151658,
+      ...tokenizer.encode(toolErrorTail('ZOOM IN ARGUMENTS ARE INVALID')),
+    ]);
     expect(engine.prefills[1].images).toBe(0);
   });
 
@@ -84,7 +98,11 @@ describe('runDeepEyes (scripted engine)', () => {
 
   it('stops a model that keeps zooming at the crop budget, keeping the partial trace', async () => {
     const engine = engineFor(Array.from({ length: 10 }, () => zoom([0, 0, 100, 100])));
-    const trace = await runDeepEyes(engine, { image, question: 'q', settings: { ...DEFAULT_SETTINGS, maxCrops: 2 } });
+    const trace = await runDeepEyes(engine, {
+      image,
+      question: 'q',
+      settings: { ...DEFAULT_SETTINGS, maxCrops: 2 },
+    });
     expect(trace.endReason).toBe('budget');
     expect(trace.steps.map((s) => s.action.kind)).toEqual(['tool_call', 'tool_call', 'budget']);
   });
@@ -109,7 +127,11 @@ describe('runDeepEyes (scripted engine)', () => {
 
   it('maps boxes back to the original when the image was downscaled for the model', async () => {
     const big: RgbImage = { width: 5600, height: 2800, data: new Uint8Array(5600 * 2800 * 3).fill(90) };
-    const engine = new ScriptedEngine(tokenizer, template, scriptToIds(tokenizer, [zoom([100, 100, 300, 200]), answer('A')]));
+    const engine = new ScriptedEngine(
+      tokenizer,
+      template,
+      scriptToIds(tokenizer, [zoom([100, 100, 300, 200]), answer('A')]),
+    );
     const trace = await runDeepEyes(engine, {
       image: big,
       question: 'q',
@@ -128,7 +150,12 @@ describe('runDeepEyes (scripted engine)', () => {
     const engine = engineFor([zoom([120, 40, 220, 150]), answer('A')], (t) => {
       if (t === 1) controller.abort();
     });
-    const trace = await runDeepEyes(engine, { image, question: 'q', settings: DEFAULT_SETTINGS, signal: controller.signal });
+    const trace = await runDeepEyes(engine, {
+      image,
+      question: 'q',
+      settings: DEFAULT_SETTINGS,
+      signal: controller.signal,
+    });
     expect(trace.endReason).toBe('cancelled');
     expect(trace.steps).toHaveLength(1);
   });

@@ -135,7 +135,9 @@ export async function runDeepEyes(engine: Engine, input: RunInput): Promise<Trac
         });
       } catch (e) {
         if (e instanceof RunCancelledError && partial) {
-          trace.steps.push(stepOf(turn, partial, { kind: 'budget', reason: 'stopped by the user' }, promptTokens, 0));
+          trace.steps.push(
+            stepOf(turn, partial, { kind: 'budget', reason: 'stopped by the user' }, promptTokens, 0),
+          );
         }
         throw e;
       }
@@ -177,11 +179,20 @@ export async function runDeepEyes(engine: Engine, input: RunInput): Promise<Trac
         return finish('answer', act.text);
       }
       if (act.kind === 'none') {
-        record(gen.stop === 'max_tokens' ? { kind: 'budget', reason: 'token budget reached' } : { kind: 'none', text: act.text });
+        record(
+          gen.stop === 'max_tokens'
+            ? { kind: 'budget', reason: 'token budget reached' }
+            : { kind: 'none', text: act.text },
+        );
         return finish(gen.stop === 'max_tokens' ? 'budget' : 'no_action', act.text);
       }
       if (act.kind === 'tool_error') {
-        record({ kind: 'tool_error', ...(act.call ? { call: act.call } : {}), message: act.message, callText: act.callText });
+        record({
+          kind: 'tool_error',
+          ...(act.call ? { call: act.call } : {}),
+          message: act.message,
+          callText: act.callText,
+        });
         emit({ type: 'segment', turn, segment: { kind: 'error', message: act.message } });
         chunkIds = [...head, ...engine.tokenizer.encode(toolErrorTail(act.message))];
         chunkImages = [];
@@ -228,13 +239,26 @@ export async function runDeepEyes(engine: Engine, input: RunInput): Promise<Trac
   }
 }
 
-function stepOf(index: number, text: string, action: StepAction, promptTokens: number, generated: number): TraceStep {
+function stepOf(
+  index: number,
+  text: string,
+  action: StepAction,
+  promptTokens: number,
+  generated: number,
+): TraceStep {
   return {
     index,
     text,
     action,
     promptTokens,
     generatedTokens: generated,
-    timings: { ttftMs: 0, prefillMs: 0, prefillTokens: promptTokens, decodeMs: 0, decodeTokens: 0, visionMs: 0 },
+    timings: {
+      ttftMs: 0,
+      prefillMs: 0,
+      prefillTokens: promptTokens,
+      decodeMs: 0,
+      decodeTokens: 0,
+      visionMs: 0,
+    },
   };
 }

@@ -7,8 +7,7 @@
 export type Box = [number, number, number, number];
 
 export type Sampling =
-  | { kind: 'greedy' }
-  | { kind: 'sample'; temperature: number; topP: number; seed?: number };
+  { kind: 'greedy' } | { kind: 'sample'; temperature: number; topP: number; seed?: number };
 
 export interface AgentSettings {
   /** Zoom-in crops allowed in one run (DeepEyes demo default 6). */

@@ -99,6 +99,9 @@ export function createController(
       case 'error':
         st.setRunError(e.error);
         break;
+      case 'notice':
+        st.setRunError({ code: `notice:${e.code}`, message: e.message, retryable: true });
+        break;
     }
   }
 

@@ -32,7 +32,9 @@ export type PortEvent =
   | { kind: 'file_progress'; modelId: string; file: string; loadedBytes: number; totalBytes: number }
   | { kind: 'model_ready'; modelId: string; backend: ComputeBackend; label?: string; adapter?: string }
   | { kind: 'gpu'; gpu: GpuInfo }
-  | { kind: 'error'; error: UiError };
+  | { kind: 'error'; error: UiError }
+  /** Not a failure, but the user should know (e.g. the model runs from memory: storage is full). */
+  | { kind: 'notice'; code: string; message: string };
 
 export interface EnginePort {
   readonly kind: EngineKind;

@@ -69,6 +69,8 @@ export class WorkerPort implements EnginePort {
       });
     this.client.subscribe((msg) => {
       if (msg.kind === 'agent_event' && msg.id === this.current?.id) this.onAgentEvent(msg.event);
+      else if (msg.kind === 'notice' && msg.code !== 'persistence-wanted')
+        this.emit({ kind: 'notice', code: msg.code, message: msg.message });
       else if (msg.kind === 'file_progress' && this.modelId) {
         this.emit({
           kind: 'file_progress',

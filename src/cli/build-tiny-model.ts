@@ -13,7 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeTinyCheckpoint } from '../convert/synth/checkpoint';
 import { convertModel } from '../convert/convert';
-import { qwen25vlTestTokenizerConfig, qwen25vlTestTokenizerJson } from '../model/tokenizer/node-test-tokenizer';
+import {
+  qwen25vlTestTokenizerConfig,
+  qwen25vlTestTokenizerJson,
+} from '../model/tokenizer/node-test-tokenizer';
 import { DEFAULT_PREPROCESSOR_CONFIG } from '../convert/convert';
 
 export const TINY_SALT = 'deepeyes-pipeline-check-1';
@@ -78,7 +81,10 @@ function sourceStamp(): string {
   return h.digest('hex');
 }
 
-export async function buildTinyModel(outDir: string, log: (s: string) => void = console.log): Promise<boolean> {
+export async function buildTinyModel(
+  outDir: string,
+  log: (s: string) => void = console.log,
+): Promise<boolean> {
   const stampFile = join(outDir, '.build-stamp');
   const stamp = sourceStamp();
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
@@ -94,11 +100,24 @@ export async function buildTinyModel(outDir: string, log: (s: string) => void = 
     await writeFile(join(hf, 'tokenizer_config.json'), JSON.stringify(qwen25vlTestTokenizerConfig()));
     await writeFile(
       join(hf, 'preprocessor_config.json'),
-      JSON.stringify({ ...DEFAULT_PREPROCESSOR_CONFIG, max_pixels: TINY_MAX_PIXELS, size: { shortest_edge: 3136, longest_edge: TINY_MAX_PIXELS } }, null, 2),
+      JSON.stringify(
+        {
+          ...DEFAULT_PREPROCESSOR_CONFIG,
+          max_pixels: TINY_MAX_PIXELS,
+          size: { shortest_edge: 3136, longest_edge: TINY_MAX_PIXELS },
+        },
+        null,
+        2,
+      ),
     );
     await rm(outDir, { recursive: true, force: true });
     const t0 = performance.now();
-    await convertModel({ hfDir: hf, outDir, dtypes: ['q4'], modelId: 'tiny-random (pipeline check, random weights)' });
+    await convertModel({
+      hfDir: hf,
+      outDir,
+      dtypes: ['q4'],
+      modelId: 'tiny-random (pipeline check, random weights)',
+    });
     await writeFile(stampFile, stamp);
     log(`tiny model: built in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${outDir}`);
     return true;

@@ -25,7 +25,9 @@ async function main(argv: string[]): Promise<number> {
   const work = keepAt >= 0 ? resolve(argv[keepAt + 1]) : await mkdtemp(join(tmpdir(), 'deepeyes-golden-'));
   try {
     const t0 = performance.now();
-    const { onnxDir } = await prepareGoldenModel(resolve(dir), work, { dtypes: variants.filter((v) => v !== 'fp16') as ('fp32' | 'q4' | 'q4f16')[] });
+    const { onnxDir } = await prepareGoldenModel(resolve(dir), work, {
+      dtypes: variants.filter((v) => v !== 'fp16') as ('fp32' | 'q4' | 'q4f16')[],
+    });
     console.log(`converted in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${onnxDir}`);
     const sink = await runGoldenChecks({
       golden: dirGoldenSource(resolve(dir)),

@@ -28,7 +28,9 @@ import { toDeepEyesJsonl } from '../agent/trace/deepeyes-jsonl';
 
 export class RunUsageError extends Error {
   constructor(message: string) {
-    super(`${message}\nusage: npm run run-model -- <model-dir> <image> "<question>" [--options a,b] [--trace out.json]`);
+    super(
+      `${message}\nusage: npm run run-model -- <model-dir> <image> "<question>" [--options a,b] [--trace out.json]`,
+    );
     this.name = 'RunUsageError';
   }
 }
@@ -71,7 +73,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
     maxCrops: num('max-crops', DEFAULT_SETTINGS.maxCrops),
     maxTokensPerTurn: num('max-tokens', DEFAULT_SETTINGS.maxTokensPerTurn),
     maxTotalTokens: num('max-total', DEFAULT_SETTINGS.maxTotalTokens),
-    sampling: temperature > 0 ? { kind: 'sample', temperature, topP: num('top-p', 1), seed: num('seed', 0) } : { kind: 'greedy' },
+    sampling:
+      temperature > 0
+        ? { kind: 'sample', temperature, topP: num('top-p', 1), seed: num('seed', 0) }
+        : { kind: 'greedy' },
     rotateTool: flags.get('rotate') === true,
   };
   const opt = flags.get('options');
@@ -79,7 +84,13 @@ export function parseRunArgs(argv: string[]): RunArgs {
     modelDir,
     image,
     question,
-    options: typeof opt === 'string' ? opt.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    options:
+      typeof opt === 'string'
+        ? opt
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
     trace: flags.get('trace') as string | undefined,
     jsonl: flags.get('jsonl') as string | undefined,
     variant: flags.get('variant') as Variant | undefined,
@@ -91,7 +102,9 @@ function printer(write: (s: string) => void): (e: AgentEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'run_start':
-        write(`image ${e.image.width}x${e.image.height} (model sees ${e.image.resizedWidth}x${e.image.resizedHeight})\n`);
+        write(
+          `image ${e.image.width}x${e.image.height} (model sees ${e.image.resizedWidth}x${e.image.resizedHeight})\n`,
+        );
         break;
       case 'turn_start':
         write(`\n── turn ${e.turn + 1} (prefill ${e.promptTokens} tokens)\n`);
@@ -102,7 +115,9 @@ function printer(write: (s: string) => void): (e: AgentEvent) => void {
       case 'segment':
         if (e.segment.kind === 'tool_result') {
           const b = e.segment.bboxOriginal.map((v) => Math.round(v)).join(', ');
-          write(`\n[zoom] crop [${b}] -> ${e.segment.crop.resizedWidth}x${e.segment.crop.resizedHeight}, ${e.segment.crop.imageTokens} image tokens\n`);
+          write(
+            `\n[zoom] crop [${b}] -> ${e.segment.crop.resizedWidth}x${e.segment.crop.resizedHeight}, ${e.segment.crop.imageTokens} image tokens\n`,
+          );
         } else if (e.segment.kind === 'error') write(`\n[tool error] ${e.segment.message}\n`);
         break;
       case 'turn_end': {
@@ -113,7 +128,9 @@ function printer(write: (s: string) => void): (e: AgentEvent) => void {
         break;
       }
       case 'run_end':
-        write(`\n── ${e.trace.endReason}${e.trace.finalAnswer !== undefined ? `: ${e.trace.finalAnswer}` : ''}\n`);
+        write(
+          `\n── ${e.trace.endReason}${e.trace.finalAnswer !== undefined ? `: ${e.trace.finalAnswer}` : ''}\n`,
+        );
         if (e.trace.error) write(`error: ${e.trace.error.message}\n`);
         break;
     }
@@ -131,7 +148,10 @@ async function chooseVariant(dir: string, asked?: Variant): Promise<Variant> {
   return existsSync(join(dir, 'onnx', 'decoder_model_merged_q4.onnx')) ? 'q4' : 'fp32';
 }
 
-export async function main(argv: string[], write = (s: string) => void process.stdout.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  write = (s: string) => void process.stdout.write(s),
+): Promise<number> {
   const args = parseRunArgs(argv);
   const dir = resolve(args.modelDir);
   const image = await decodeImageFile(new Uint8Array(await readFile(resolve(args.image))));

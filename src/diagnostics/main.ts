@@ -28,7 +28,9 @@ function selfTest(): void {
 function goldenChecks(goldenUrl: string, modelUrl: string): void {
   const worker = new Worker(new URL('./golden.worker.ts', import.meta.url), { type: 'module' });
   const lines: string[] = [];
-  worker.onmessage = (e: MessageEvent<{ kind: 'line'; line: string } | { kind: 'done'; summary: string; failed: number }>) => {
+  worker.onmessage = (
+    e: MessageEvent<{ kind: 'line'; line: string } | { kind: 'done'; summary: string; failed: number }>,
+  ) => {
     const m = e.data;
     if (m.kind === 'line') {
       lines.push(m.line);

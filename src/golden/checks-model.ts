@@ -95,14 +95,16 @@ export async function runModelChecks(
       const got = await rt.encodeImage(image);
       const ref = (await g.f32(`${name}_vision_embeds`)).data;
       if (fp32) sink.check(`${v}.vision.${name}`, relToPeak(got, ref) <= FP32_REL_TOL, relToPeak(got, ref));
-      else sink.check(`${v}.vision.${name}.cosine`, cosine(got, ref) >= Q4_VISION_MIN_COSINE, cosine(got, ref));
+      else
+        sink.check(`${v}.vision.${name}.cosine`, cosine(got, ref) >= Q4_VISION_MIN_COSINE, cosine(got, ref));
     }
 
     const t1 = (await g.i64('turn1_generated_ids')).data;
     const t2 = (await g.i64('turn2_generated_ids')).data;
     const steps = t1.length;
     let hidden: Float32Array[] | undefined;
-    const wantHidden = fp32 && g.has('turn1_hidden_last4') && rt.sessions.decoder.outputNames.includes('hidden_states.final');
+    const wantHidden =
+      fp32 && g.has('turn1_hidden_last4') && rt.sessions.decoder.outputNames.includes('hidden_states.final');
     const onHidden = wantHidden
       ? async (out: Record<string, OrtTensor>) => {
           const names = rt.sessions.decoder.outputNames.filter((n) => n.startsWith('hidden_states.'));
@@ -142,7 +144,12 @@ export async function runModelChecks(
       if (!same && margins[i] >= Q4_SURE_MARGIN) sureAgree = false;
       if (fp32) {
         const err = Math.max(relToPeak(gotTop, refTop), relToPeak(gotProbe, refProbe));
-        sink.check(`${v}.logits.${pos}`, err <= FP32_REL_TOL && same, err, same ? undefined : 'argmax differs');
+        sink.check(
+          `${v}.logits.${pos}`,
+          err <= FP32_REL_TOL && same,
+          err,
+          same ? undefined : 'argmax differs',
+        );
       } else {
         const cos = cosine(gotProbe, refProbe);
         const abs = Math.max(maxAbsDiff(gotProbe, refProbe), maxAbsDiff(gotTop, refTop));

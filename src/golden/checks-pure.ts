@@ -36,7 +36,12 @@ export interface AgentInputs {
 
 function exact(sink: CheckSink, name: string, got: ArrayLike<number>, ref: ArrayLike<number>): boolean {
   const at = firstDifference(got, ref);
-  return sink.check(name, at === -1, at === -1 ? 0 : 1, at === -1 ? undefined : `first difference at index ${at}`);
+  return sink.check(
+    name,
+    at === -1,
+    at === -1 ? 0 : 1,
+    at === -1 ? undefined : `first difference at index ${at}`,
+  );
 }
 
 export async function runPureChecks(
@@ -51,16 +56,40 @@ export async function runPureChecks(
   const image = decodePng(await g.bytes('image1.png'));
   exact(sink, 'preprocess.image1.decode', image.data, (await g.u8('image1_uint8_hwc')).data);
   const image1 = prepareImage(image, { rule: 'processor' });
-  exact(sink, 'preprocess.image1.resized', image1.resized.data, (await g.u8('image1_resized_uint8_hwc')).data);
+  exact(
+    sink,
+    'preprocess.image1.resized',
+    image1.resized.data,
+    (await g.u8('image1_resized_uint8_hwc')).data,
+  );
   exact(sink, 'preprocess.image1.grid_thw', image1.gridThw, (await g.i64('image1_grid_thw')).data);
-  exact(sink, 'preprocess.image1.pixel_values', image1.pixelValues, (await g.f32('image1_pixel_values')).data);
+  exact(
+    sink,
+    'preprocess.image1.pixel_values',
+    image1.pixelValues,
+    (await g.f32('image1_pixel_values')).data,
+  );
   const plan1 = visionPlan(image1.gridThw, config.vision);
-  exact(sink, 'vision_plan.image1.window_index', plan1.windowIndex, (await g.i64('image1_window_index')).data);
-  exact(sink, 'vision_plan.image1.cu_window_seqlens', plan1.cuWindowSeqlens, (await g.i64('image1_cu_window_seqlens')).data);
+  exact(
+    sink,
+    'vision_plan.image1.window_index',
+    plan1.windowIndex,
+    (await g.i64('image1_window_index')).data,
+  );
+  exact(
+    sink,
+    'vision_plan.image1.cu_window_seqlens',
+    plan1.cuWindowSeqlens,
+    (await g.i64('image1_cu_window_seqlens')).data,
+  );
 
   // The agent's turn-1 prompt, built from case.json through the template and tokenizer.
   const t1 = turn1Text(text.template, { question: c.question, options: c.options }, image1.numImageTokens);
-  sink.check('agent.turn1_text', t1 === (await g.text('turn1_text_expanded.txt')), t1 === (await g.text('turn1_text_expanded.txt')) ? 0 : 1);
+  sink.check(
+    'agent.turn1_text',
+    t1 === (await g.text('turn1_text_expanded.txt')),
+    t1 === (await g.text('turn1_text_expanded.txt')) ? 0 : 1,
+  );
   const turn1Ids = text.tokenizer.encode(t1);
   exact(sink, 'agent.turn1_ids', turn1Ids, (await g.i64('turn1_input_ids')).data);
 
@@ -79,7 +108,12 @@ export async function runPureChecks(
   exact(sink, 'agent.crop_pixel_values', crop.pixelValues, (await g.f32('crop_pixel_values')).data);
   const planC = visionPlan(crop.gridThw, config.vision);
   exact(sink, 'vision_plan.crop.window_index', planC.windowIndex, (await g.i64('crop_window_index')).data);
-  exact(sink, 'vision_plan.crop.cu_window_seqlens', planC.cuWindowSeqlens, (await g.i64('crop_cu_window_seqlens')).data);
+  exact(
+    sink,
+    'vision_plan.crop.cu_window_seqlens',
+    planC.cuWindowSeqlens,
+    (await g.i64('crop_cu_window_seqlens')).data,
+  );
 
   // The tool-response chunk.
   const chunk = toolResponseChunk(c.assistant_text, crop.numImageTokens);
@@ -92,7 +126,12 @@ export async function runPureChecks(
   const rope1 = getRopeIndex(turn1Ids, [image1.gridThw]);
   exact(sink, 'rope.turn1_position_ids', rope1.positions.data, (await g.i64('turn1_position_ids')).data);
   const rope2 = appendRopeIndex(rope1.state, chunkIds, [crop.gridThw]);
-  exact(sink, 'rope.chunk_position_ids', rope2.positions.data, (await g.i64('turn2_chunk_position_ids')).data);
+  exact(
+    sink,
+    'rope.chunk_position_ids',
+    rope2.positions.data,
+    (await g.i64('turn2_chunk_position_ids')).data,
+  );
   const deltas = [rope1.ropeDelta, rope2.state.nextPosition - rope2.state.length];
   exact(sink, 'rope.deltas', deltas, (await g.i64('rope_deltas')).data);
 

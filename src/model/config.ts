@@ -86,7 +86,8 @@ export function parseQwenVLConfig(input: string | Record<string, unknown>): Qwen
   if (!v) throw new ConfigError('config has no vision_config');
   const rope = (text.rope_scaling ?? {}) as Record<string, unknown>;
   const section = rope.mrope_section as number[] | undefined;
-  if (!section || section.length !== 3) throw new ConfigError('rope_scaling.mrope_section must have 3 entries');
+  if (!section || section.length !== 3)
+    throw new ConfigError('rope_scaling.mrope_section must have 3 entries');
   const hidden = num(text, 'hidden_size');
   const heads = num(text, 'num_attention_heads');
   const headDim = hidden / heads;

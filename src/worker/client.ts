@@ -6,6 +6,7 @@
  */
 import type { Trace } from '../agent/types';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
+import { requestPersistence } from '../model/delivery/storage-policy';
 import {
   wireError,
   type FromWorker,
@@ -43,7 +44,10 @@ export interface ClientOptions {
 }
 
 function defaultWorker(): Worker {
-  return new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'deepeyes-engine' });
+  return new Worker(new URL('./engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'deepeyes-engine',
+  });
 }
 
 export class EngineClient {
@@ -70,13 +74,17 @@ export class EngineClient {
     w.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(e.data);
     w.onerror = (e) => {
       e.preventDefault();
-      void this.recover(wireError('worker_crashed', `the model worker crashed: ${e.message || 'unknown error'}`, true));
+      void this.recover(
+        wireError('worker_crashed', `the model worker crashed: ${e.message || 'unknown error'}`, true),
+      );
     };
     this.worker = w;
     return w;
   }
 
   private onMessage(msg: FromWorker): void {
+    // persist() exists only on a window's navigator: the worker asks, the page does it.
+    if (msg.kind === 'notice' && msg.code === 'persistence-wanted') void requestPersistence().catch(() => {});
     for (const l of this.listeners) l(msg);
     if (msg.kind === 'error' && msg.id === undefined && msg.error.code === 'device_lost') {
       void this.recover(msg.error);
@@ -178,7 +186,8 @@ export class EngineClient {
   dispose(): void {
     this.worker?.terminate();
     this.worker = undefined;
-    for (const [, p] of this.pending) p.reject(new WorkerCallError(wireError('cancelled', 'the engine was closed')));
+    for (const [, p] of this.pending)
+      p.reject(new WorkerCallError(wireError('cancelled', 'the engine was closed')));
     this.pending.clear();
     this.listeners.clear();
   }

@@ -10,8 +10,14 @@ import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
 import type { ModelFiles } from '../model/runtime/model-files';
 import { ModelFileMissingError } from '../model/runtime/model-files';
 import { InvalidLogitsError } from '../model/runtime/sampling';
-import { chooseVariant, ModelTooLargeError, type ManifestVariants } from './choose-variant';
-import { FetchModelFiles, FolderModelFiles } from './fetch-files';
+import { deliverModel } from '../model/delivery/deliver';
+import { LocalFolderModelFiles } from '../model/delivery/model-source';
+import { chooseVariant } from '../model/delivery/needs';
+import { DeliveryError } from '../model/delivery/errors';
+import { parseManifest } from '../model/delivery/manifest-fetch';
+import type { DeliveryEvent } from '../model/delivery/events';
+import type { GpuProbe } from '../model/backend/webgpu-probe';
+import type { Variant } from '../model/runtime/sessions';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
 import { wireError, type FromWorker, type ToWorker, type WireError, type WireModelSource } from './protocol';
 
@@ -55,18 +61,38 @@ export class EngineHost {
   }
 
   private toWire(e: unknown): WireError {
-    if (this.deviceLost) return wireError('device_lost', 'the GPU device was lost (driver reset or too much memory asked); the model will be reloaded', true);
-    if (e instanceof ModelTooLargeError) return wireError('model_too_large', e.message);
+    if (this.deviceLost)
+      return wireError(
+        'device_lost',
+        'the GPU device was lost (driver reset or too much memory asked); the model will be reloaded',
+        true,
+      );
+    const coded = e as { code?: unknown; retryable?: unknown; message?: unknown };
+    if (e instanceof DeliveryError || coded?.code === 'model_too_large') {
+      return {
+        code: String(coded.code),
+        message: String(coded.message),
+        retryable: coded.retryable === true,
+      };
+    }
     if (e instanceof ModelFileMissingError) return wireError('model_missing', e.message, true);
     if (e instanceof InvalidLogitsError) return wireError('invalid_logits', e.message);
     const message = e instanceof Error ? e.message : String(e);
     if (/out of memory|allocation|OOM/i.test(message)) {
-      return wireError('load_failed', `${message}. The GPU ran out of memory: try a smaller variant (q4) or close other tabs.`);
+      return wireError(
+        'load_failed',
+        `${message}. The GPU ran out of memory: try a smaller variant (q4) or close other tabs.`,
+      );
     }
     return wireError('run_failed', message);
   }
 
-  private async load(id: number, source: WireModelSource, backend: 'webgpu' | 'wasm', baseUrl: string): Promise<void> {
+  private async load(
+    id: number,
+    source: WireModelSource,
+    backend: 'webgpu' | 'wasm',
+    baseUrl: string,
+  ): Promise<void> {
     const ort = ortWeb(baseUrl);
     await this.engine?.dispose();
     this.engine = undefined;
@@ -84,32 +110,46 @@ export class EngineHost {
         this.run?.controller.abort();
         this.post({
           kind: 'error',
-          error: wireError('device_lost', `the GPU device was lost (${info.reason || 'unknown'}: ${info.message}); reloading the model`, true),
+          error: wireError(
+            'device_lost',
+            `the GPU device was lost (${info.reason || 'unknown'}: ${info.message}); reloading the model`,
+            true,
+          ),
         });
       });
     }
     if (backend === 'webgpu' && !this.device) target = 'wasm';
-    const files: ModelFiles =
-      source.kind === 'url'
-        ? new FetchModelFiles(new URL(source.url, baseUrl).href, (file, loadedBytes, totalBytes) =>
-            this.post({ kind: 'file_progress', id, file, loadedBytes, totalBytes }),
-          )
-        : new FolderModelFiles(source.files, source.label);
-    const manifest = (await files.exists('deepeyes-manifest.json'))
-      ? (JSON.parse(await files.readText('deepeyes-manifest.json')) as ManifestVariants & { model_id?: string })
-      : undefined;
-    const variant = chooseVariant(manifest, {
-      webgpu: target === 'webgpu',
-      shaderF16: this.device?.shaderF16 ?? false,
-      maxStorageBufferBindingSize: this.device?.maxStorageBufferBindingSize,
-    });
+    const probe = this.probeFor(target);
+    let files: ModelFiles;
+    let variant: Variant;
+    let modelId: string;
+    if (source.kind === 'url') {
+      // Downloaded once into OPFS (resumable, SHA-256 checked), then read from there, offline too.
+      const delivered = await deliverModel({
+        source: source.url,
+        base: baseUrl,
+        probe,
+        onEvent: (ev) => this.onDelivery(id, ev),
+      });
+      files = delivered.files;
+      variant = delivered.variant;
+      modelId = delivered.manifest.model_id || delivered.baseUrl;
+    } else {
+      files = LocalFolderModelFiles.fromFiles(source.files);
+      const manifest = parseManifest(
+        await files.readText('deepeyes-manifest.json'),
+        'deepeyes-manifest.json',
+      );
+      variant = chooseVariant(manifest, probe).variant;
+      modelId = manifest.model_id || files.id;
+    }
     this.engine = await QwenVLEngine.load(ort, files, { variant, target });
     this.post({
       kind: 'loaded',
       id,
       info: {
-        modelId: manifest?.model_id ?? files.id,
-        label: source.label ?? manifest?.model_id ?? files.id,
+        modelId,
+        label: source.label ?? modelId,
         backend: target,
         variant,
         adapter: this.device?.adapterName,
@@ -117,10 +157,53 @@ export class EngineHost {
     });
   }
 
+  /** What the delivery layer needs to pick a variant: the device we really got, or no GPU. */
+  private probeFor(target: 'webgpu' | 'wasm'): GpuProbe {
+    const d = this.device;
+    if (target !== 'webgpu' || !d) {
+      return {
+        available: false,
+        reason: 'running on WASM',
+        features: [],
+        shaderF16: false,
+        maxBufferSize: 0,
+        maxStorageBufferBindingSize: 0,
+      };
+    }
+    return {
+      available: true,
+      description: d.adapterName,
+      features: d.shaderF16 ? ['shader-f16'] : [],
+      shaderF16: d.shaderF16,
+      maxBufferSize: d.maxBufferSize,
+      maxStorageBufferBindingSize: d.maxStorageBufferBindingSize,
+    };
+  }
+
+  private onDelivery(id: number, ev: DeliveryEvent): void {
+    if (ev.kind === 'progress') {
+      this.post({
+        kind: 'file_progress',
+        id,
+        file: ev.path,
+        loadedBytes: ev.bytesDone,
+        totalBytes: ev.bytesTotal,
+      });
+    } else if (ev.kind === 'file-done') {
+      this.post({ kind: 'file_progress', id, file: ev.path, loadedBytes: ev.bytes, totalBytes: ev.bytes });
+    } else if (ev.kind === 'notice') {
+      this.post({ kind: 'notice', code: ev.code, message: ev.message });
+    }
+  }
+
   private async runAgent(id: number, msg: Extract<ToWorker, { kind: 'run' }>): Promise<void> {
     if (!this.engine) throw Object.assign(new Error('no model is loaded'), { code: 'model_missing' });
     if (this.run) {
-      this.post({ kind: 'error', id, error: wireError('busy', 'a run is already in progress: stop it first', true) });
+      this.post({
+        kind: 'error',
+        id,
+        error: wireError('busy', 'a run is already in progress: stop it first', true),
+      });
       return;
     }
     const controller = new AbortController();

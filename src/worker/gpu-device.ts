@@ -7,7 +7,10 @@ interface GpuAdapterLike {
   features: Set<string>;
   limits: Record<string, number>;
   info?: { vendor?: string; architecture?: string; description?: string };
-  requestDevice(desc: { requiredLimits?: Record<string, number>; requiredFeatures?: string[] }): Promise<GpuDeviceLike>;
+  requestDevice(desc: {
+    requiredLimits?: Record<string, number>;
+    requiredFeatures?: string[];
+  }): Promise<GpuDeviceLike>;
 }
 
 export interface GpuDeviceLike {
@@ -25,7 +28,9 @@ export interface WorkerDevice {
 }
 
 export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(o?: object): Promise<GpuAdapterLike | null> } }).gpu;
+  const gpu = (
+    globalThis.navigator as { gpu?: { requestAdapter(o?: object): Promise<GpuAdapterLike | null> } }
+  ).gpu;
   const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return undefined;
   const shaderF16 = adapter.features.has('shader-f16');
@@ -41,7 +46,8 @@ export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
   const info = adapter.info ?? {};
   return {
     device,
-    adapterName: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'WebGPU adapter',
+    adapterName:
+      [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'WebGPU adapter',
     shaderF16,
     maxBufferSize: device.limits.maxBufferSize,
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,

@@ -44,7 +44,8 @@ export type ErrorCode =
   | 'cancelled';
 
 export interface WireError {
-  code: ErrorCode;
+  /** An ErrorCode, or a delivery error code (http_error, html_instead_of_weights, integrity, quota, ...). */
+  code: ErrorCode | (string & {});
   message: string;
   retryable: boolean;
 }
@@ -64,7 +65,8 @@ export type FromWorker =
   | { kind: 'agent_event'; id: number; event: AgentEvent }
   | { kind: 'run_done'; id: number; trace: Trace }
   | { kind: 'done'; id: number }
-  | { kind: 'notice'; message: string }
+  /** Something the user should know (running from memory, a corrupt cache file refetched); `persistence-wanted` asks the page to call navigator.storage.persist(). */
+  | { kind: 'notice'; code: string; message: string }
   | { kind: 'error'; id?: number; error: WireError };
 
 export function wireError(code: ErrorCode, message: string, retryable = false): WireError {

@@ -32,7 +32,8 @@ async function playScript(
     out.push(id);
     opts.onToken?.(id, out.length - 1);
     if (opts.stopIds.includes(id)) return { ids: out, stop: 'stop_token', decodeMs: performance.now() - t0 };
-    if (out.length >= opts.maxNewTokens) return { ids: out, stop: 'max_tokens', decodeMs: performance.now() - t0 };
+    if (out.length >= opts.maxNewTokens)
+      return { ids: out, stop: 'max_tokens', decodeMs: performance.now() - t0 };
     await feed(id);
   }
   return { ids: out, stop: 'max_tokens', decodeMs: performance.now() - t0 };

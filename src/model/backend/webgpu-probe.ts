@@ -30,14 +30,16 @@ interface NavigatorWithGpu {
 export async function probeWebGpu(nav: unknown = globalThis.navigator): Promise<GpuProbe> {
   const none = { features: [], shaderF16: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0 };
   const gpu = (nav as NavigatorWithGpu | undefined)?.gpu;
-  if (!gpu) return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)', ...none };
+  if (!gpu)
+    return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)', ...none };
   let adapter;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
     return { available: false, reason: `requestAdapter failed: ${String(e)}`, ...none };
   }
-  if (!adapter) return { available: false, reason: 'WebGPU is present but no GPU adapter was found', ...none };
+  if (!adapter)
+    return { available: false, reason: 'WebGPU is present but no GPU adapter was found', ...none };
   const features = [...adapter.features].sort();
   return {
     available: true,

@@ -15,9 +15,17 @@ export async function decodeImageFile(bytes: Uint8Array): Promise<RgbImage> {
   if (info.format === 'png') return decodePng(bytes);
   if (info.format === 'jpeg') {
     const raw = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048 });
-    const rgb = { width: raw.width, height: raw.height, data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length) };
-    const orientation = (await exifr.orientation(Buffer.from(bytes)).catch(() => undefined)) as number | undefined;
+    const rgb = {
+      width: raw.width,
+      height: raw.height,
+      data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length),
+    };
+    const orientation = (await exifr.orientation(Buffer.from(bytes)).catch(() => undefined)) as
+      number | undefined;
     return applyOrientation(rgb, orientation);
   }
-  throw new UnsupportedFormatError(formatName(info.format), 'the command-line tools read PNG and JPEG; convert it first');
+  throw new UnsupportedFormatError(
+    formatName(info.format),
+    'the command-line tools read PNG and JPEG; convert it first',
+  );
 }

@@ -21,7 +21,13 @@ describe('png codec', () => {
   });
 
   it('composites alpha on white and expands grey and 16-bit', () => {
-    const rgba = encode({ width: 2, height: 1, data: Uint8Array.of(0, 0, 0, 0, 200, 100, 50, 255), channels: 4, depth: 8 });
+    const rgba = encode({
+      width: 2,
+      height: 1,
+      data: Uint8Array.of(0, 0, 0, 0, 200, 100, 50, 255),
+      channels: 4,
+      depth: 8,
+    });
     expect(Array.from(decodePng(rgba).data)).toEqual([255, 255, 255, 200, 100, 50]);
     const grey16 = encode({ width: 1, height: 1, data: Uint16Array.of(0x8000), channels: 1, depth: 16 });
     expect(Array.from(decodePng(grey16).data)).toEqual([128, 128, 128]);

@@ -22,7 +22,9 @@ export function decodePng(bytes: Uint8Array): RgbImage {
   try {
     png = decode(bytes);
   } catch (e) {
-    throw new PngDecodeError(`PNG decode failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new PngDecodeError(`PNG decode failed: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
   const { width, height } = png;
   let src: ArrayLike<number> = png.data;

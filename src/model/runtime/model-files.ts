@@ -20,7 +20,9 @@ export class ModelFileMissingError extends Error {
     readonly modelId: string,
     readonly path: string,
   ) {
-    super(`${modelId} has no file ${path}; convert the model with \`npm run convert\` or check the URL/folder`);
+    super(
+      `${modelId} has no file ${path}; convert the model with \`npm run convert\` or check the URL/folder`,
+    );
     this.name = 'ModelFileMissingError';
   }
 }

@@ -5,7 +5,9 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 
 export interface OrtApi {
-  InferenceSession: { create(model: string | Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  InferenceSession: {
+    create(model: string | Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
   Tensor: typeof Tensor;
 }
 

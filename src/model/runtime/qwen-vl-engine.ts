@@ -41,7 +41,13 @@ export class QwenVLEngine {
     const text = await loadTextAssets(files);
     const imageOptions = await imageOptionsOf(files);
     const runtime = await QwenVLRuntime.load(ort, files, choice, onProgress);
-    return new QwenVLEngine(runtime, text.tokenizer, text.template, imageOptions, `${choice.target}/${choice.variant}`);
+    return new QwenVLEngine(
+      runtime,
+      text.tokenizer,
+      text.template,
+      imageOptions,
+      `${choice.target}/${choice.variant}`,
+    );
   }
 
   get modelId(): string {

@@ -80,8 +80,11 @@ export class QwenVLRuntime {
   }
 
   private decoderInputType(name: string): string | undefined {
-    const meta = (this.sessions.decoder as { inputMetadata?: readonly { name: string; isTensor: boolean; type?: string }[] })
-      .inputMetadata;
+    const meta = (
+      this.sessions.decoder as {
+        inputMetadata?: readonly { name: string; isTensor: boolean; type?: string }[];
+      }
+    ).inputMetadata;
     return meta?.find((m) => m.name === name)?.type;
   }
 
@@ -119,23 +122,32 @@ export class QwenVLRuntime {
     const features = out[this.sessions.vision.outputNames[0]];
     const data = (await features.getData(true)) as Float32Array;
     if (data.length !== plan.M * v.outHiddenSize) {
-      throw new Error(`vision_encoder returned ${data.length} values, expected ${plan.M} x ${v.outHiddenSize}`);
+      throw new Error(
+        `vision_encoder returned ${data.length} values, expected ${plan.M} x ${v.outHiddenSize}`,
+      );
     }
     return data;
   }
 
   private async embed(ids: readonly number[]): Promise<Float32Array> {
     const T = this.ort.Tensor;
-    const input = new T('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, ids.length]);
+    const input = new T(
+      'int64',
+      BigInt64Array.from(ids, (i) => BigInt(i)),
+      [1, ids.length],
+    );
     const out = await this.sessions.embed.run({ input_ids: input });
     const t = out[this.sessions.embed.outputNames[0]];
     const data = (await t.getData(true)) as Float32Array;
     // getData may hand back a view into a buffer ORT reuses: copy before writing image rows into it.
-    return data instanceof Float32Array ? new Float32Array(data) : Float32Array.from(data as ArrayLike<number>);
+    return data instanceof Float32Array
+      ? new Float32Array(data)
+      : Float32Array.from(data as ArrayLike<number>);
   }
 
   private attentionMask(total: number): BigInt64Array {
-    if (this.maskOnes.length < total) this.maskOnes = new BigInt64Array(Math.max(total, 2 * this.maskOnes.length)).fill(1n);
+    if (this.maskOnes.length < total)
+      this.maskOnes = new BigInt64Array(Math.max(total, 2 * this.maskOnes.length)).fill(1n);
     return this.maskOnes.subarray(0, total);
   }
 
@@ -186,7 +198,8 @@ export class QwenVLRuntime {
         row = 0;
       }
     }
-    if (img !== features.length || row !== 0) throw new ChunkMismatchError('image features and pads do not line up');
+    if (img !== features.length || row !== 0)
+      throw new ChunkMismatchError('image features and pads do not line up');
 
     const T = this.ort.Tensor;
     const total = this.cache.length + ids.length;

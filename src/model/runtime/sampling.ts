@@ -51,7 +51,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Temperature + nucleus sampling over the candidates that hold top_p of the probability mass. */
-export function sampleTopP(logits: Float32Array, temperature: number, topP: number, random: () => number): number {
+export function sampleTopP(
+  logits: Float32Array,
+  temperature: number,
+  topP: number,
+  random: () => number,
+): number {
   if (temperature <= 0) return argmax(logits);
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];

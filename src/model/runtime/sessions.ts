@@ -8,7 +8,12 @@ import type { ModelFiles } from './model-files';
 import type { ExecutionTarget, OrtApi, OrtSession } from './ort-api';
 
 export type Variant = 'fp32' | 'fp16' | 'q4' | 'q4f16';
-export const VARIANT_SUFFIX: Record<Variant, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };
+export const VARIANT_SUFFIX: Record<Variant, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q4: '_q4',
+  q4f16: '_q4f16',
+};
 
 export type Component = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
 
@@ -56,7 +61,8 @@ function sessionOptions(target: ExecutionTarget, component: Component): Inferenc
     logSeverityLevel: 3,
   };
   // Keep the KV cache on the GPU between steps; logits come back to the CPU for sampling.
-  if (target === 'webgpu' && component === 'decoder_model_merged') opts.preferredOutputLocation = 'gpu-buffer';
+  if (target === 'webgpu' && component === 'decoder_model_merged')
+    opts.preferredOutputLocation = 'gpu-buffer';
   return opts;
 }
 

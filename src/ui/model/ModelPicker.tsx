@@ -90,7 +90,11 @@ function ModelRow({ m }: { m: ModelEntry }) {
         className="button"
         disabled={busy || active || unmet.length > 0}
         onClick={() =>
-          void actions.loadModel({ kind: 'catalog', id: m.id }, m.needs.webgpu ? 'webgpu' : 'wasm')
+          // WebGPU wherever the browser has it; a model that does not need it can still use WASM.
+          void actions.loadModel(
+            { kind: 'catalog', id: m.id },
+            gpu.webgpu === 'available' ? 'webgpu' : 'wasm',
+          )
         }
         data-testid={`load-model-${m.id}`}
       >
