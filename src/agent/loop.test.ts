@@ -159,4 +159,38 @@ describe('runDeepEyes (scripted engine)', () => {
     expect(trace.endReason).toBe('cancelled');
     expect(trace.steps).toHaveLength(1);
   });
+
+  it('resumes an interrupted run from its last completed turn with one prefill', async () => {
+    const controller = new AbortController();
+    const first = engineFor([zoom([120, 40, 220, 150]), answer('A')], (t) => {
+      if (t === 1) controller.abort();
+    });
+    const cut = await runDeepEyes(first, { image, question: 'q', settings: DEFAULT_SETTINGS, signal: controller.signal });
+    expect(cut.endReason).toBe('cancelled');
+
+    const second = engineFor([answer('B')]);
+    const events: AgentEvent[] = [];
+    const trace = await runDeepEyes(second, {
+      image,
+      question: 'q',
+      settings: DEFAULT_SETTINGS,
+      resumeFrom: cut,
+      onEvent: (e) => events.push(e),
+    });
+    expect(trace.endReason).toBe('answer');
+    expect(trace.steps.map((s) => [s.index, s.action.kind])).toEqual([
+      [0, 'tool_call'],
+      [1, 'answer'],
+    ]);
+    // One prefill: the turn-1 prompt, the replayed assistant turn and its tool response with the crop.
+    expect(second.prefills).toHaveLength(1);
+    const expected = [
+      ...first.prefills[0].ids,
+      ...tokenizer.encode(cut.steps[0].text),
+      ...tokenizer.encode(toolResponseTail(16)),
+    ];
+    expect(second.prefills[0].ids).toEqual(expected);
+    expect(second.prefills[0].images).toBe(2);
+    expect(events.filter((e) => e.type === 'turn_end')).toHaveLength(2);
+  });
 });

@@ -32,6 +32,7 @@ import { rotateRgb } from '../model/image/rotate';
 import { pngDataUrl } from '../model/codec/png';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
 import { sha256Hex } from './sha256';
+import { resumableSteps } from './resume';
 
 export interface RunInput {
   image: RgbImage;
@@ -41,7 +42,13 @@ export interface RunInput {
   signal?: AbortSignal;
   onEvent?: (e: AgentEvent) => void;
   traceId?: string;
+  /**
+   * Continue an interrupted run (device lost, worker crashed): its completed zoom/error turns are
+   * prefilled again in one chunk and generation goes on from the next turn.
+   */
+  resumeFrom?: Trace;
 }
+
 
 /** Error turns and rotations also take turns: bound them so a confused model cannot loop forever. */
 const EXTRA_TURNS = 4;
@@ -93,6 +100,26 @@ export async function runDeepEyes(engine: Engine, input: RunInput): Promise<Trac
   let chunkIds: number[] = engine.tokenizer.encode(text);
   let chunkImages: PreparedImage[] = [prepared];
   let crops = 0;
+  let firstTurn = 0;
+  if (input.resumeFrom) {
+    // Rebuild the conversation up to the last completed turn: assistant text + its tool turn each.
+    for (const step of resumableSteps(input.resumeFrom)) {
+      const act = step.action;
+      chunkIds.push(...engine.tokenizer.encode(step.text));
+      if (act.kind === 'tool_call') {
+        const crop = act.call.bboxOriginal ? cropRgb(image, act.call.bboxOriginal) : rotateRgb(image, act.call.angle ?? 0);
+        const cropPrep = prepareImage(crop, { ...engine.imageOptions, rule: 'crop' });
+        chunkIds.push(...engine.tokenizer.encode(toolResponseTail(cropPrep.numImageTokens)));
+        chunkImages.push(cropPrep);
+        crops++;
+      } else if (act.kind === 'tool_error') {
+        chunkIds.push(...engine.tokenizer.encode(toolErrorTail(act.message)));
+      }
+      trace.steps.push(step);
+      emit({ type: 'turn_end', turn: step.index, step });
+      firstTurn++;
+    }
+  }
   let generatedTotal = 0;
   engine.reset();
 
@@ -104,7 +131,7 @@ export async function runDeepEyes(engine: Engine, input: RunInput): Promise<Trac
   };
 
   try {
-    for (let turn = 0; ; turn++) {
+    for (let turn = firstTurn; ; turn++) {
       if (turn > settings.maxCrops + EXTRA_TURNS) return finish('budget');
       const left = settings.maxTotalTokens - generatedTotal;
       if (left <= 0) return finish('budget');

@@ -24,6 +24,7 @@ import { loadSample, SAMPLES } from './samples/load-sample';
 
 export interface Controller {
   run(): Promise<void>;
+  resume(): Promise<void>;
   stop(): void;
   loadModel(source: ModelSource, backend?: ComputeBackend): Promise<void>;
   openImage(blob: Blob, name: string): Promise<void>;
@@ -196,6 +197,20 @@ export function createController(
         message:
           'No model is loaded: open the model menu to load one and ask about this picture, or pick a sample to watch a replay of an illustrative run.',
         retryable: false,
+      });
+    },
+
+    async resume() {
+      const st = s();
+      const interrupted = st.trace?.final;
+      const image = st.inputImage;
+      if (!engine || st.runStatus !== 'idle' || !interrupted || !image) return;
+      return runWith(engine, {
+        image: image.rgb,
+        question: interrupted.question,
+        options: interrupted.options,
+        settings: interrupted.settings,
+        resumeFrom: interrupted,
       });
     },
 

@@ -22,6 +22,8 @@ export interface RunRequest {
   /** Multiple-choice options, in the order shown (A, B, ...); absent for a free question. */
   options?: string[];
   settings: AgentSettings;
+  /** Continue an interrupted trace (device lost, worker crashed) from its last completed turn. */
+  resumeFrom?: Trace;
 }
 
 /** Everything an engine reports besides the return values of its calls. */

@@ -167,6 +167,12 @@ export class WorkerPort implements EnginePort {
         }),
       ]);
     } catch (e) {
+      // The run died with the worker (device lost, crash): close the trace with what it had, so it
+      // is kept, exported, and can be resumed from its last completed turn.
+      if (cur.partial) {
+        const info = e instanceof WorkerCallError ? { code: e.code, message: e.message } : { code: 'run_failed', message: String(e) };
+        this.emit({ kind: 'agent', event: { type: 'run_end', trace: { ...cur.partial, endReason: 'error', error: info } } });
+      }
       if (e instanceof WorkerCallError) throw new PortError(e.code, e.message, e.retryable);
       throw e;
     } finally {

@@ -14,17 +14,15 @@
  *   --rotate                 offer the untrained rotate tool
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { DirModelFiles } from '../model/runtime/node-files';
-import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
+import { resolve } from 'node:path';
 import type { Variant } from '../model/runtime/sessions';
 import { decodeImageFile } from '../model/codec/node-image';
 import { runDeepEyes } from '../agent/loop';
-import { DEFAULT_SETTINGS, type AgentEvent, type AgentSettings } from '../agent/types';
+import type { AgentEvent, AgentSettings } from '../agent/types';
 import { serializeTrace } from '../agent/trace/trace-io';
 import { toDeepEyesJsonl } from '../agent/trace/deepeyes-jsonl';
+import { agentSettingsFromFlags, parseArgv, stringFlag } from './cli-args';
+import { loadNodeEngine } from './node-engine';
 
 export class RunUsageError extends Error {
   constructor(message: string) {
@@ -46,55 +44,28 @@ export interface RunArgs {
   settings: AgentSettings;
 }
 
+const usage = (m: string) => new RunUsageError(m);
+
 export function parseRunArgs(argv: string[]): RunArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) positional.push(a);
-    else if (a === '--rotate') flags.set('rotate', true);
-    else {
-      const v = argv[++i];
-      if (v === undefined) throw new RunUsageError(`${a} needs a value`);
-      flags.set(a.slice(2), v);
-    }
-  }
+  const { positional, flags } = parseArgv(argv, ['rotate'], usage);
   const [modelDir, image, question] = positional;
   if (!modelDir || !image || !question) throw new RunUsageError('missing <model-dir>, <image> or <question>');
-  const num = (k: string, fallback: number) => {
-    const v = flags.get(k);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new RunUsageError(`--${k} must be a number, got ${String(v)}`);
-    return n;
-  };
-  const temperature = num('temperature', 0);
-  const settings: AgentSettings = {
-    maxCrops: num('max-crops', DEFAULT_SETTINGS.maxCrops),
-    maxTokensPerTurn: num('max-tokens', DEFAULT_SETTINGS.maxTokensPerTurn),
-    maxTotalTokens: num('max-total', DEFAULT_SETTINGS.maxTotalTokens),
-    sampling:
-      temperature > 0
-        ? { kind: 'sample', temperature, topP: num('top-p', 1), seed: num('seed', 0) }
-        : { kind: 'greedy' },
-    rotateTool: flags.get('rotate') === true,
-  };
-  const opt = flags.get('options');
+  const opt = stringFlag(flags, 'options');
   return {
     modelDir,
     image,
     question,
     options:
-      typeof opt === 'string'
+      opt !== undefined
         ? opt
             .split(',')
             .map((s) => s.trim())
             .filter(Boolean)
         : undefined,
-    trace: flags.get('trace') as string | undefined,
-    jsonl: flags.get('jsonl') as string | undefined,
-    variant: flags.get('variant') as Variant | undefined,
-    settings,
+    trace: stringFlag(flags, 'trace'),
+    jsonl: stringFlag(flags, 'jsonl'),
+    variant: stringFlag(flags, 'variant') as Variant | undefined,
+    settings: agentSettingsFromFlags(flags, usage),
   };
 }
 
@@ -137,27 +108,13 @@ function printer(write: (s: string) => void): (e: AgentEvent) => void {
   };
 }
 
-async function chooseVariant(dir: string, asked?: Variant): Promise<Variant> {
-  if (asked) return asked;
-  const manifest = join(dir, 'deepeyes-manifest.json');
-  if (existsSync(manifest)) {
-    const m = JSON.parse(await readFile(manifest, 'utf8')) as { variants?: Record<string, unknown> };
-    if (m.variants?.q4) return 'q4';
-    if (m.variants?.fp32) return 'fp32';
-  }
-  return existsSync(join(dir, 'onnx', 'decoder_model_merged_q4.onnx')) ? 'q4' : 'fp32';
-}
-
 export async function main(
   argv: string[],
   write = (s: string) => void process.stdout.write(s),
 ): Promise<number> {
   const args = parseRunArgs(argv);
-  const dir = resolve(args.modelDir);
   const image = await decodeImageFile(new Uint8Array(await readFile(resolve(args.image))));
-  const variant = await chooseVariant(dir, args.variant);
-  write(`loading ${dir} (${variant}, onnxruntime-node CPU)\n`);
-  const engine = await QwenVLEngine.load(ort, new DirModelFiles(dir), { variant, target: 'cpu' });
+  const { engine } = await loadNodeEngine(args.modelDir, args.variant, write);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

@@ -9,6 +9,8 @@ export type ModelSourceIntent =
 
 export interface UiActions {
   run(): Promise<void>;
+  /** After a device loss or crash: run again from the last completed turn of the interrupted trace. */
+  resume(): Promise<void>;
   stop(): void;
   loadModel(source: ModelSourceIntent, backend?: 'webgpu' | 'wasm'): Promise<void>;
   openImage(blob: Blob, name: string): Promise<void>;

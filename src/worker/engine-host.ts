@@ -215,6 +215,7 @@ export class EngineHost {
         question: request.question,
         options: request.options,
         settings: request.settings,
+        resumeFrom: request.resumeFrom,
         signal: controller.signal,
         onEvent: (event) => this.post({ kind: 'agent_event', id, event }),
       });

@@ -19,6 +19,8 @@ export interface WireRunRequest {
   question: string;
   options?: string[];
   settings: AgentSettings;
+  /** Continue this interrupted trace from its last completed turn. */
+  resumeFrom?: Trace;
 }
 
 export type ToWorker =

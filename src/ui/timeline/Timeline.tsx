@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useRef } from 'react';
 import { appStore, useAppStore } from '../../store/store';
+import { resumableSteps } from '../../agent/resume';
 import { useActions } from '../actions';
 import { LiveStepCard } from './LiveStepCard';
 import { StepCard } from './StepCard';
@@ -23,6 +24,11 @@ export function Timeline() {
   const selected = useAppStore((s) => s.selectedStep);
   const hovered = useAppStore((s) => s.hoveredStep);
   const runError = useAppStore((s) => s.runError);
+  // Completed turns an interrupted run (device lost, worker crash) can be resumed after.
+  const resumeFrom = useAppStore((s) => {
+    const t = s.trace?.final;
+    return t && t.endReason === 'error' ? resumableSteps(t).length : 0;
+  });
   const actions = useActions();
   const scroller = useRef<HTMLDivElement | null>(null);
   const follow = useRef(true);
@@ -95,9 +101,14 @@ export function Timeline() {
         >
           <strong>{runError.code === 'no_model' ? 'No model loaded' : 'Something went wrong'}</strong>
           <p>{runError.message}</p>
+          {runError.retryable && resumeFrom > 0 && (
+            <button type="button" data-testid="resume-button" onClick={() => void actions.resume()}>
+              Rerun from step {resumeFrom + 1}
+            </button>
+          )}
           {runError.retryable && (
             <button type="button" onClick={() => void actions.run()}>
-              Try again
+              {resumeFrom > 0 ? 'Start over' : 'Try again'}
             </button>
           )}
         </div>
