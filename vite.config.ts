@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 import { ortAssets } from './scripts/vite-ort-assets';
+import { contentSecurityPolicy } from './scripts/vite-csp';
 
 // Cross-origin isolation lets onnxruntime-web use SharedArrayBuffer (multithreaded wasm).
 const isolation = {
@@ -11,7 +12,7 @@ const isolation = {
 
 export default defineConfig({
   base: './',
-  plugins: [react(), ortAssets()],
+  plugins: [react(), ortAssets(), contentSecurityPolicy()],
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation, port: 4173, strictPort: true },
   worker: { format: 'es' },
