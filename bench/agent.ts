@@ -8,7 +8,7 @@
  *   re-prefill, cached vision - as above but image features are computed once.
  * Reports tokens processed by the decoder and wall time of each, with ratios to incremental.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { prepareGoldenModel } from '../src/golden/node-prepare';
@@ -185,7 +185,8 @@ export async function runAgentBench(opts: {
   const onnxDir = join(work, 'onnx');
   if (!existsSync(join(onnxDir, 'onnx', 'decoder_model_merged.onnx'))) {
     log('converting the tiny golden model (fp32) ...');
-    await prepareGoldenModel(GOLDEN, work, { dtypes: ['fp32'] });
+    const { hfDir } = await prepareGoldenModel(GOLDEN, work, { dtypes: ['fp32'] });
+    rmSync(hfDir, { recursive: true, force: true });
   }
   const engine = await QwenVLEngine.load(ort, new DirModelFiles(onnxDir), { variant: 'fp32', target: 'cpu' });
   try {

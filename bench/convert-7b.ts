@@ -1,6 +1,6 @@
 /**
  * npx tsx bench/convert-7b.ts [--work /work/big] [--reuse-checkpoint] [--interrupt-after 170]
- *                             [--grids 32x32,48x48,64x64] [--tokens 8] [--skip run,vision] [--cleanup]
+ *                             [--grids 32x32,48x48,64x64] [--tokens 8] [--skip convert,run,vision] [--cleanup]
  *
  * The converter at real DeepEyes-7B scale, end to end (see bench/convert-7b.md):
  *   1. scripts/synth-7b.ts writes the synthetic 7B checkpoint (bf16, 5 shards + index, 16.6 GB);
@@ -11,7 +11,7 @@
  *      and from a small image;
  *   4. bench/vision-scaling.ts runs the vision encoder alone at growing grids (one process each).
  * Every step runs as its own process at nice 10 with its peak RSS sampled from /proc. Figures go
- * to stdout and to <work>/convert-7b-results.json. Needs ~25 GB of disk, takes about an hour on
+ * to stdout and to <work>/convert-7b-results.json. Needs ~25 GB of disk, takes 20-30 min on
  * 2 cores. Not used by tests.
  */
 import { createHash } from 'node:crypto';
@@ -117,60 +117,8 @@ async function main(): Promise<void> {
   }
 
   // 2. Convert to q4, interrupted once, then resumed.
-  rmSync(outDir, { recursive: true, force: true });
-  const convertArgs = [
-    ...NODE_TS,
-    'src/cli/convert.ts',
-    hfDir,
-    outDir,
-    '--dtype',
-    'q4',
-    '--model-id',
-    'deepeyes-7b-synth',
-  ];
-  // The plan converts embed (1 tensor), decoder (339: 90% of the bytes), vision (390). 170 journal
-  // entries stops the run mid-decoder, inside its third external-data chunk.
-  const stopAt = Number(values['interrupt-after']);
-  log(`converting (q4), interrupting after ${stopAt} tensors ...`);
-  let interruptedAt = 0;
-  const first = await runMeasured('node', convertArgs, {
-    cwd: ROOT,
-    onStart: (child) => {
-      const timer = setInterval(() => {
-        const n = journalLines(outDir);
-        if (n >= stopAt) {
-          interruptedAt = n;
-          child.kill('SIGINT');
-          clearInterval(timer);
-        }
-      }, 500);
-      timer.unref();
-    },
-  });
-  if (first.code !== 130) check(first, 'convert (first part)');
-  const journalAfterStop = journalLines(outDir);
-  log(
-    `  first part: exit ${first.code}, ${first.wallMs / 1000} s, peak RSS ${formatBytes(first.peakRss)}, journal ${journalAfterStop}`,
-  );
-  const second = await runMeasured('node', [...convertArgs, '--resume'], { cwd: ROOT });
-  check(second, 'convert --resume');
-  const resumed = Number(/resumed: (\d+) tensors/.exec(second.stdout)?.[1] ?? 0);
-  log(
-    `  resumed part: ${second.wallMs / 1000} s, peak RSS ${formatBytes(second.peakRss)}, ${resumed} tensors skipped`,
-  );
-  const manifest = JSON.parse(readFileSync(join(outDir, MANIFEST_FILE), 'utf8')) as DeepEyesManifest;
-  results.convert = {
-    first: { ...figures(first), exit: first.code, interruptedAt, journalAfterStop },
-    resumed: { ...figures(second), restoredTensors: resumed },
-    totalWallS: (first.wallMs + second.wallMs) / 1000,
-    peakRssGiB: Math.max(first.peakRss, second.peakRss) / 2 ** 30,
-    onnxFiles: fileSizes(join(outDir, 'onnx')),
-    onnxSha256: await sha256Dir(join(outDir, 'onnx')),
-    q4TotalBytes: manifest.variants.q4?.total_bytes,
-    maxSingleTensorBytes: manifest.variants.q4?.max_single_tensor_bytes,
-    quantSummary: manifest.quantization.summary,
-  };
-  save();
+  if (skip.has('convert') && existsSync(join(outDir, MANIFEST_FILE))) log(`reusing ${outDir}`);
+  else await convertStep();
 
   // 3. Load and generate.
   if (!skip.has('run')) await generateStep();
@@ -181,6 +129,63 @@ async function main(): Promise<void> {
   if (values.cleanup) {
     rmSync(hfDir, { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });
+  }
+
+  async function convertStep(): Promise<void> {
+    rmSync(outDir, { recursive: true, force: true });
+    const convertArgs = [
+      ...NODE_TS,
+      'src/cli/convert.ts',
+      hfDir,
+      outDir,
+      '--dtype',
+      'q4',
+      '--model-id',
+      'deepeyes-7b-synth',
+    ];
+    // The plan converts embed (1 tensor), decoder (339: 90% of the bytes), vision (390). 170 journal
+    // entries stops the run mid-decoder, inside its third external-data chunk.
+    const stopAt = Number(values['interrupt-after']);
+    log(`converting (q4), interrupting after ${stopAt} tensors ...`);
+    let interruptedAt = 0;
+    const first = await runMeasured('node', convertArgs, {
+      cwd: ROOT,
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          const n = journalLines(outDir);
+          if (n >= stopAt) {
+            interruptedAt = n;
+            child.kill('SIGINT');
+            clearInterval(timer);
+          }
+        }, 500);
+        timer.unref();
+      },
+    });
+    if (first.code !== 130) check(first, 'convert (first part)');
+    const journalAfterStop = journalLines(outDir);
+    log(
+      `  first part: exit ${first.code}, ${first.wallMs / 1000} s, peak RSS ${formatBytes(first.peakRss)}, journal ${journalAfterStop}`,
+    );
+    const second = await runMeasured('node', [...convertArgs, '--resume'], { cwd: ROOT });
+    check(second, 'convert --resume');
+    const resumed = Number(/resumed: (\d+) tensors/.exec(second.stdout)?.[1] ?? 0);
+    log(
+      `  resumed part: ${second.wallMs / 1000} s, peak RSS ${formatBytes(second.peakRss)}, ${resumed} tensors skipped`,
+    );
+    const manifest = JSON.parse(readFileSync(join(outDir, MANIFEST_FILE), 'utf8')) as DeepEyesManifest;
+    results.convert = {
+      first: { ...figures(first), exit: first.code, interruptedAt, journalAfterStop },
+      resumed: { ...figures(second), restoredTensors: resumed },
+      totalWallS: (first.wallMs + second.wallMs) / 1000,
+      peakRssGiB: Math.max(first.peakRss, second.peakRss) / 2 ** 30,
+      onnxFiles: fileSizes(join(outDir, 'onnx')),
+      onnxSha256: await sha256Dir(join(outDir, 'onnx')),
+      q4TotalBytes: manifest.variants.q4?.total_bytes,
+      maxSingleTensorBytes: manifest.variants.q4?.max_single_tensor_bytes,
+      quantSummary: manifest.quantization.summary,
+    };
+    save();
   }
 
   async function generateStep(): Promise<void> {

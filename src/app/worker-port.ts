@@ -16,6 +16,7 @@ import {
   type RunRequest,
 } from './engine-port';
 import type { EngineKind } from '../store/slices/model-slice';
+import { interruptedStep, streamedTurnAfter, type StreamedTurn } from './interrupted-step';
 
 /** Catalog entries this build can load by itself (the pipeline-check model ships with the app). */
 export const BUNDLED_MODELS: Record<string, { url: string; label: string }> = {
@@ -44,7 +45,9 @@ export class WorkerPort implements EnginePort {
   private readonly listeners = new Set<(e: PortEvent) => void>();
   private readonly client: EngineClient;
   private modelId: string | undefined;
-  private current: { id: number; partial: Trace | undefined; done: Promise<Trace> } | undefined;
+  private current:
+    | { id: number; partial: Trace | undefined; live: StreamedTurn | undefined; done: Promise<Trace> }
+    | undefined;
   private cancelPartial: ((t: Trace) => void) | undefined;
 
   constructor(client?: EngineClient) {
@@ -95,6 +98,7 @@ export class WorkerPort implements EnginePort {
   private onAgentEvent(event: AgentEvent): void {
     const cur = this.current;
     if (cur) {
+      cur.live = streamedTurnAfter(cur.live, event);
       if (event.type === 'run_start') {
         cur.partial = {
           format: TRACE_FORMAT,
@@ -156,8 +160,12 @@ export class WorkerPort implements EnginePort {
 
   async run(request: RunRequest): Promise<Trace> {
     if (this.current) throw new PortError('busy', 'a run is already in progress', true);
+    // After a hard stop or a crash the worker is still reloading the model: a run sent now would
+    // find no model. Wait for it.
+    await this.client.whenRecovered();
+    if (this.current) throw new PortError('busy', 'a run is already in progress', true);
     const { id, done } = this.client.run(request);
-    const cur = { id, partial: undefined as Trace | undefined, done };
+    const cur = { id, partial: undefined as Trace | undefined, live: undefined as StreamedTurn | undefined, done };
     this.current = cur;
     try {
       return await Promise.race([
@@ -187,8 +195,14 @@ export class WorkerPort implements EnginePort {
     void this.client.stop(cur.id).catch(() => {});
     const timer = setTimeout(() => {
       if (this.current !== cur) return;
-      // Stuck inside one kernel: end the worker; the run ends as cancelled with what it had.
-      const trace: Trace | undefined = cur.partial && { ...cur.partial, endReason: 'cancelled' };
+      // Stuck inside one kernel: end the worker; the run ends as cancelled with what it had,
+      // the turn it was writing included.
+      const cut = interruptedStep(cur.live);
+      const trace: Trace | undefined = cur.partial && {
+        ...cur.partial,
+        steps: cut ? [...cur.partial.steps, cut] : cur.partial.steps,
+        endReason: 'cancelled',
+      };
       if (trace) {
         this.emit({ kind: 'agent', event: { type: 'run_end', trace } });
         this.cancelPartial?.(trace);

@@ -35,7 +35,12 @@ export function parseArgv(
   return { positional, flags };
 }
 
-export function numberFlag(flags: Flags, key: string, fallback: number, usageError: UsageErrorFactory): number {
+export function numberFlag(
+  flags: Flags,
+  key: string,
+  fallback: number,
+  usageError: UsageErrorFactory,
+): number {
   const v = flags.get(key);
   if (v === undefined) return fallback;
   const n = Number(v);

@@ -56,7 +56,8 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   if (extra !== undefined) throw usage(`unexpected argument "${extra}"`);
   const vstar = stringFlag(flags, 'vstar');
   const hrbench = stringFlag(flags, 'hrbench');
-  if ((vstar === undefined) === (hrbench === undefined)) throw usage('give exactly one of --vstar <dir> or --hrbench <tsv>');
+  if ((vstar === undefined) === (hrbench === undefined))
+    throw usage('give exactly one of --vstar <dir> or --hrbench <tsv>');
   const limit = flags.has('limit') ? numberFlag(flags, 'limit', 0, usage) : undefined;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw usage(`--limit must be a whole number of at least 1, got ${limit}`);
@@ -82,10 +83,13 @@ export interface LoadedEngine {
 
 export interface EvalDeps {
   /** Tests run the loop on a scripted engine; the CLI loads the model folder. */
-  loadEngine?: (modelDir: string, variant: Variant | undefined, log: (s: string) => void) => Promise<LoadedEngine>;
+  loadEngine?: (
+    modelDir: string,
+    variant: Variant | undefined,
+    log: (s: string) => void,
+  ) => Promise<LoadedEngine>;
   /** Seconds clock for the per-item times. */
   clock?: () => number;
-  signal?: AbortSignal;
 }
 
 async function defaultLoadEngine(modelDir: string, variant: Variant | undefined, log: (s: string) => void) {
@@ -93,13 +97,22 @@ async function defaultLoadEngine(modelDir: string, variant: Variant | undefined,
   return { engine, dispose: () => engine.dispose() };
 }
 
-function warnOnMix(done: readonly EvalRecord[], modelId: string, seed: number | undefined, write: (s: string) => void) {
+function warnOnMix(
+  done: readonly EvalRecord[],
+  modelId: string,
+  seed: number | undefined,
+  write: (s: string) => void,
+) {
   const models = new Set(done.map((r) => r.model).filter((m) => m !== undefined && m !== modelId));
   if (models.size > 0)
-    write(`warning: the results file also holds answers of ${[...models].join(', ')}; the summary mixes models\n`);
+    write(
+      `warning: the results file also holds answers of ${[...models].map((m) => JSON.stringify(m)).join(', ')}; the summary mixes models\n`,
+    );
   const seeds = new Set(done.map((r) => r.shuffle_seed ?? null).filter((s) => s !== (seed ?? null)));
   if (seeds.size > 0)
-    write(`warning: earlier answers were asked with other option orders (shuffle seed ${[...seeds].join(', ')})\n`);
+    write(
+      `warning: earlier answers were asked with other option orders (${[...seeds].map((x) => (x === null ? 'not shuffled' : `shuffle seed ${x}`)).join(', ')})\n`,
+    );
 }
 
 export async function main(
@@ -110,10 +123,14 @@ export async function main(
   const args = parseEvalArgs(argv);
   // Open the dataset before the model: a wrong path fails in a second, not after the load.
   const dataset: EvalDataset = args.vstar ? await readVstar(args.vstar) : await readHrBench(args.hrbench!);
-  const out = resolve(args.out ?? `eval-${dataset.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  const out = resolve(
+    args.out ?? `eval-${dataset.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
+  );
   const stored = await readResults(out, dataset.kind);
   if (stored.broken > 0) {
-    write(`dropping ${stored.broken} unreadable line(s) of ${out} (a write cut short); those questions run again\n`);
+    write(
+      `dropping ${stored.broken} unreadable line(s) of ${out} (a write cut short); those questions run again\n`,
+    );
     await rewriteResults(out, stored.records);
   }
   const done = new Map(stored.records.map((r) => [r.id, r]));
@@ -125,8 +142,6 @@ export async function main(
   warnOnMix(stored.records, loaded.engine.modelId, args.shuffleSeed, write);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
-  const external = deps.signal;
-  external?.addEventListener('abort', onSigint);
   process.once('SIGINT', onSigint);
   let outcome;
   try {
@@ -144,7 +159,6 @@ export async function main(
     });
   } finally {
     process.off('SIGINT', onSigint);
-    external?.removeEventListener('abort', onSigint);
     await loaded.dispose();
   }
   const counted = [...outcome.skipped.map((id) => done.get(id)!), ...outcome.results.map((r) => r.record)];

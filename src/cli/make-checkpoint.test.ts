@@ -25,6 +25,8 @@ describe('presets', () => {
     const text = presetConfigText('deepeyes-7b');
     const c = parseQwenVLConfig(text);
     expect(paramCount(text)).toBe(8_292_166_656);
+    // bf16 bytes = the metadata.total_size of the released model.safetensors.index.json.
+    expect(2 * paramCount(text)).toBe(16_584_333_312);
     expect(c.text).toMatchObject({
       hiddenSize: 3584,
       numLayers: 28,

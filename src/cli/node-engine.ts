@@ -9,6 +9,10 @@ import * as ort from 'onnxruntime-node';
 import { DirModelFiles } from '../model/runtime/node-files';
 import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
 import type { Variant } from '../model/runtime/sessions';
+import { visionPixelBudget } from '../model/runtime/vision-budget';
+
+/** Memory allowed for one vision attention score tensor on the CPU. */
+const CPU_SCORE_BYTES = 4 * 2 ** 30;
 
 export async function chooseVariant(dir: string, asked?: Variant): Promise<Variant> {
   if (asked) return asked;
@@ -36,5 +40,11 @@ export async function loadNodeEngine(
   const variant = await chooseVariant(dir, asked);
   log(`loading ${dir} (${variant}, onnxruntime-node CPU)\n`);
   const engine = await QwenVLEngine.load(ort, new DirModelFiles(dir), { variant, target: 'cpu' });
+  // The full-attention vision blocks hold [heads, N, N] scores: at the processor's 12.8 MP default a
+  // 7B encoder would need 256 GiB. Keep them within a few GiB of RAM (1.6 MP for 7B).
+  const budget = visionPixelBudget(engine.runtime.config.vision, CPU_SCORE_BYTES);
+  if (engine.limitImagePixels(budget.maxPixels)) {
+    log(`images above ${(budget.maxPixels / 1e6).toFixed(2)} MP are downscaled for the vision encoder (crops still come from the original)\n`);
+  }
   return { engine, dir, variant };
 }

@@ -16,7 +16,8 @@ describe('sanitizeSettings', () => {
       maxTotalTokens: 1e9,
       rotateTool: true,
     });
-    expect(s).toMatchObject({ maxCrops: 16, maxTokensPerTurn: 32, maxTotalTokens: 32768, rotateTool: true });
+    expect(s).toMatchObject({ maxCrops: 16, maxTokensPerTurn: 6, maxTotalTokens: 32768, rotateTool: true });
+    expect(sanitizeSettings({ maxTokensPerTurn: 0 }).maxTokensPerTurn).toBe(1);
   });
 
   it('accepts sampling with temperature/top-p and keeps an integer seed', () => {

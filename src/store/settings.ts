@@ -6,8 +6,9 @@ import { DEFAULT_SETTINGS, type AgentSettings, type Sampling } from '../agent/ty
 
 export const SETTINGS_BOUNDS = {
   maxCrops: { min: 0, max: 16 },
-  // Training allowed 10240 new tokens per turn; more only burns time on a looping model.
-  maxTokensPerTurn: { min: 32, max: 10240 },
+  // Training allowed 10240 new tokens per turn; more only burns time on a looping model. A budget
+  // of a few tokens is for checking the pipeline (a slow GPU, the random-weights test model).
+  maxTokensPerTurn: { min: 1, max: 10240 },
   maxTotalTokens: { min: 64, max: 32768 },
   temperature: { min: 0.05, max: 2 },
   topP: { min: 0.05, max: 1 },

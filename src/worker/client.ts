@@ -162,6 +162,11 @@ export class EngineClient {
     await this.recover(wireError('cancelled', 'the run was stopped', true));
   }
 
+  /** Resolves once a recovery in progress (new worker, model loaded again) is over. */
+  whenRecovered(): Promise<void> {
+    return this.recovering ?? Promise.resolve();
+  }
+
   private recover(reason: WireError): Promise<void> {
     this.recovering ??= (async () => {
       this.worker?.terminate();

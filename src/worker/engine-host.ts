@@ -18,6 +18,7 @@ import { parseManifest } from '../model/delivery/manifest-fetch';
 import type { DeliveryEvent } from '../model/delivery/events';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
 import type { Variant } from '../model/runtime/sessions';
+import { visionPixelBudget } from '../model/runtime/vision-budget';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
 import { wireError, type FromWorker, type ToWorker, type WireError, type WireModelSource } from './protocol';
 
@@ -144,6 +145,16 @@ export class EngineHost {
       modelId = manifest.model_id || files.id;
     }
     this.engine = await QwenVLEngine.load(ort, files, { variant, target });
+    if (target === 'webgpu' && this.device) {
+      const budget = visionPixelBudget(this.engine.runtime.config.vision, this.device.maxStorageBufferBindingSize);
+      if (this.engine.limitImagePixels(budget.maxPixels)) {
+        this.post({
+          kind: 'notice',
+          code: 'image-size-capped',
+          message: `This GPU's largest buffer holds the vision encoder's attention for images up to ${(budget.maxPixels / 1e6).toFixed(2)} megapixels; larger pictures are downscaled to that (zoom crops still come from the full-size original).`,
+        });
+      }
+    }
     this.post({
       kind: 'loaded',
       id,

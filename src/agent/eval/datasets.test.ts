@@ -69,7 +69,11 @@ describe('readHrBench', () => {
       const rows = hrBenchFixtureRows();
       await writeFile(file, hrBenchTsv(rows, eol));
       const d = await readHrBench(file);
-      expect(d).toMatchObject({ kind: 'hrbench', name: `hr_bench_4k${eol.length}`, overallRule: 'categories' });
+      expect(d).toMatchObject({
+        kind: 'hrbench',
+        name: `hr_bench_4k${eol.length}`,
+        overallRule: 'categories',
+      });
       expect(d.categories).toEqual(['single', 'cross']);
       const items = await all(d);
       expect(items.map((i) => [i.id, i.category, i.answerIndex])).toEqual([
@@ -88,8 +92,8 @@ describe('readHrBench', () => {
   it('reads lines longer than a read chunk (multi-megabyte base64 images)', async () => {
     const file = join(work, 'big.tsv');
     const rows = hrBenchFixtureRows();
-    // Noise does not compress: about 3.6 MB of base64 for this row.
-    const noise = testImage(1000, 900, 3);
+    // Noise does not compress: about 2.2 MB of base64 for this row.
+    const noise = testImage(800, 700, 3);
     const random = seededRandom(1);
     for (let i = 0; i < noise.data.length; i++) noise.data[i] = random() * 256;
     rows[0].image = noise;
@@ -97,10 +101,24 @@ describe('readHrBench', () => {
     const lines: number[] = [];
     for await (const l of readLines(file)) lines.push(l.length);
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBeGreaterThan(2 << 20);
+    expect(lines[1]).toBeGreaterThan(1 << 21);
     const items = await all(await readHrBench(file));
     expect(items).toHaveLength(2);
-    expect(await items[0].loadImage()).toEqual(noise);
+    const decoded = await items[0].loadImage();
+    // Buffer.equals: a deep toEqual over megabytes is slow.
+    expect(Buffer.from(decoded.data).equals(Buffer.from(noise.data))).toBe(true);
+  });
+
+  it('is lazy: rows before a broken one are served before the error', async () => {
+    const file = join(work, 'lazy.tsv');
+    await writeFile(file, hrBenchTsv(hrBenchFixtureRows()) + '7\tq\tZ\ta\tb\tc\td\tsingle\tAAAA\n');
+    const d = await readHrBench(file);
+    const seen: string[] = [];
+    const iterate = async () => {
+      for await (const it of d.items) seen.push(it.id);
+    };
+    await expect(iterate()).rejects.toThrow(/line 4.*answer "Z"/);
+    expect(seen).toEqual(['0', '1']);
   });
 
   it('without an index column the row number is the id', async () => {
@@ -113,10 +131,22 @@ describe('readHrBench', () => {
 
   it.each([
     ['a missing column', 'index\tquestion\tanswer\tA\tB\tC\tD\timage\n', /missing column\(s\) category/],
-    ['an answer that is no option', 'question\tanswer\tA\tB\tcategory\timage\nq\tE\tx\ty\tsingle\tAAAA\n', /line 2.*answer "E"/],
+    [
+      'an answer that is no option',
+      'question\tanswer\tA\tB\tcategory\timage\nq\tE\tx\ty\tsingle\tAAAA\n',
+      /line 2.*answer "E"/,
+    ],
     ['an empty image', 'question\tanswer\tA\tB\tcategory\timage\nq\tA\tx\ty\tsingle\t\n', /empty image/],
-    ['a gap in the options', 'question\tanswer\tA\tB\tC\tcategory\timage\nq\tA\tx\t\tz\tsingle\tAAAA\n', /option is empty/],
-    ['a quote never closed', 'question\tanswer\tA\tB\tcategory\timage\n"q\tA\tx\ty\tsingle\tAAAA\n', /line 2.*never closed/],
+    [
+      'a gap in the options',
+      'question\tanswer\tA\tB\tC\tcategory\timage\nq\tA\tx\t\tz\tsingle\tAAAA\n',
+      /option is empty/,
+    ],
+    [
+      'a quote never closed',
+      'question\tanswer\tA\tB\tcategory\timage\n"q\tA\tx\ty\tsingle\tAAAA\n',
+      /line 2.*never closed/,
+    ],
     ['an empty file', '', /empty/],
   ])('refuses %s with a typed error', async (_name, text, message) => {
     const file = join(work, 'bad.tsv');

@@ -180,10 +180,21 @@ function hrBenchColumns(header: string[], file: string): HrBenchColumns {
   };
 }
 
-function hrBenchItem(fields: string[], cols: HrBenchColumns, row: number, line: number, file: string): EvalItem {
+function hrBenchItem(
+  fields: string[],
+  cols: HrBenchColumns,
+  row: number,
+  line: number,
+  file: string,
+): EvalItem {
   const where = `line ${line}`;
   const bad = (problem: string) =>
-    new MalformedDatasetError(file, where, problem, 'The row does not match the HR-Bench layout; re-download the file.');
+    new MalformedDatasetError(
+      file,
+      where,
+      problem,
+      'The row does not match the HR-Bench layout; re-download the file.',
+    );
   const get = (i: number) => fields[i] ?? '';
   const question = get(cols.question);
   if (!question) throw bad('empty question');
@@ -229,7 +240,12 @@ async function* hrBenchItems(
     for await (const r of records) yield hrBenchItem(r.fields, cols, row++, r.line, file);
   } catch (e) {
     if (e instanceof UnterminatedQuoteError)
-      throw new MalformedDatasetError(file, `line ${e.line}`, e.message, 'The file is truncated or not a TSV.');
+      throw new MalformedDatasetError(
+        file,
+        `line ${e.line}`,
+        e.message,
+        'The file is truncated or not a TSV.',
+      );
     throw e;
   } finally {
     await records.return(undefined);

@@ -59,7 +59,10 @@ export interface EvaluateOutcome {
 }
 
 /** What the model is asked: the item's options, shuffled or not, and where the right one is. */
-export function presentItem(item: EvalItem, shuffleSeed?: number): { options: string[]; answerIndex: number } {
+export function presentItem(
+  item: EvalItem,
+  shuffleSeed?: number,
+): { options: string[]; answerIndex: number } {
   if (shuffleSeed === undefined) return { options: [...item.options], answerIndex: item.answerIndex };
   const s = shuffleForItem(item.options, item.answerIndex, shuffleSeed, item.id);
   return { options: s.options, answerIndex: s.answerIndex };
@@ -70,7 +73,12 @@ export function datasetExtras(item: EvalItem, options: string[], answerIndex: nu
   const letter = letterOf(answerIndex);
   const text = options[answerIndex];
   return item.dataset === 'vstar'
-    ? { ...(item.imageName ? { image: item.imageName } : {}), answer: text, answer_choice: letter, category: item.category }
+    ? {
+        ...(item.imageName ? { image: item.imageName } : {}),
+        answer: text,
+        answer_choice: letter,
+        category: item.category,
+      }
     : { answer: letter, answer_str: text, category: item.category };
 }
 

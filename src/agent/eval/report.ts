@@ -30,7 +30,14 @@ export function formatItemLine(position: number, r: EvalRecord): string {
 export function formatSummary(name: string, s: EvalSummary): string {
   const rows: string[][] = [['category', 'n', 'correct', 'wrong', 'judge?', 'accuracy']];
   for (const c of s.categories)
-    rows.push([c.category, String(c.n), String(c.correct), String(c.wrong), String(c.needsJudge), pct(c.accuracy)]);
+    rows.push([
+      c.category,
+      String(c.n),
+      String(c.correct),
+      String(c.wrong),
+      String(c.needsJudge),
+      pct(c.accuracy),
+    ]);
   const rule = s.overallRule === 'items' ? 'mean of questions' : 'mean of categories';
   rows.push([`overall (${rule})`, String(s.n), String(s.correct), '', String(s.needsJudge), pct(s.overall)]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -102,7 +102,8 @@ describe('option shuffling', () => {
   it('puts the right answer at each letter about equally often (V* lists it first)', () => {
     const counts = [0, 0, 0, 0];
     const n = 8000;
-    for (let i = 0; i < n; i++) counts[shuffleForItem(['r', 'w1', 'w2', 'w3'], 0, 7, `item-${i}`).answerIndex]++;
+    for (let i = 0; i < n; i++)
+      counts[shuffleForItem(['r', 'w1', 'w2', 'w3'], 0, 7, `item-${i}`).answerIndex]++;
     for (const c of counts) expect(Math.abs(c / n - 0.25)).toBeLessThan(0.02);
     const two = [0, 0];
     for (let i = 0; i < n; i++) two[shuffleForItem(['r', 'w'], 0, 7, `item-${i}`).answerIndex]++;
@@ -112,7 +113,9 @@ describe('option shuffling', () => {
   it('depends only on (seed, item id)', () => {
     const opts = ['a', 'b', 'c', 'd'];
     expect(shuffleForItem(opts, 0, 3, 'x/1.jpg')).toEqual(shuffleForItem(opts, 0, 3, 'x/1.jpg'));
-    const orders = new Set(Array.from({ length: 50 }, (_, s) => shuffleForItem(opts, 0, s, 'x/1.jpg').order.join()));
+    const orders = new Set(
+      Array.from({ length: 50 }, (_, s) => shuffleForItem(opts, 0, s, 'x/1.jpg').order.join()),
+    );
     expect(orders.size).toBeGreaterThan(10);
   });
 
@@ -122,7 +125,12 @@ describe('option shuffling', () => {
 });
 
 describe('summarize', () => {
-  const item = (category: string, verdict: ScoredItem['verdict'], toolCalls = 0, error = false): ScoredItem => ({
+  const item = (
+    category: string,
+    verdict: ScoredItem['verdict'],
+    toolCalls = 0,
+    error = false,
+  ): ScoredItem => ({
     category,
     verdict,
     toolCalls,
@@ -166,7 +174,10 @@ describe('summarize', () => {
   });
 
   it('leaves out empty categories and adds unknown ones after the known', () => {
-    const s = summarize([item('other', 'correct'), item('single', 'wrong')], 'categories', ['single', 'cross']);
+    const s = summarize([item('other', 'correct'), item('single', 'wrong')], 'categories', [
+      'single',
+      'cross',
+    ]);
     expect(s.categories.map((c) => c.category)).toEqual(['single', 'other']);
     expect(s.overall).toBe(0.5);
     expect(summarize([], 'items')).toMatchObject({ n: 0, overall: 0, meanToolCalls: 0, categories: [] });

@@ -84,7 +84,11 @@ export interface ShuffledChoice {
 }
 
 /** Fisher-Yates with the given RNG; the right answer follows its option. */
-export function shuffleOptions(options: readonly string[], answerIndex: number, random: () => number): ShuffledChoice {
+export function shuffleOptions(
+  options: readonly string[],
+  answerIndex: number,
+  random: () => number,
+): ShuffledChoice {
   if (answerIndex < 0 || answerIndex >= options.length)
     throw new RangeError(`answer index ${answerIndex} is outside the ${options.length} options`);
   const order = options.map((_, i) => i);
@@ -150,7 +154,8 @@ export function summarize(
   categoryOrder: readonly string[] = [],
 ): EvalSummary {
   const byCategory = new Map<string, CategoryStats>();
-  for (const c of categoryOrder) byCategory.set(c, { category: c, n: 0, correct: 0, wrong: 0, needsJudge: 0, accuracy: 0 });
+  for (const c of categoryOrder)
+    byCategory.set(c, { category: c, n: 0, correct: 0, wrong: 0, needsJudge: 0, accuracy: 0 });
   for (const it of items) {
     let s = byCategory.get(it.category);
     if (!s) {

@@ -59,7 +59,10 @@ export const VSTAR_FIXTURE: VstarFixtureItem[] = [
   },
 ];
 
-export async function writeVstarFixture(dir: string, items: VstarFixtureItem[] = VSTAR_FIXTURE): Promise<void> {
+export async function writeVstarFixture(
+  dir: string,
+  items: VstarFixtureItem[] = VSTAR_FIXTURE,
+): Promise<void> {
   for (const [k, it] of items.entries()) {
     const folder = join(dir, it.category);
     await mkdir(folder, { recursive: true });

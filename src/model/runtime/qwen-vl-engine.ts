@@ -28,9 +28,24 @@ export class QwenVLEngine {
     readonly runtime: QwenVLRuntime,
     readonly tokenizer: Tokenizer,
     readonly template: ChatTemplate,
-    readonly imageOptions: PrepareImageOptions,
+    private options: PrepareImageOptions,
     readonly backend: string,
   ) {}
+
+  get imageOptions(): PrepareImageOptions {
+    return this.options;
+  }
+
+  /**
+   * Lowers max_pixels (never raises it) so the vision encoder fits the device; returns whether
+   * images will now be downscaled more than the model's processor would.
+   */
+  limitImagePixels(maxPixels: number): boolean {
+    const current = this.options.maxPixels ?? 12845056;
+    if (maxPixels >= current) return false;
+    this.options = { ...this.options, maxPixels };
+    return true;
+  }
 
   static async load(
     ort: OrtApi,

@@ -26,9 +26,27 @@ export async function regionToPngDataUrl(
   return blobToDataUrl(await canvas.convertToBlob({ type: 'image/png' }));
 }
 
+/**
+ * A data URL's bytes as a Blob, decoded here rather than fetched: the page's Content-Security-Policy
+ * leaves data: out of connect-src, so fetch() of a data URL is refused in the production build.
+ */
+export function dataUrlToBlob(url: string): Blob {
+  const head = /^data:([^;,]*)((?:;[^;,]*)*),/.exec(url);
+  if (!head) throw new Error('not a data URL');
+  const body = url.slice(head[0].length);
+  let bytes: Uint8Array<ArrayBuffer>;
+  if (/;base64$/i.test(head[2])) {
+    const bin = atob(body);
+    bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  } else {
+    bytes = new TextEncoder().encode(decodeURIComponent(body));
+  }
+  return new Blob([bytes], { type: head[1] || 'text/plain' });
+}
+
 export async function dataUrlToBitmap(url: string): Promise<ImageBitmap> {
-  const blob = await (await fetch(url)).blob();
-  return createImageBitmap(blob);
+  return createImageBitmap(dataUrlToBlob(url));
 }
 
 export async function sha256Hex(data: Uint8Array): Promise<string> {

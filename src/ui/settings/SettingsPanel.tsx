@@ -39,7 +39,6 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
             data-testid="setting-max-tokens"
             min={SETTINGS_BOUNDS.maxTokensPerTurn.min}
             max={SETTINGS_BOUNDS.maxTokensPerTurn.max}
-            step={64}
             value={settings.maxTokensPerTurn}
             onChange={(e) => update({ maxTokensPerTurn: num(e.target.value) })}
           />

@@ -148,7 +148,8 @@ export const StepCard = memo(function StepCard({
           {step.generatedTokens} tok · {fmtMs(t.decodeMs)} · prompt {step.promptTokens}
         </span>
       </header>
-      <ThinkText text={step.think ?? (kind === 'none' ? step.text : '')} />
+      {/* No think tags (a budget cut, a stop, a model that skips them): the raw text is what there is. */}
+      <ThinkText text={step.think ?? (kind === 'none' || kind === 'budget' ? step.text : '')} />
       <ActionBody step={step} />
     </article>
   );
