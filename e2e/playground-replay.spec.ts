@@ -91,7 +91,8 @@ test('an imported trace replays with no model: boxes on the canvas where the tra
       shot.at(r.x + r.width + 14, midY),
       shot.at(midX, r.y + r.height + 14),
     ];
-    for (const rgb of away) expect(colourDistance(rgb, want), `step ${z.index + 1} off-edge ${rgb}`).toBeGreaterThan(40);
+    for (const rgb of away)
+      expect(colourDistance(rgb, want), `step ${z.index + 1} off-edge ${rgb}`).toBeGreaterThan(40);
   }
   await saveScreenshot(page, 'replay-boxes');
 
@@ -115,7 +116,9 @@ test('an imported trace replays with no model: boxes on the canvas where the tra
   await expect(preview.locator('img')).toHaveAttribute('src', second.crop.pngDataUrl);
 });
 
-test('export JSON then import it again: the same trace; JSONL and PNG download as their types', async ({ page }) => {
+test('export JSON then import it again: the same trace; JSONL and PNG download as their types', async ({
+  page,
+}) => {
   await showImported(page, ladybird);
 
   const json = await download(page, 'export-json');
@@ -161,7 +164,8 @@ test('a reload brings back the last trace from IndexedDB', async ({ page }) => {
               const db = open.result;
               if (!db.objectStoreNames.contains('keyval')) return resolve(null);
               const get = db.transaction('keyval').objectStore('keyval').get('deepeyes:last-trace');
-              get.onsuccess = () => resolve(typeof get.result === 'string' ? (JSON.parse(get.result) as Trace).id : null);
+              get.onsuccess = () =>
+                resolve(typeof get.result === 'string' ? (JSON.parse(get.result) as Trace).id : null);
               get.onerror = () => resolve(null);
             };
             open.onerror = () => resolve(null);
@@ -183,7 +187,11 @@ test('a zero-byte file and a truncated PNG are refused with a clear message; the
   await openApp(page);
   // The canvas's own pixels (the error notice is drawn over the stage, not into it).
   const canvasPixels = () =>
-    page.getByTestId('image-stage').locator('canvas').first().evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    page
+      .getByTestId('image-stage')
+      .locator('canvas')
+      .first()
+      .evaluate((c: HTMLCanvasElement) => c.toDataURL());
   const before = await canvasPixels();
   const steps = await page.getByTestId('timeline').locator('.step-card').count();
   const question = await page.getByTestId('question-input').inputValue();
@@ -195,7 +203,9 @@ test('a zero-byte file and a truncated PNG are refused with a clear message; the
   console.log(`zero-byte file: ${await error.innerText()}`);
 
   // A real PNG cut after its first 300 bytes (header intact, pixel data gone).
-  const full = PNG.sync.write(Object.assign(new PNG({ width: 64, height: 64 }), { data: Buffer.alloc(64 * 64 * 4, 200) }));
+  const full = PNG.sync.write(
+    Object.assign(new PNG({ width: 64, height: 64 }), { data: Buffer.alloc(64 * 64 * 4, 200) }),
+  );
   const truncated = full.subarray(0, Math.min(300, full.length - 20));
   await page.getByTestId('image-file-input').setInputFiles({
     name: 'cut.png',
@@ -212,7 +222,8 @@ test('a zero-byte file and a truncated PNG are refused with a clear message; the
 
 test('presentation mode: larger type, the same run on screen', async ({ page }) => {
   await openApp(page);
-  const fontSize = () => page.getByTestId('question-input').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const fontSize = () =>
+    page.getByTestId('question-input').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   const normal = await fontSize();
   await page.getByTestId('step-card-1').click();
   await expect(page.getByTestId('crop-preview')).toBeVisible();
@@ -220,5 +231,7 @@ test('presentation mode: larger type, the same run on screen', async ({ page }) 
   await expect(page.locator('html')).toHaveClass(/presentation/);
   expect(await fontSize()).toBeGreaterThan(normal);
   await expect(page.getByTestId('crop-preview')).toBeVisible();
+  // Bigger type moves every card: the selected one is brought back into view.
+  await expect(page.getByTestId('step-card-1')).toBeInViewport({ ratio: 0.3 });
   await saveScreenshot(page, 'presentation-mode');
 });

@@ -11,7 +11,13 @@ import { PNG } from 'pngjs';
 import type { Box, Trace } from '../../src/agent/types';
 // trace-io, not the trace index: the index pulls in the prompts JSON, which Playwright's loader cannot import.
 import { serializeTrace } from '../../src/agent/trace/trace-io';
-import { buildSampleTrace, cropInfoFor, sampleCropBoxes, sampleImageInfo, type SampleSpec } from '../../src/app/fixtures/sample-trace';
+import {
+  buildSampleTrace,
+  cropInfoFor,
+  sampleCropBoxes,
+  sampleImageInfo,
+  type SampleSpec,
+} from '../../src/app/fixtures/sample-trace';
 
 const PUBLIC = resolve(import.meta.dirname, '../../public');
 
@@ -67,7 +73,9 @@ export function sampleTraceFile(spec: SampleSpec, embedScale = 4): { trace: Trac
   const decoded = jpeg.decode(readFileSync(resolve(PUBLIC, spec.url)), { useTArray: true });
   const img: Rgba = { width: decoded.width, height: decoded.height, data: decoded.data };
   if (img.width !== spec.width || img.height !== spec.height)
-    throw new Error(`${spec.url} is ${img.width}x${img.height}, the sample says ${spec.width}x${spec.height}`);
+    throw new Error(
+      `${spec.url} is ${img.width}x${img.height}, the sample says ${spec.width}x${spec.height}`,
+    );
   const crops = sampleCropBoxes(spec).map((b) => cropInfoFor(b, pngDataUrl(crop(img, b))));
   const info = sampleImageInfo(spec, pngDataUrl(shrink(img, embedScale)), rgbSha256(img));
   const trace = buildSampleTrace(spec, info, crops);

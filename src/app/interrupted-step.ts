@@ -13,7 +13,10 @@ export interface StreamedTurn {
 }
 
 /** The turn being streamed after `event`, from the one before it (undefined: none is). */
-export function streamedTurnAfter(cur: StreamedTurn | undefined, event: AgentEvent): StreamedTurn | undefined {
+export function streamedTurnAfter(
+  cur: StreamedTurn | undefined,
+  event: AgentEvent,
+): StreamedTurn | undefined {
   switch (event.type) {
     case 'turn_start':
       return { turn: event.turn, promptTokens: event.promptTokens, text: '', tokens: 0 };
@@ -29,7 +32,10 @@ export function streamedTurnAfter(cur: StreamedTurn | undefined, event: AgentEve
 }
 
 /** The cut-off turn as a finished step, or null when it had not written anything yet. */
-export function interruptedStep(t: StreamedTurn | undefined, reason = 'stopped by the user'): TraceStep | null {
+export function interruptedStep(
+  t: StreamedTurn | undefined,
+  reason = 'stopped by the user',
+): TraceStep | null {
   if (!t || t.text.length === 0) return null;
   return {
     index: t.turn,
@@ -37,6 +43,13 @@ export function interruptedStep(t: StreamedTurn | undefined, reason = 'stopped b
     action: { kind: 'budget', reason },
     promptTokens: t.promptTokens,
     generatedTokens: t.tokens,
-    timings: { ttftMs: 0, prefillMs: 0, prefillTokens: t.promptTokens, decodeMs: 0, decodeTokens: 0, visionMs: 0 },
+    timings: {
+      ttftMs: 0,
+      prefillMs: 0,
+      prefillTokens: t.promptTokens,
+      decodeMs: 0,
+      decodeTokens: 0,
+      visionMs: 0,
+    },
   };
 }

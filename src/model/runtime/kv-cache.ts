@@ -9,6 +9,8 @@ export type KvDtype = 'float32' | 'float16';
 
 export class KvCache {
   private tensors: OrtTensor[] = [];
+  /** The zero-length past of a new conversation, made once and reused by every reset. */
+  private readonly emptyPast: OrtTensor[];
   private owned = false;
   length = 0;
 
@@ -19,7 +21,8 @@ export class KvCache {
     readonly headDim: number,
     readonly dtype: KvDtype,
   ) {
-    this.tensors = this.empty();
+    this.emptyPast = this.empty();
+    this.tensors = this.emptyPast;
   }
 
   private empty(): OrtTensor[] {
@@ -58,7 +61,7 @@ export class KvCache {
 
   reset(): void {
     this.disposeTensors();
-    this.tensors = this.empty();
+    this.tensors = this.emptyPast;
     this.owned = false;
     this.length = 0;
   }
@@ -69,6 +72,7 @@ export class KvCache {
 
   dispose(): void {
     this.disposeTensors();
+    for (const t of this.emptyPast) t.dispose();
     this.tensors = [];
     this.owned = false;
   }

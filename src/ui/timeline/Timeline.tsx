@@ -24,6 +24,7 @@ export function Timeline() {
   const selected = useAppStore((s) => s.selectedStep);
   const hovered = useAppStore((s) => s.hoveredStep);
   const runError = useAppStore((s) => s.runError);
+  const presentation = useAppStore((s) => s.presentation);
   // Completed turns an interrupted run (device lost, worker crash) can be resumed after.
   const resumeFrom = useAppStore((s) => {
     const t = s.trace?.final;
@@ -53,10 +54,14 @@ export function Timeline() {
 
   useEffect(() => {
     if (selected === null) return;
-    scroller.current
-      ?.querySelector(`[data-pos="${selected}"]`)
-      ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  }, [selected]);
+    // Next frame: a presentation toggle resizes every card, and the page's class flips after this runs.
+    const raf = requestAnimationFrame(() =>
+      scroller.current
+        ?.querySelector(`[data-pos="${selected}"]`)
+        ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }),
+    );
+    return () => cancelAnimationFrame(raf);
+  }, [selected, presentation]);
 
   const onScroll = () => {
     const el = scroller.current;
