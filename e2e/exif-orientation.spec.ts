@@ -31,7 +31,34 @@ function quadrantImage(): Uint8Array {
 /** A JPEG with an APP1 Exif segment holding only the Orientation tag (0x0112). */
 function jpegWithOrientation(orientation: number): Uint8Array {
   const base = jpeg.encode({ data: quadrantImage(), width: W, height: H }, 95).data;
-  const tiff = [0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0];
+  const tiff = [
+    0x4d,
+    0x4d,
+    0x00,
+    0x2a,
+    0,
+    0,
+    0,
+    8,
+    0,
+    1,
+    0x01,
+    0x12,
+    0,
+    3,
+    0,
+    0,
+    0,
+    1,
+    0,
+    orientation,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ];
   const body = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
   const app1 = [0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
   return Uint8Array.from([0xff, 0xd8, ...app1, ...base.subarray(2)]);

@@ -29,7 +29,10 @@ export function contentSecurityPolicy(extraHosts = process.env.DEEPEYES_MODEL_HO
       handler(html, ctx) {
         // The diagnostics and test-harness pages fetch from loopback test servers; the app does not.
         if (!ctx.path.endsWith('index.html')) return html;
-        return html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`);
+        return html.replace(
+          '<head>',
+          `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
+        );
       },
     },
   };

@@ -69,7 +69,7 @@ function rgbSha256(img: Rgba): string {
 }
 
 /** The sample's trace over its photo, and that trace serialized as the page exports it. */
-export function sampleTraceFile(spec: SampleSpec, embedScale = 4): { trace: Trace; json: string } {
+export function sampleTraceFile(spec: SampleSpec, embedScale = 2): { trace: Trace; json: string } {
   const decoded = jpeg.decode(readFileSync(resolve(PUBLIC, spec.url)), { useTArray: true });
   const img: Rgba = { width: decoded.width, height: decoded.height, data: decoded.data };
   if (img.width !== spec.width || img.height !== spec.height)

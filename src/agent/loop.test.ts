@@ -165,7 +165,12 @@ describe('runDeepEyes (scripted engine)', () => {
     const first = engineFor([zoom([120, 40, 220, 150]), answer('A')], (t) => {
       if (t === 1) controller.abort();
     });
-    const cut = await runDeepEyes(first, { image, question: 'q', settings: DEFAULT_SETTINGS, signal: controller.signal });
+    const cut = await runDeepEyes(first, {
+      image,
+      question: 'q',
+      settings: DEFAULT_SETTINGS,
+      signal: controller.signal,
+    });
     expect(cut.endReason).toBe('cancelled');
 
     const second = engineFor([answer('B')]);

@@ -49,7 +49,6 @@ export interface RunInput {
   resumeFrom?: Trace;
 }
 
-
 /** Error turns and rotations also take turns: bound them so a confused model cannot loop forever. */
 const EXTRA_TURNS = 4;
 
@@ -107,7 +106,9 @@ export async function runDeepEyes(engine: Engine, input: RunInput): Promise<Trac
       const act = step.action;
       chunkIds.push(...engine.tokenizer.encode(step.text));
       if (act.kind === 'tool_call') {
-        const crop = act.call.bboxOriginal ? cropRgb(image, act.call.bboxOriginal) : rotateRgb(image, act.call.angle ?? 0);
+        const crop = act.call.bboxOriginal
+          ? cropRgb(image, act.call.bboxOriginal)
+          : rotateRgb(image, act.call.angle ?? 0);
         const cropPrep = prepareImage(crop, { ...engine.imageOptions, rule: 'crop' });
         chunkIds.push(...engine.tokenizer.encode(toolResponseTail(cropPrep.numImageTokens)));
         chunkImages.push(cropPrep);

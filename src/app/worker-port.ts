@@ -165,7 +165,12 @@ export class WorkerPort implements EnginePort {
     await this.client.whenRecovered();
     if (this.current) throw new PortError('busy', 'a run is already in progress', true);
     const { id, done } = this.client.run(request);
-    const cur = { id, partial: undefined as Trace | undefined, live: undefined as StreamedTurn | undefined, done };
+    const cur = {
+      id,
+      partial: undefined as Trace | undefined,
+      live: undefined as StreamedTurn | undefined,
+      done,
+    };
     this.current = cur;
     try {
       return await Promise.race([
@@ -178,8 +183,14 @@ export class WorkerPort implements EnginePort {
       // The run died with the worker (device lost, crash): close the trace with what it had, so it
       // is kept, exported, and can be resumed from its last completed turn.
       if (cur.partial) {
-        const info = e instanceof WorkerCallError ? { code: e.code, message: e.message } : { code: 'run_failed', message: String(e) };
-        this.emit({ kind: 'agent', event: { type: 'run_end', trace: { ...cur.partial, endReason: 'error', error: info } } });
+        const info =
+          e instanceof WorkerCallError
+            ? { code: e.code, message: e.message }
+            : { code: 'run_failed', message: String(e) };
+        this.emit({
+          kind: 'agent',
+          event: { type: 'run_end', trace: { ...cur.partial, endReason: 'error', error: info } },
+        });
       }
       if (e instanceof WorkerCallError) throw new PortError(e.code, e.message, e.retryable);
       throw e;

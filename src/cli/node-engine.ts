@@ -44,7 +44,9 @@ export async function loadNodeEngine(
   // 7B encoder would need 256 GiB. Keep them within a few GiB of RAM (1.6 MP for 7B).
   const budget = visionPixelBudget(engine.runtime.config.vision, CPU_SCORE_BYTES);
   if (engine.limitImagePixels(budget.maxPixels)) {
-    log(`images above ${(budget.maxPixels / 1e6).toFixed(2)} MP are downscaled for the vision encoder (crops still come from the original)\n`);
+    log(
+      `images above ${(budget.maxPixels / 1e6).toFixed(2)} MP are downscaled for the vision encoder (crops still come from the original)\n`,
+    );
   }
   return { engine, dir, variant };
 }

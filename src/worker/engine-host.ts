@@ -113,7 +113,7 @@ export class EngineHost {
           kind: 'error',
           error: wireError(
             'device_lost',
-            `the GPU device was lost (${info.reason || 'unknown'}: ${info.message}); reloading the model`,
+            `the GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''})`,
             true,
           ),
         });
@@ -146,7 +146,10 @@ export class EngineHost {
     }
     this.engine = await QwenVLEngine.load(ort, files, { variant, target });
     if (target === 'webgpu' && this.device) {
-      const budget = visionPixelBudget(this.engine.runtime.config.vision, this.device.maxStorageBufferBindingSize);
+      const budget = visionPixelBudget(
+        this.engine.runtime.config.vision,
+        this.device.maxStorageBufferBindingSize,
+      );
       if (this.engine.limitImagePixels(budget.maxPixels)) {
         this.post({
           kind: 'notice',

@@ -48,13 +48,17 @@ export async function buildEmbedGraph(
         attrs: { axis: -1 },
       });
       const nibbles = g.op1('Reshape', [pairs, g.ints([0, 0, kb, 32])]);
-      const centered = g.op1('Sub', [g.op1('Cast', [nibbles], { attrs: { to: 1 /* FLOAT */ } }), g.scalar(8)]);
+      const centered = g.op1('Sub', [
+        g.op1('Cast', [nibbles], { attrs: { to: 1 /* FLOAT */ } }),
+        g.scalar(8),
+      ]);
       const scales = g.op1('Unsqueeze', [g.op1('Gather', [q.scales, ids], { attrs: { axis: 0 } }), last]);
       const rows = g.op1('Reshape', [g.op1('Mul', [centered, scales]), g.ints([0, 0, kb * 32])], {
         outputs: padded ? 1 : ['inputs_embeds'],
       });
       // Rows are packed in whole blocks of 32; drop the padding columns when H is not a multiple.
-      if (padded) g.op('Slice', [rows, g.ints([0]), g.ints([q.cols]), g.ints([2])], { outputs: ['inputs_embeds'] });
+      if (padded)
+        g.op('Slice', [rows, g.ints([0]), g.ints([q.cols]), g.ints([2])], { outputs: ['inputs_embeds'] });
     });
   }
   g.output('inputs_embeds', 'float32', ['batch_size', 'sequence_length', t.hiddenSize]);

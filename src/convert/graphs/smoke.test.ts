@@ -5,7 +5,10 @@ import { decodeModel } from '../onnx/proto';
 
 describe('smoke graph', () => {
   it('encodes hierarchical node names and opsets', () => {
-    const m = decodeModel(buildSmokeModel()) as { graph: { node: { name: string }[] }; opset_import: unknown[] };
+    const m = decodeModel(buildSmokeModel()) as {
+      graph: { node: { name: string }[] };
+      opset_import: unknown[];
+    };
     expect(m.graph.node.map((n) => n.name)).toEqual(['/dense/MatMul', '/dense/Add', '/Softmax']);
     expect(m.opset_import).toEqual([{ domain: '', version: 17 }]);
   });

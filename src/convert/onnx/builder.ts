@@ -54,7 +54,9 @@ export const ELEM_TYPE_ID: Record<ElemType, DataTypeId> = {
 
 interface ValueInfo {
   name: string;
-  type: { tensor_type: { elem_type: number; shape: { dim: ({ dim_value: number } | { dim_param: string })[] } } };
+  type: {
+    tensor_type: { elem_type: number; shape: { dim: ({ dim_value: number } | { dim_param: string })[] } };
+  };
 }
 
 function valueInfo(name: string, dtype: ElemType, dims: Dim[]): ValueInfo {
@@ -96,7 +98,8 @@ function tensorProto(name: string, t: TensorData, sink: WeightSink): Record<stri
 
 function attribute(name: string, v: AttrValue): Record<string, unknown> {
   if (typeof v === 'number') {
-    if (!Number.isInteger(v)) throw new Error(`attribute ${name}=${v}: use { f: ${v} } for a float attribute`);
+    if (!Number.isInteger(v))
+      throw new Error(`attribute ${name}=${v}: use { f: ${v} } for a float attribute`);
     return { name, type: AttributeType.INT, i: v };
   }
   if (typeof v === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v) };
@@ -167,7 +170,10 @@ export class GraphBuilder {
   }
 
   ints(values: number[], hint = 'ints'): string {
-    return this.constant({ dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) }, hint);
+    return this.constant(
+      { dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) },
+      hint,
+    );
   }
 
   scalar(value: number, dtype: 'float32' | 'int64' = 'float32', hint = 'scalar'): string {

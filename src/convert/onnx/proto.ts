@@ -96,5 +96,8 @@ export function encodeModel(model: Record<string, unknown>): Uint8Array {
 }
 
 export function decodeModel(bytes: Uint8Array): Record<string, unknown> {
-  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Array }) as Record<string, unknown>;
+  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Array }) as Record<
+    string,
+    unknown
+  >;
 }

@@ -17,7 +17,11 @@ function fakeOrt() {
       live.delete(this);
     }
   }
-  return { ort: { Tensor: T } as unknown as OrtApi, live, make: (dims: number[]) => new T('float32', null, dims) as unknown as OrtTensor };
+  return {
+    ort: { Tensor: T } as unknown as OrtApi,
+    live,
+    make: (dims: number[]) => new T('float32', null, dims) as unknown as OrtTensor,
+  };
 }
 
 describe('KvCache', () => {
@@ -26,7 +30,8 @@ describe('KvCache', () => {
     const cache = new KvCache(ort, 2, 2, 16, 'float32');
     expect(cache.feeds()['past_key_values.1.value'].dims).toEqual([1, 2, 0, 16]);
     const out: Record<string, OrtTensor> = {};
-    for (let i = 0; i < 2; i++) for (const kv of ['key', 'value']) out[`present.${i}.${kv}`] = make([1, 2, 5, 16]);
+    for (let i = 0; i < 2; i++)
+      for (const kv of ['key', 'value']) out[`present.${i}.${kv}`] = make([1, 2, 5, 16]);
     cache.update(out, 5);
     expect(cache.length).toBe(5);
     expect(cache.feeds()['past_key_values.0.key']).toBe(out['present.0.key']);
@@ -41,7 +46,8 @@ describe('KvCache', () => {
       cache.reset();
       for (let step = 1; step <= 30; step++) {
         const out: Record<string, OrtTensor> = {};
-        for (let i = 0; i < layers; i++) for (const kv of ['key', 'value']) out[`present.${i}.${kv}`] = make([1, 2, step, 16]);
+        for (let i = 0; i < layers; i++)
+          for (const kv of ['key', 'value']) out[`present.${i}.${kv}`] = make([1, 2, step, 16]);
         cache.update(out, step);
         // Only the current cache (and the empty tensors created by reset) are alive.
         expect(live.size).toBeLessThanOrEqual(baseline + 2 * layers * 2);

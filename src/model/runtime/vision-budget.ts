@@ -12,7 +12,10 @@ export interface PixelBudget {
   maxPixels: number;
 }
 
-export function visionPixelBudget(v: Pick<VisionConfig, 'numHeads' | 'patchSize' | 'spatialMergeSize'>, maxBindingBytes: number): PixelBudget {
+export function visionPixelBudget(
+  v: Pick<VisionConfig, 'numHeads' | 'patchSize' | 'spatialMergeSize'>,
+  maxBindingBytes: number,
+): PixelBudget {
   const group = v.spatialMergeSize * v.spatialMergeSize;
   const raw = Math.floor(Math.sqrt(maxBindingBytes / (v.numHeads * 4)));
   const maxPatches = Math.floor(raw / group) * group;

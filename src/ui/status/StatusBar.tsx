@@ -6,8 +6,9 @@ import { useAppStore } from '../../store/store';
 import { useRafSelector } from '../use-raf-selector';
 
 const selectStats = (s: AppState) => runStats(s.trace);
+// Below 1 tok/s (a software GPU) fixed digits would print "0.0": keep two significant ones.
 const fmt = (v: number | null, unit: string, digits = 0) =>
-  v === null ? '—' : `${v.toFixed(digits)} ${unit}`;
+  v === null ? '—' : `${v < 1 && v > 0 ? v.toPrecision(2) : v.toFixed(digits)} ${unit}`;
 
 export function StatusBar() {
   const stats = useRafSelector(selectStats, shallow);
