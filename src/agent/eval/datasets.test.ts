@@ -7,7 +7,7 @@ import { DatasetNotFoundError, MalformedDatasetError } from './errors';
 import type { EvalDataset, EvalItem } from './item';
 import { hrBenchFixtureRows, hrBenchTsv, testImage, writeVstarFixture, VSTAR_FIXTURE } from './test-fixtures';
 import { encodePng } from '../../model/codec/png';
-import { seededRandom } from './score';
+import { uniform as seededRandom } from '../../model/prng';
 
 async function all(d: EvalDataset): Promise<EvalItem[]> {
   const out: EvalItem[] = [];

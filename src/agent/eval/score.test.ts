@@ -1,10 +1,10 @@
+import { uniform as seededRandom } from '../../model/prng';
 import { describe, expect, it } from 'vitest';
 import {
   hash32,
   judgedText,
   letterOf,
   scoreChoice,
-  seededRandom,
   shuffleForItem,
   shuffleOptions,
   summarize,

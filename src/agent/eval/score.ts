@@ -12,6 +12,7 @@
  *    alone inside it (its "{L}. {option}" test is commented out in favour of `answer_str`);
  * 5. anything else goes to an LLM judge there; here it is reported as 'needs_judge'.
  */
+import { uniform } from '../../model/prng';
 
 export type Verdict = 'correct' | 'wrong' | 'needs_judge';
 
@@ -64,18 +65,6 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, fast, good enough to shuffle options reproducibly. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface ShuffledChoice {
   options: string[];
   answerIndex: number;
@@ -109,7 +98,7 @@ export function shuffleForItem(
   seed: number,
   itemId: string,
 ): ShuffledChoice {
-  return shuffleOptions(options, answerIndex, seededRandom(hash32(`${seed}\u0000${itemId}`)));
+  return shuffleOptions(options, answerIndex, uniform(hash32(`${seed}\u0000${itemId}`)));
 }
 
 export interface ScoredItem {

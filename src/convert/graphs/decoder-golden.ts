@@ -111,31 +111,5 @@ export function pick(logits: Float32Array, ids: number[]): Float32Array {
   return Float32Array.from(ids, (id) => logits[id]);
 }
 
-/** max |got - want| / max |want|: the "relative to the peak" error the golden README reports. */
-export function relToPeak(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let peak = 0;
-  let err = 0;
-  for (let i = 0; i < want.length; i++) {
-    peak = Math.max(peak, Math.abs(want[i]));
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-  }
-  return err / peak;
-}
-
-export function maxAbsDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let err = 0;
-  for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
-  return err;
-}
-
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
+// The golden error measures live in src/golden/metrics.ts; re-exported for the graph tests.
+export { relToPeak, maxAbsDiff, cosine } from '../../golden/metrics';

@@ -1,4 +1,4 @@
-export * from './prng';
+export * from '../../model/prng';
 export * from './values';
 export * from './tensor-list';
 export * from './checkpoint';

@@ -4,7 +4,7 @@
  * tensor's name. Pure and browser-safe; generation is chunked so a tensor of any size can be
  * streamed without holding it whole.
  */
-import { fnv1a32 } from './prng';
+import { fnv1a32 } from '../../model/prng';
 
 export type WeightKind = 'embed' | 'bias' | 'norm' | 'fan_in';
 

@@ -3,6 +3,7 @@
  * with a seeded generator, so a sampled run can be replayed.
  */
 import type { Sampling } from '../../agent/types';
+import { uniform } from '../prng';
 
 export class InvalidLogitsError extends Error {
   constructor(readonly what: 'nan' | 'zero') {
@@ -36,18 +37,6 @@ export function argmax(logits: Float32Array): number {
     }
   }
   return best;
-}
-
-/** mulberry32: small, fast, seedable; u in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Temperature + nucleus sampling over the candidates that hold top_p of the probability mass. */
@@ -86,6 +75,6 @@ export function sampleTopP(
 
 export function makeSampler(s: Sampling): (logits: Float32Array) => number {
   if (s.kind === 'greedy') return argmax;
-  const random = seededRandom(s.seed ?? 0x5eed);
+  const random = uniform(s.seed ?? 0x5eed);
   return (logits) => sampleTopP(logits, s.temperature, s.topP, random);
 }

@@ -1,6 +1,6 @@
 /**
- * The two integer hashes behind the deterministic golden weights
- * (golden/public/README.md section 1). Pure and browser-safe.
+ * Small deterministic hashes and generators: the two behind the golden weights (golden/public/
+ * README.md section 1), also used for seeded sampling and option shuffling. Pure and browser-safe.
  */
 
 /** FNV-1a, 32 bit, over the UTF-8 bytes of `s`. */
@@ -23,4 +23,10 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   };
+}
+
+/** mulberry32 as floats in [0, 1): for sampling and shuffling that must replay from a seed. */
+export function uniform(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
