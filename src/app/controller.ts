@@ -25,6 +25,7 @@ import { loadSample, SAMPLES } from './samples/load-sample';
 export interface Controller {
   run(): Promise<void>;
   resume(): Promise<void>;
+  useSaferPath(): Promise<void>;
   stop(): void;
   loadModel(source: ModelSource, backend?: ComputeBackend): Promise<void>;
   openImage(blob: Blob, name: string): Promise<void>;
@@ -212,6 +213,28 @@ export function createController(
         settings: interrupted.settings,
         resumeFrom: interrupted,
       });
+    },
+
+    async useSaferPath() {
+      if (!engine?.loadSaferPath || s().runStatus !== 'idle') return;
+      try {
+        const path = await engine.loadSaferPath();
+        s().setRunError(
+          path
+            ? {
+                code: 'notice:safer-path',
+                message: `Model reloaded as ${path}. Press Run to try again.`,
+                retryable: false,
+              }
+            : {
+                code: 'no_safer_path',
+                message: 'This model already runs on the safest path (fp32 activations on WASM).',
+                retryable: false,
+              },
+        );
+      } catch (e) {
+        s().setRunError(toUiError(e));
+      }
     },
 
     stop() {

@@ -43,6 +43,11 @@ export interface EnginePort {
   subscribe(listener: (event: PortEvent) => void): () => void;
   /** Download (or open from cache) and initialize a model; progress arrives as PortEvents. */
   loadModel(source: ModelSource, backend?: ComputeBackend): Promise<void>;
+  /**
+   * After unusable logits: reload the current model on the next safer path (fp32 activations,
+   * then WASM). Resolves with a description of the new path, or null when there is none.
+   */
+  loadSaferPath?(): Promise<string | null>;
   /** Start a run; its AgentEvents stream through subscribe. Resolves with the final trace. */
   run(request: RunRequest): Promise<Trace>;
   /** Ask the current run to stop; it still ends with run_end (endReason 'cancelled'). */

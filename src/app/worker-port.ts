@@ -16,6 +16,7 @@ import {
   type RunRequest,
 } from './engine-port';
 import type { EngineKind } from '../store/slices/model-slice';
+import { describePath, saferPath, type LoadedPath } from './safer-path';
 import { interruptedStep, streamedTurnAfter, type StreamedTurn } from './interrupted-step';
 
 /** Catalog entries this build can load by itself (the pipeline-check model ships with the app). */
@@ -122,7 +123,20 @@ export class WorkerPort implements EnginePort {
     return () => this.listeners.delete(listener);
   }
 
-  async loadModel(source: ModelSource, backend: ComputeBackend = 'webgpu'): Promise<void> {
+  private loaded: { source: ModelSource; path: LoadedPath } | undefined;
+
+  async loadSaferPath(): Promise<string | null> {
+    const next = this.loaded && saferPath(this.loaded.path);
+    if (!this.loaded || !next) return null;
+    await this.loadModel(this.loaded.source, next.backend, next.variant as 'fp32' | 'q4' | 'q4f16');
+    return describePath(next);
+  }
+
+  async loadModel(
+    source: ModelSource,
+    backend: ComputeBackend = 'webgpu',
+    variant?: 'fp32' | 'q4' | 'q4f16',
+  ): Promise<void> {
     let wire: WireModelSource;
     let id: string;
     if (source.kind === 'catalog') {
@@ -148,8 +162,9 @@ export class WorkerPort implements EnginePort {
     this.modelId = id;
     this.emit({ kind: 'model_status', modelId: id, cache: 'loading' });
     try {
-      const info = await this.client.load(wire, backend as WireBackend);
+      const info = await this.client.load(wire, backend as WireBackend, variant);
       this.kind = info.backend;
+      this.loaded = { source, path: { backend: info.backend, variant: info.variant } };
       this.emit({ kind: 'model_ready', modelId: id, backend: info.backend });
     } catch (e) {
       const err = e instanceof WorkerCallError ? new PortError(e.code, e.message, e.retryable) : e;
@@ -173,12 +188,25 @@ export class WorkerPort implements EnginePort {
     };
     this.current = cur;
     try {
-      return await Promise.race([
+      const trace = await Promise.race([
         done,
         new Promise<Trace>((resolve) => {
           this.cancelPartial = resolve;
         }),
       ]);
+      // The agent ends a failed run with a trace (kept and exportable); the page still needs to say why.
+      if (trace.endReason === 'error' && trace.error) {
+        const invalid = trace.error.code === 'InvalidLogitsError';
+        this.emit({
+          kind: 'error',
+          error: {
+            code: invalid ? 'invalid_logits' : 'run_failed',
+            message: trace.error.message,
+            retryable: !invalid,
+          },
+        });
+      }
+      return trace;
     } catch (e) {
       // The run died with the worker (device lost, crash): close the trace with what it had, so it
       // is kept, exported, and can be resumed from its last completed turn.

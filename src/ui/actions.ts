@@ -11,6 +11,8 @@ export interface UiActions {
   run(): Promise<void>;
   /** After a device loss or crash: run again from the last completed turn of the interrupted trace. */
   resume(): Promise<void>;
+  /** After NaN/zero logits: reload the model with fp32 activations (or on WASM). */
+  useSaferPath(): Promise<void>;
   stop(): void;
   loadModel(source: ModelSourceIntent, backend?: 'webgpu' | 'wasm'): Promise<void>;
   openImage(blob: Blob, name: string): Promise<void>;

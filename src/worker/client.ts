@@ -55,7 +55,8 @@ export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<Listener>();
-  private lastLoad: { source: WireModelSource; backend: WireBackend } | undefined;
+  private lastLoad:
+    { source: WireModelSource; backend: WireBackend; variant?: 'fp32' | 'q4' | 'q4f16' } | undefined;
   private recovering: Promise<void> | undefined;
   private readonly baseUrl: string;
 
@@ -133,9 +134,13 @@ export class EngineClient {
     return this.call<GpuProbe>({ kind: 'probe' }).promise;
   }
 
-  async load(source: WireModelSource, backend: WireBackend): Promise<LoadedInfo> {
-    this.lastLoad = { source, backend };
-    return this.call<LoadedInfo>({ kind: 'load', source, backend, baseUrl: this.baseUrl }).promise;
+  async load(
+    source: WireModelSource,
+    backend: WireBackend,
+    variant?: 'fp32' | 'q4' | 'q4f16',
+  ): Promise<LoadedInfo> {
+    this.lastLoad = { source, backend, variant };
+    return this.call<LoadedInfo>({ kind: 'load', source, backend, baseUrl: this.baseUrl, variant }).promise;
   }
 
   /** Starts a run; events arrive through subscribe (agent_event with this id). */
@@ -176,7 +181,7 @@ export class EngineClient {
       let info: LoadedInfo | undefined;
       if (this.lastLoad) {
         try {
-          info = await this.load(this.lastLoad.source, this.lastLoad.backend);
+          info = await this.load(this.lastLoad.source, this.lastLoad.backend, this.lastLoad.variant);
         } catch {
           info = undefined;
         }

@@ -37,7 +37,7 @@ export class EngineHost {
           this.post({ kind: 'probe_result', id: msg.id, probe: await probeWebGpu() });
           return;
         case 'load':
-          await this.load(msg.id, msg.source, msg.backend, msg.baseUrl);
+          await this.load(msg.id, msg.source, msg.backend, msg.baseUrl, msg.variant);
           return;
         case 'run':
           await this.runAgent(msg.id, msg);
@@ -93,6 +93,7 @@ export class EngineHost {
     source: WireModelSource,
     backend: 'webgpu' | 'wasm',
     baseUrl: string,
+    forced?: 'fp32' | 'q4' | 'q4f16',
   ): Promise<void> {
     const ort = ortWeb(baseUrl);
     await this.engine?.dispose();
@@ -129,7 +130,7 @@ export class EngineHost {
       const delivered = await deliverModel({
         source: source.url,
         base: baseUrl,
-        probe,
+        ...(forced ? { variant: forced } : { probe }),
         onEvent: (ev) => this.onDelivery(id, ev),
       });
       files = delivered.files;
@@ -141,7 +142,7 @@ export class EngineHost {
         await files.readText('deepeyes-manifest.json'),
         'deepeyes-manifest.json',
       );
-      variant = chooseVariant(manifest, probe).variant;
+      variant = forced ?? chooseVariant(manifest, probe).variant;
       modelId = manifest.model_id || files.id;
     }
     this.engine = await QwenVLEngine.load(ort, files, { variant, target });

@@ -25,7 +25,15 @@ export interface WireRunRequest {
 
 export type ToWorker =
   | { kind: 'probe'; id: number }
-  | { kind: 'load'; id: number; source: WireModelSource; backend: WireBackend; baseUrl: string }
+  | {
+      kind: 'load';
+      id: number;
+      source: WireModelSource;
+      backend: WireBackend;
+      baseUrl: string;
+      /** Load this variant instead of the one the adapter's features suggest. */
+      variant?: 'fp32' | 'q4' | 'q4f16';
+    }
   | { kind: 'run'; id: number; request: WireRunRequest }
   /** Soft stop: the run ends between tokens with endReason 'cancelled'. */
   | { kind: 'stop'; id: number; runId: number }

@@ -104,8 +104,19 @@ export function Timeline() {
           data-testid="run-error"
           data-code={runError.code}
         >
-          <strong>{runError.code === 'no_model' ? 'No model loaded' : 'Something went wrong'}</strong>
+          <strong>
+            {runError.code === 'no_model'
+              ? 'No model loaded'
+              : runError.code.startsWith('notice:')
+                ? 'Note'
+                : 'Something went wrong'}
+          </strong>
           <p>{runError.message}</p>
+          {runError.code === 'invalid_logits' && (
+            <button type="button" data-testid="safer-path-button" onClick={() => void actions.useSaferPath()}>
+              Reload with fp32 activations
+            </button>
+          )}
           {runError.retryable && resumeFrom > 0 && (
             <button type="button" data-testid="resume-button" onClick={() => void actions.resume()}>
               Rerun from step {resumeFrom + 1}
