@@ -7,6 +7,7 @@
  * them), so memory grows with N^2: run one grid per process to read each peak cleanly.
  * Prints one `VISION_RESULT {json}` line.
  */
+import { visionFeeds } from '../src/model/runtime/vision-feeds';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -56,24 +57,7 @@ async function main(): Promise<void> {
   const patchDim = v.inChannels * v.temporalPatchSize * v.patchSize * v.patchSize;
   const pixels = new Float32Array(plan.N * patchDim);
   for (let i = 0; i < pixels.length; i++) pixels[i] = Math.sin(i * 0.37) * 1.5;
-  const T = ort.Tensor;
-  const available: Record<string, () => ort.Tensor> = {
-    pixel_values: () => new T('float32', pixels, [plan.N, patchDim]),
-    image_grid_thw: () => new T('int64', BigInt64Array.from(grid.map(BigInt)), [1, 3]),
-    patch_order: () => new T('int64', plan.patch_order, [plan.N]),
-    rotary_cos: () => new T('float32', plan.rotary_cos, [plan.N, plan.headDim]),
-    rotary_sin: () => new T('float32', plan.rotary_sin, [plan.N, plan.headDim]),
-    window_gather: () => new T('int64', plan.window_gather, [plan.W * plan.P]),
-    window_mask: () => new T('float32', plan.window_mask, [plan.W, 1, 1, plan.P]),
-    window_scatter: () => new T('int64', plan.window_scatter, [plan.N]),
-    merge_reverse: () => new T('int64', plan.merge_reverse, [plan.M]),
-  };
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const name of session.inputNames) {
-    const make = available[name];
-    if (!make) throw new Error(`vision_encoder input ${name} is unknown to this bench`);
-    feeds[name] = make();
-  }
+  const feeds = visionFeeds(ort.Tensor, plan, pixels, grid, session.inputNames);
   const t1 = performance.now();
   const out = await session.run(feeds);
   const runMs = performance.now() - t1;

@@ -12,28 +12,13 @@ import { drawTraceStrip } from '../ui/export/strip-draw';
 import { decodeImageBlob, type DecodedImage } from '../ui/input/decode';
 import { ImageInputError } from '../model/codec/image-errors';
 import { detectGpu } from '../ui/model/gpu-detect';
-import {
-  toUiError,
-  type ComputeBackend,
-  type EnginePort,
-  type ModelSource,
-  type PortEvent,
-} from './engine-port';
+import { toUiError, type EnginePort, type PortEvent } from './engine-port';
 import { ReplayPort } from './replay/replay-port';
+import type { UiActions } from '../ui/actions';
 import { loadSample, SAMPLES } from './samples/load-sample';
 
-export interface Controller {
-  run(): Promise<void>;
-  resume(): Promise<void>;
-  useSaferPath(): Promise<void>;
-  stop(): void;
-  loadModel(source: ModelSource, backend?: ComputeBackend): Promise<void>;
-  openImage(blob: Blob, name: string): Promise<void>;
-  openSample(id: string): Promise<void>;
-  importTrace(file: Blob): Promise<void>;
-  exportJson(): void;
-  exportJsonl(): void;
-  exportPng(): Promise<void>;
+/** The UI's intents (UiActions) plus the lifecycle the app drives. */
+export interface Controller extends UiActions {
   /** Routes port events into the store and starts autosave (idempotent). */
   connect(): void;
   /** connect(); the first call also detects the GPU and restores the last trace (or opens a sample). */

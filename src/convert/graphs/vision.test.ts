@@ -1,3 +1,4 @@
+import { cosine } from '../../golden/metrics';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { GoldenSet } from '../../golden/golden-set';
@@ -70,18 +71,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number;
     peak = Math.max(peak, Math.abs(b[i]));
   }
   return { diff, peak };
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 const images = [

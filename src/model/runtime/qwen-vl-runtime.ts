@@ -17,6 +17,7 @@ import type { PreparedImage } from '../image/prepare-image';
 import { visionPlan } from '../vision/plan';
 import { appendRopeIndex, EMPTY_ROPE_STATE, positionsToInt64, type RopeState } from '../rope/rope-index';
 import { checkLogits } from './sampling';
+import { visionFeeds } from './vision-feeds';
 
 export interface AppendStats {
   tokens: number;
@@ -100,24 +101,13 @@ export class QwenVLRuntime {
   async encodeImage(image: PreparedImage): Promise<Float32Array> {
     const v = this.config.vision;
     const plan = visionPlan(image.gridThw, v);
-    const T = this.ort.Tensor;
-    const available: Record<string, () => OrtTensor> = {
-      pixel_values: () => new T('float32', image.pixelValues, [plan.N, image.pixelValues.length / plan.N]),
-      image_grid_thw: () => new T('int64', BigInt64Array.from(image.gridThw.map(BigInt)), [1, 3]),
-      patch_order: () => new T('int64', plan.patch_order, [plan.N]),
-      rotary_cos: () => new T('float32', plan.rotary_cos, [plan.N, plan.headDim]),
-      rotary_sin: () => new T('float32', plan.rotary_sin, [plan.N, plan.headDim]),
-      window_gather: () => new T('int64', plan.window_gather, [plan.W * plan.P]),
-      window_mask: () => new T('float32', plan.window_mask, [plan.W, 1, 1, plan.P]),
-      window_scatter: () => new T('int64', plan.window_scatter, [plan.N]),
-      merge_reverse: () => new T('int64', plan.merge_reverse, [plan.M]),
-    };
-    const feeds: Record<string, OrtTensor> = {};
-    for (const name of this.sessions.vision.inputNames) {
-      const make = available[name];
-      if (!make) throw new Error(`vision_encoder input ${name} is not one this runtime knows how to fill`);
-      feeds[name] = make();
-    }
+    const feeds = visionFeeds(
+      this.ort.Tensor,
+      plan,
+      image.pixelValues,
+      image.gridThw,
+      this.sessions.vision.inputNames,
+    );
     const out = await this.sessions.vision.run(feeds);
     const features = out[this.sessions.vision.outputNames[0]];
     const data = (await features.getData(true)) as Float32Array;
