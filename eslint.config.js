@@ -20,25 +20,56 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
-  {
-    // Layering (ARCHITECTURE in the README): model and agent never import UI, store or worker code.
-    files: ['src/model/**', 'src/agent/**', 'src/convert/**'],
+  // Layering (Architecture in the README): each folder imports only the layers below it, and no
+  // production folder imports test support (test/). One block per folder: later blocks replace the
+  // rule, they do not add to it.
+  ...layers({
+    'src/base/**': ['image-io', 'model', 'delivery', 'convert', 'agent', 'worker', 'app', 'store', 'ui'],
+    'src/image-io/**': ['model', 'delivery', 'convert', 'agent', 'worker', 'app', 'store', 'ui'],
+    'src/model/**': [
+      'image-io',
+      'delivery',
+      'convert',
+      'agent',
+      'worker',
+      'app',
+      'store',
+      'ui',
+      'golden',
+      'cli',
+    ],
+    'src/convert/**': ['delivery', 'agent', 'worker', 'app', 'store', 'ui', 'golden', 'cli'],
+    'src/delivery/**': ['agent', 'convert', 'worker', 'app', 'store', 'ui', 'golden', 'cli'],
+    'src/agent/**': ['delivery', 'convert', 'worker', 'app', 'store', 'ui', 'golden', 'cli'],
+    'src/worker/**': ['app', 'store', 'ui', 'golden', 'cli'],
+    'src/store/**': ['worker', 'app', 'ui', 'golden', 'cli', 'model', 'delivery', 'convert'],
+    'src/ui/**': ['worker', 'app', 'golden', 'cli', 'model', 'delivery', 'convert'],
+    'src/app/**': ['golden', 'cli', 'convert'],
+  }),
+);
+
+/** no-restricted-imports for each folder: the named src/ folders, test support, and UI libraries below the UI. */
+function layers(forbidden) {
+  const uiLibs = ['react', 'react-dom', 'konva', 'react-konva', 'zustand'];
+  return Object.entries(forbidden).map(([files, folders]) => ({
+    files: [files],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            '**/ui/**',
-            '**/store/**',
-            '**/worker/**',
-            'react',
-            'react-dom',
-            'konva',
-            'react-konva',
-            'zustand',
+            ...folders.map((f) => ({
+              group: [`**/${f}/**`, `**/${f}`],
+              message: `layering: ${files} must not import src/${f}`,
+            })),
+            { group: ['**/test/**'], message: 'production code must not import test support' },
+            ...(files.startsWith('src/ui') || files.startsWith('src/app') || files.startsWith('src/store')
+              ? []
+              : uiLibs.map((l) => ({ group: [l], message: 'no UI libraries below the UI' }))),
           ],
         },
       ],
     },
-  },
-);
+  }));
+}

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// PW_PORT lets several checkouts run their end-to-end tests side by side.
+const PORT = Number(process.env.PW_PORT ?? 4173);
 
 /**
  * End-to-end tests drive Debian's Chromium (Playwright cannot download browsers here) with WebGPU

@@ -17,11 +17,11 @@ import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
 import type { PreparedImage } from '../src/model/image/prepare-image';
 import { runDeepEyes } from '../src/agent/loop';
 import type { Engine } from '../src/agent/engine';
-import { scriptOver, scriptToIds } from '../src/agent/testing/scripted-engine';
-import { decodePng } from '../src/model/codec/png';
+import { scriptOver, scriptToIds } from '../test/support/scripted-engine';
+import { decodePng } from '../src/image-io/png';
 import { DEFAULT_SETTINGS } from '../src/agent/types';
 
-const GOLDEN = resolve(import.meta.dirname, '../../shared/golden/public');
+const GOLDEN = resolve(import.meta.dirname, '../test/golden/public');
 
 export type AgentMode = 'incremental' | 're-prefill' | 're-prefill, cached vision';
 

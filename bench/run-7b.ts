@@ -12,13 +12,14 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { DirModelFiles } from '../src/model/runtime/node-files';
 import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
-import type { Variant } from '../src/model/runtime/sessions';
+
 import { prepareImage } from '../src/model/image/prepare-image';
-import { decodePng } from '../src/model/codec/png';
+import { decodePng } from '../src/image-io/png';
 import { turn1Text } from '../src/agent/protocol/prompts';
 import { procMemory } from './proc-stats';
 
-const GOLDEN_IMAGE = resolve(import.meta.dirname, '../../shared/golden/public/image1.png');
+import type { Variant } from '../src/base/types';
+const GOLDEN_IMAGE = resolve(import.meta.dirname, '../test/golden/public/image1.png');
 
 export interface GenerationFigures {
   promptTokens: number;

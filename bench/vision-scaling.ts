@@ -13,11 +13,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { parseQwenVLConfig } from '../src/model/config';
-import { componentFile, type Variant } from '../src/model/runtime/sessions';
+import { componentFile } from '../src/model/runtime/sessions';
 import { visionPlan } from '../src/model/vision/plan';
 import type { GridThw } from '../src/model/image/patchify';
 import { procMemory } from './proc-stats';
 
+import type { Variant } from '../src/base/types';
 export interface VisionResult {
   grid: GridThw;
   patches: number;

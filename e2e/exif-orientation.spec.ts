@@ -7,7 +7,7 @@
  */
 import jpeg from 'jpeg-js';
 import { test, expect } from './fixtures';
-import { decodeImageFile } from '../src/model/codec/node-image';
+import { decodeImageFile } from '../src/image-io/node-image';
 
 const W = 64;
 const H = 32;

@@ -9,7 +9,7 @@ import { test, expect } from './fixtures';
 import { prepareGoldenModel } from '../src/golden/node-prepare';
 import { startStaticServer, type StaticServer } from './support/static-server';
 
-const GOLDEN = resolve(import.meta.dirname, '../../shared/golden/public');
+const GOLDEN = resolve(import.meta.dirname, '../test/golden/public');
 let work = '';
 let server: StaticServer | undefined;
 

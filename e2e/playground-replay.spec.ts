@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import type { Trace } from '../src/agent/types';
-import { LADYBIRD, TWO_WINGS } from '../src/app/fixtures/sample-trace';
+import { LADYBIRD, TWO_WINGS } from '../src/app/samples/sample-trace';
 import { stepColor } from '../src/ui/canvas/palette';
 import { test, expect } from './fixtures';
 import { dropFile, openApp, saveScreenshot, waitIdle } from './playground/app';

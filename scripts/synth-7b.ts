@@ -13,10 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPreset, parseMakeCheckpointArgs, writeCheckpointWithProgress } from '../src/cli/make-checkpoint';
 import { formatBytes } from '../src/convert/convert-report';
-import {
-  qwen25vlTestTokenizerConfig,
-  qwen25vlTestTokenizerJson,
-} from '../src/model/tokenizer/node-test-tokenizer';
+import { qwen25vlTestTokenizerConfig, qwen25vlTestTokenizerJson } from '../src/convert/synth/test-tokenizer';
 
 export const DEFAULT_SYNTH_SALT = 'deepeyes-synth-7b';
 

@@ -12,13 +12,13 @@ import { prepareGoldenModel } from '../src/golden/node-prepare';
 import { DirModelFiles } from '../src/model/runtime/node-files';
 import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
 import { runDeepEyes } from '../src/agent/loop';
-import { scriptOver, scriptToIds } from '../src/agent/testing/scripted-engine';
-import { decodePng } from '../src/model/codec/png';
+import { scriptOver, scriptToIds } from './support/scripted-engine';
+import { decodePng } from '../src/image-io/png';
 import { DEFAULT_SETTINGS } from '../src/agent/types';
 import { toolResponseTail } from '../src/agent/protocol/chunks';
 import { readFileSync } from 'node:fs';
 
-const GOLDEN = resolve(import.meta.dirname, '../../shared/golden/public');
+const GOLDEN = resolve(import.meta.dirname, 'golden/public');
 const zoom = (box: number[]) =>
   `<think>closer</think>\n<tool_call>\n{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [${box.join(', ')}], "label": "x"}}\n</tool_call>`;
 

@@ -10,7 +10,7 @@ import { buildTinyModel } from '../src/cli/build-tiny-model';
 import { main } from '../src/cli/run';
 import { parseTrace } from '../src/agent/trace/trace-io';
 
-const IMAGE = resolve(import.meta.dirname, '../../shared/golden/public/image1.png');
+const IMAGE = resolve(import.meta.dirname, 'golden/public/image1.png');
 
 describe('run CLI', () => {
   let work: string;

@@ -10,15 +10,10 @@ import { join } from 'node:path';
 import { buildTinyModel } from '../src/cli/build-tiny-model';
 import { EvalUsageError, main, parseEvalArgs, type EvalDeps } from '../src/cli/eval';
 import { ResultsFileError } from '../src/agent/eval/results-file';
-import { PerItemScriptedEngine } from '../src/agent/eval/scripted-per-item';
-import {
-  hrBenchFixtureRows,
-  hrBenchTsv,
-  writeVstarFixture,
-  VSTAR_FIXTURE,
-} from '../src/agent/eval/test-fixtures';
+import { PerItemScriptedEngine } from './support/scripted-per-item';
+import { hrBenchFixtureRows, hrBenchTsv, writeVstarFixture, VSTAR_FIXTURE } from './support/eval-fixtures';
 import { presentItem } from '../src/agent/eval/evaluate';
-import { loadTestTokenizer } from '../src/model/tokenizer/node-test-tokenizer';
+import { loadTestTokenizer } from '../src/convert/synth/test-tokenizer';
 import { ChatTemplate } from '../src/model/tokenizer/chat-template';
 
 const THREE_VSTAR = [

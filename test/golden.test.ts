@@ -14,7 +14,7 @@ import { dirGoldenSource } from '../src/golden/node-source';
 import { DirModelFiles } from '../src/model/runtime/node-files';
 import type { CheckSink } from '../src/golden/report';
 
-const GOLDEN = resolve(import.meta.dirname, '../../shared/golden/public');
+const GOLDEN = resolve(import.meta.dirname, 'golden/public');
 
 describe('golden checks on the public set (Node, onnxruntime-node)', () => {
   let work: string;

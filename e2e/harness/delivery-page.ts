@@ -3,7 +3,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import type { HarnessRunOptions, HarnessRunResult } from '../../src/harness/protocol';
-import type { DeliveryEvent } from '../../src/model/delivery/events';
+import type { DeliveryEvent } from '../../src/delivery/events';
 import { RouteModelServer, testModel, type TestFile } from './model-server';
 
 /** A few MB in three files: a small config, a graph and an external-data chunk. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import type { Box, Trace } from '../../src/agent/types';
+import type { Trace } from '../../src/agent/types';
 // trace-io, not the trace index: the index pulls in the prompts JSON, which Playwright's loader cannot import.
 import { serializeTrace } from '../../src/agent/trace/trace-io';
 import {
@@ -17,8 +17,9 @@ import {
   sampleCropBoxes,
   sampleImageInfo,
   type SampleSpec,
-} from '../../src/app/fixtures/sample-trace';
+} from '../../src/app/samples/sample-trace';
 
+import type { Box } from '../../src/base/types';
 const PUBLIC = resolve(import.meta.dirname, '../../public');
 
 interface Rgba {

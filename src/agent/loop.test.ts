@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runDeepEyes } from './loop';
-import { ScriptedEngine, scriptToIds } from './testing/scripted-engine';
-import { loadTestTokenizer } from '../model/tokenizer/node-test-tokenizer';
+import { ScriptedEngine, scriptToIds } from '../../test/support/scripted-engine';
+import { loadTestTokenizer } from '../convert/synth/test-tokenizer';
 import { ChatTemplate } from '../model/tokenizer/chat-template';
-import { DEFAULT_SETTINGS, type AgentEvent, type RgbImage } from './types';
+import { DEFAULT_SETTINGS, type AgentEvent } from './types';
 import { toolErrorTail, toolResponseTail } from './protocol/chunks';
-import { decodePng } from '../model/codec/png';
-import { GoldenSet } from '../golden/golden-set';
+import { decodePng } from '../image-io/png';
+import { GoldenSet } from '../../test/support/golden-set';
 
+import type { RgbImage } from '../base/types';
 const tokenizer = loadTestTokenizer();
 const template = ChatTemplate.stock();
 const image: RgbImage = decodePng(GoldenSet.publicSet().bytes('image1.png'));

@@ -10,16 +10,7 @@
  * Every turn is recorded as a TraceStep and streamed as AgentEvents.
  */
 import type { Engine } from './engine';
-import type {
-  AgentEvent,
-  AgentSettings,
-  CropInfo,
-  EndReason,
-  RgbImage,
-  StepAction,
-  Trace,
-  TraceStep,
-} from './types';
+import type { AgentEvent, AgentSettings, CropInfo, EndReason, StepAction, Trace, TraceStep } from './types';
 import { turn1Text } from './protocol/prompts';
 import { toolErrorTail, toolResponseTail } from './protocol/chunks';
 import { parseAssistantTurn } from './protocol/parse';
@@ -27,13 +18,14 @@ import { zoomBoxValidator } from './protocol/tool-call';
 import { TurnSegmenter } from './protocol/segmenter';
 import { TRACE_FORMAT, TRACE_VERSION } from './trace/schema';
 import { prepareImage, type PreparedImage } from '../model/image/prepare-image';
-import { cropRgb, resolveZoomBox, zoomFrame } from '../model/image/crop';
-import { rotateRgb } from '../model/image/rotate';
-import { pngDataUrl } from '../model/codec/png';
+import { cropRgb, resolveZoomBox, zoomFrame } from './tools/crop';
+import { rotateRgb } from './tools/rotate';
+import { pngDataUrl } from '../image-io/png';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
 import { sha256Hex } from './sha256';
 import { resumableSteps } from './resume';
 
+import type { RgbImage } from '../base/types';
 export interface RunInput {
   image: RgbImage;
   question: string;

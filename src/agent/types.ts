@@ -2,12 +2,8 @@
  * The contract between the agent loop, the engine under it, and the UI above it.
  * Types only: the trace schema (runtime validation) lives in src/agent/trace/.
  */
-
-/** Box [x1, y1, x2, y2] in pixels. Which image's pixels is said by the field name. */
-export type Box = [number, number, number, number];
-
-export type Sampling =
-  { kind: 'greedy' } | { kind: 'sample'; temperature: number; topP: number; seed?: number };
+import type { Box, Sampling } from '../base/types';
+import type { TurnTimings } from '../base/engine';
 
 export interface AgentSettings {
   /** Zoom-in crops allowed in one run (DeepEyes demo default 6). */
@@ -28,24 +24,6 @@ export const DEFAULT_SETTINGS: AgentSettings = {
   sampling: { kind: 'greedy' },
   rotateTool: false,
 };
-
-/** An RGB image held as 8-bit interleaved pixels (HWC, 3 channels). */
-export interface RgbImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-export interface TurnTimings {
-  /** From the start of the turn's prefill to its first new token. */
-  ttftMs: number;
-  prefillMs: number;
-  prefillTokens: number;
-  decodeMs: number;
-  decodeTokens: number;
-  /** Vision encoder time for the image(s) of this turn's chunk. */
-  visionMs: number;
-}
 
 export interface ToolCallInfo {
   name: string;

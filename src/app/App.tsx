@@ -15,7 +15,7 @@ import { StatusBar } from '../ui/status/StatusBar';
 import { Timeline } from '../ui/timeline/Timeline';
 import { createController } from './controller';
 import type { EnginePort } from './engine-port';
-import { DEFAULT_MODEL_CATALOG } from './fixtures/model-catalog';
+import { DEFAULT_MODEL_CATALOG } from './model-catalog';
 import { SAMPLES } from './samples/load-sample';
 import '../ui/styles.css';
 

@@ -9,7 +9,7 @@ import {
   LADYBIRD,
   sampleCropBoxes,
   sampleImageInfo,
-} from './fixtures/sample-trace';
+} from './samples/sample-trace';
 import { ReplayPort } from './replay/replay-port';
 
 const trace = buildSampleTrace(

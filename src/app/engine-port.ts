@@ -3,18 +3,18 @@
  * the model worker) is injected by the app's entry; ReplayPort (./replay) plays recorded traces
  * so the page works, and can be demoed, with no model at all.
  */
-import type { AgentEvent, AgentSettings, RgbImage, Trace } from '../agent/types';
+import type { AgentEvent, AgentSettings, Trace } from '../agent/types';
 import type { CacheStatus, GpuInfo, ModelEntry } from '../store/models';
 import type { UiError } from '../store/run-status';
 import type { EngineKind } from '../store/slices/model-slice';
 
+import type { RgbImage } from '../base/types';
+import type { Backend } from '../base/types';
 export type ModelSource =
   | { kind: 'catalog'; id: string }
   /** A Hugging Face repo ("org/name") or any URL of a folder holding the converted files. */
   | { kind: 'url'; url: string }
   | { kind: 'folder'; files: File[] };
-
-export type ComputeBackend = 'webgpu' | 'wasm';
 
 export interface RunRequest {
   image: RgbImage;
@@ -32,7 +32,7 @@ export type PortEvent =
   | { kind: 'models'; models: ModelEntry[] }
   | { kind: 'model_status'; modelId: string; cache: CacheStatus; error?: string }
   | { kind: 'file_progress'; modelId: string; file: string; loadedBytes: number; totalBytes: number }
-  | { kind: 'model_ready'; modelId: string; backend: ComputeBackend; label?: string; adapter?: string }
+  | { kind: 'model_ready'; modelId: string; backend: Backend; label?: string; adapter?: string }
   | { kind: 'gpu'; gpu: GpuInfo }
   | { kind: 'error'; error: UiError }
   /** Not a failure, but the user should know (e.g. the model runs from memory: storage is full). */
@@ -42,7 +42,7 @@ export interface EnginePort {
   readonly kind: EngineKind;
   subscribe(listener: (event: PortEvent) => void): () => void;
   /** Download (or open from cache) and initialize a model; progress arrives as PortEvents. */
-  loadModel(source: ModelSource, backend?: ComputeBackend): Promise<void>;
+  loadModel(source: ModelSource, backend?: Backend): Promise<void>;
   /**
    * After unusable logits: reload the current model on the next safer path (fp32 activations,
    * then WASM). Resolves with a description of the new path, or null when there is none.

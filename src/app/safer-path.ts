@@ -1,8 +1,8 @@
+import type { Backend } from '../base/types';
 /**
  * Where to go when a model's numbers break (NaN or all-zero logits, reliability case 13): fp16
  * activations overflow or an EP returns zeros, so step to fp32 activations first, then off the GPU.
  */
-export type Backend = 'webgpu' | 'wasm';
 
 export interface LoadedPath {
   backend: Backend;

@@ -6,19 +6,13 @@
 import type { AgentEvent, Trace } from '../agent/types';
 import { TRACE_FORMAT, TRACE_VERSION } from '../agent/trace/schema';
 import { EngineClient, WorkerCallError } from '../worker/client';
-import type { WireBackend, WireModelSource } from '../worker/protocol';
-import {
-  PortError,
-  type ComputeBackend,
-  type EnginePort,
-  type ModelSource,
-  type PortEvent,
-  type RunRequest,
-} from './engine-port';
+import type { WireModelSource } from '../worker/protocol';
+import { PortError, type EnginePort, type ModelSource, type PortEvent, type RunRequest } from './engine-port';
 import type { EngineKind } from '../store/slices/model-slice';
 import { describePath, saferPath, type LoadedPath } from './safer-path';
 import { interruptedStep, streamedTurnAfter, type StreamedTurn } from './interrupted-step';
 
+import type { Backend } from '../base/types';
 /** Catalog entries this build can load by itself (the pipeline-check model ships with the app). */
 export const BUNDLED_MODELS: Record<string, { url: string; label: string }> = {
   'tiny-random': { url: 'models/tiny/', label: 'Tiny test model (random weights)' },
@@ -134,7 +128,7 @@ export class WorkerPort implements EnginePort {
 
   async loadModel(
     source: ModelSource,
-    backend: ComputeBackend = 'webgpu',
+    backend: Backend = 'webgpu',
     variant?: 'fp32' | 'q4' | 'q4f16',
   ): Promise<void> {
     let wire: WireModelSource;
@@ -162,7 +156,7 @@ export class WorkerPort implements EnginePort {
     this.modelId = id;
     this.emit({ kind: 'model_status', modelId: id, cache: 'loading' });
     try {
-      const info = await this.client.load(wire, backend as WireBackend, variant);
+      const info = await this.client.load(wire, backend as Backend, variant);
       this.kind = info.backend;
       this.loaded = { source, path: { backend: info.backend, variant: info.variant } };
       this.emit({ kind: 'model_ready', modelId: id, backend: info.backend });

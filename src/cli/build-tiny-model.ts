@@ -13,10 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeTinyCheckpoint } from '../convert/synth/checkpoint';
 import { convertModel } from '../convert/convert';
-import {
-  qwen25vlTestTokenizerConfig,
-  qwen25vlTestTokenizerJson,
-} from '../model/tokenizer/node-test-tokenizer';
+import { qwen25vlTestTokenizerConfig, qwen25vlTestTokenizerJson } from '../convert/synth/test-tokenizer';
 import { DEFAULT_PREPROCESSOR_CONFIG } from '../convert/convert';
 
 export const TINY_SALT = 'deepeyes-pipeline-check-1';

@@ -16,7 +16,7 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Engine } from '../agent/engine';
-import type { Variant } from '../model/runtime/sessions';
+
 import type { AgentSettings } from '../agent/types';
 import { readHrBench, readVstar } from '../agent/eval/datasets';
 import { evaluateDataset, scoreRecord, type EvalRecord } from '../agent/eval/evaluate';
@@ -27,6 +27,7 @@ import { appendResult, readResults, rewriteResults } from '../agent/eval/results
 import { agentSettingsFromFlags, numberFlag, parseArgv, stringFlag } from './cli-args';
 import { loadNodeEngine } from './node-engine';
 
+import type { Variant } from '../base/types';
 export class EvalUsageError extends Error {
   constructor(message: string) {
     super(

@@ -11,8 +11,8 @@ import { prepareGoldenModel } from '../golden/node-prepare';
 import { runGoldenChecks } from '../golden/run-checks';
 import { dirGoldenSource } from '../golden/node-source';
 import { DirModelFiles } from '../model/runtime/node-files';
-import type { Variant } from '../model/runtime/sessions';
 
+import type { Variant } from '../base/types';
 async function main(argv: string[]): Promise<number> {
   const dir = argv.find((a) => !a.startsWith('--'));
   if (!dir) {

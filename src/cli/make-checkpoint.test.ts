@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoldenSet } from '../golden/golden-set';
+import { GoldenSet } from '../../test/support/golden-set';
 import { parseQwenVLConfig } from '../model/config';
 import { qwenVLTensorShapes } from '../convert/synth/tensor-list';
 import {

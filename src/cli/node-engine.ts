@@ -8,9 +8,10 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DirModelFiles } from '../model/runtime/node-files';
 import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
-import type { Variant } from '../model/runtime/sessions';
+
 import { visionPixelBudget } from '../model/runtime/vision-budget';
 
+import type { Variant } from '../base/types';
 /** Memory allowed for one vision attention score tensor on the CPU. */
 const CPU_SCORE_BYTES = 4 * 2 ** 30;
 

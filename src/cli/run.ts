@@ -15,8 +15,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Variant } from '../model/runtime/sessions';
-import { decodeImageFile } from '../model/codec/node-image';
+
+import { decodeImageFile } from '../image-io/node-image';
 import { runDeepEyes } from '../agent/loop';
 import type { AgentEvent, AgentSettings } from '../agent/types';
 import { serializeTrace } from '../agent/trace/trace-io';
@@ -24,6 +24,7 @@ import { toDeepEyesJsonl } from '../agent/trace/deepeyes-jsonl';
 import { agentSettingsFromFlags, parseArgv, stringFlag } from './cli-args';
 import { loadNodeEngine } from './node-engine';
 
+import type { Variant } from '../base/types';
 export class RunUsageError extends Error {
   constructor(message: string) {
     super(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoldenSet } from '../golden/golden-set';
+import { GoldenSet } from '../../test/support/golden-set';
 import { parseQwenVLConfig } from '../model/config';
 import { convertModel, type ConvertOptions, type ConvertResult } from './convert';
 import { JOURNAL_FILE } from './convert-journal';
@@ -14,8 +14,8 @@ import {
   pick,
   relToPeak,
   runGoldenTurn1,
-} from './graphs/decoder-golden';
-import { MANIFEST_FILE, type DeepEyesManifest } from './manifest';
+} from '../../test/support/decoder-golden';
+import { MANIFEST_FILE, type DeepEyesManifest } from '../base/model-manifest';
 import { writeTinyCheckpoint } from './synth';
 
 const golden = GoldenSet.publicSet();

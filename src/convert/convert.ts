@@ -20,16 +20,14 @@ import { buildDecoderGraph } from './graphs/decoder';
 import { buildEmbedGraph, EMBED_TABLE } from './graphs/embed';
 import { WeightStore, type TensorReport, type TensorSource } from './graphs/ops-weights';
 import { buildVisionGraph } from './graphs/vision';
+import { describeFile, summarizeQuantErrors, type QuantErrorRow } from './manifest';
 import {
   MANIFEST_FILE,
   MANIFEST_FORMAT_VERSION,
-  describeFile,
-  summarizeQuantErrors,
   type DeepEyesManifest,
   type ManifestVariant,
-  type QuantErrorRow,
   type VariantName,
-} from './manifest';
+} from '../base/model-manifest';
 import { SafetensorsReader } from './safetensors/reader';
 
 export type ConvertDtype = VariantName;

@@ -8,57 +8,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QuantError } from './quant/q4';
-
-export const MANIFEST_FILE = 'deepeyes-manifest.json';
-export const MANIFEST_FORMAT_VERSION = 1;
-
-export type VariantName = 'fp32' | 'q4' | 'q4f16';
-
-export interface ManifestFile {
-  /** Relative to the output folder, '/'-separated. */
-  path: string;
-  bytes: number;
-  sha256: string;
-}
-
-export interface ManifestVariant {
-  /** Every file this variant needs (graphs, their external data, config and tokenizer files). */
-  files: string[];
-  /** WebGPU features the variant needs (q4f16: shader-f16). */
-  required_features: string[];
-  /** Largest single initializer in bytes: it must fit one GPU buffer. */
-  max_single_tensor_bytes: number;
-  total_bytes: number;
-}
+import type { ManifestFile, QuantSummary } from '../base/model-manifest';
 
 export interface QuantErrorRow extends QuantError {
   /** The .onnx file the tensor went to. */
   file: string;
   tensor: string;
   format: string;
-}
-
-export interface QuantSummary {
-  file: string;
-  tensors: number;
-  max_abs: number;
-  max_rel_rms: number;
-  mean_rel_rms: number;
-  worst_tensor: string;
-}
-
-export interface DeepEyesManifest {
-  format_version: number;
-  model_id: string;
-  /** The checkpoint's config.json, as read. */
-  source_config: Record<string, unknown>;
-  files: ManifestFile[];
-  variants: Partial<Record<VariantName, ManifestVariant>>;
-  quantization: {
-    method: string;
-    block_size: number;
-    summary: QuantSummary[];
-  };
 }
 
 export async function sha256File(path: string): Promise<string> {

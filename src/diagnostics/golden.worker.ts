@@ -5,10 +5,11 @@
  */
 import { ortWeb } from '../model/backend/ort-web';
 import { UrlModelFiles } from '../model/runtime/model-files';
-import type { Variant } from '../model/runtime/sessions';
+
 import { runGoldenChecks } from '../golden/run-checks';
 import { urlGoldenSource } from '../golden/source';
 
+import type { Variant } from '../base/types';
 export interface GoldenRequest {
   baseUrl: string;
   goldenUrl: string;

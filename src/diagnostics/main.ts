@@ -4,8 +4,8 @@
  */
 import type { SelfTestReport } from './selftest';
 import type { GoldenRequest } from './golden.worker';
-import type { Variant } from '../model/runtime/sessions';
 
+import type { Variant } from '../base/types';
 const status = document.getElementById('status')!;
 const report = document.getElementById('report')!;
 const params = new URLSearchParams(location.search);

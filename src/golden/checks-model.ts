@@ -13,13 +13,14 @@ import type { OrtApi, OrtTensor } from '../model/runtime/ort-api';
 import type { ModelFiles } from '../model/runtime/model-files';
 import { QwenVLRuntime } from '../model/runtime/qwen-vl-runtime';
 import type { ExecutionTarget } from '../model/runtime/ort-api';
-import type { Variant } from '../model/runtime/sessions';
+
 import { argmax } from '../model/runtime/sampling';
 import type { GoldenArrays } from './source';
 import type { AgentInputs } from './checks-pure';
 import { cosine, gatherAt, maxAbsDiff, relToPeak } from './metrics';
 import type { CheckSink } from './report';
 
+import type { Variant } from '../base/types';
 const FP32_REL_TOL = 1e-4;
 const Q4_MIN_AGREE = 6;
 const Q4_SURE_MARGIN = 0.5;

@@ -3,20 +3,21 @@
  * texts and ids, the crop, and mRoPE positions. Every value is compared exactly.
  */
 import { prepareImage, type PreparedImage } from '../model/image/prepare-image';
-import { cropRgb, resolveZoomBox, zoomFrame } from '../model/image/crop';
+import { cropRgb, resolveZoomBox, zoomFrame } from '../agent/tools/crop';
 import { visionPlan } from '../model/vision/plan';
 import { getRopeIndex, appendRopeIndex } from '../model/rope/rope-index';
-import { decodePng } from '../model/codec/png';
+import { decodePng } from '../image-io/png';
 import { turn1Text } from '../agent/protocol/prompts';
 import { toolResponseChunk } from '../agent/protocol/chunks';
 import type { Tokenizer } from '../model/tokenizer/tokenizer';
 import type { ChatTemplate } from '../model/tokenizer/chat-template';
 import type { QwenVLConfig } from '../model/config';
-import type { RgbImage } from '../agent/types';
+
 import type { GoldenArrays } from './source';
 import { firstDifference } from './metrics';
 import type { CheckSink } from './report';
 
+import type { RgbImage } from '../base/types';
 export interface GoldenCaseJson {
   question: string;
   options?: string[];

@@ -8,10 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTinyCheckpoint } from '../convert/synth/checkpoint';
 import { convertModel, type ConvertDtype, type ConvertProgress } from '../convert/convert';
-import {
-  qwen25vlTestTokenizerJson,
-  qwen25vlTestTokenizerConfig,
-} from '../model/tokenizer/node-test-tokenizer';
+import { qwen25vlTestTokenizerJson, qwen25vlTestTokenizerConfig } from '../convert/synth/test-tokenizer';
 
 export interface PreparedGoldenModel {
   hfDir: string;

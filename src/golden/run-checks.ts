@@ -4,7 +4,7 @@
  */
 import type { OrtApi, ExecutionTarget } from '../model/runtime/ort-api';
 import type { ModelFiles } from '../model/runtime/model-files';
-import type { Variant } from '../model/runtime/sessions';
+
 import { parseQwenVLConfig } from '../model/config';
 import { loadTextAssets } from '../model/runtime/text-assets';
 import { openGolden, type GoldenSource } from './source';
@@ -12,6 +12,7 @@ import { runPureChecks } from './checks-pure';
 import { runModelChecks } from './checks-model';
 import { CheckSink } from './report';
 
+import type { Variant } from '../base/types';
 export interface GoldenRunOptions {
   golden: GoldenSource;
   files: ModelFiles;

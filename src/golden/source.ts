@@ -1,6 +1,6 @@
 /**
  * A golden set read asynchronously, so the same checks run in Node (files) and in a browser (fetch).
- * Format: ../shared/golden/public/README.md (manifest.json + raw little-endian C-order arrays).
+ * Format: test/golden/public/README.md (manifest.json + raw little-endian C-order arrays).
  */
 export interface GoldenManifest {
   scored_positions: string[];

@@ -2,11 +2,11 @@
  * The harness's worker: runs deliverModel where the app runs it (a dedicated worker, so OPFS
  * sync access handles are used), with the faults a test asks for.
  */
-import { deliverModel } from '../model/delivery/deliver';
-import { sha256Hex } from '../model/delivery/digest';
-import { toErrorInfo } from '../model/delivery/errors';
-import type { DeliveryEvent } from '../model/delivery/events';
-import type { OpfsStore, StorageManagerLike, StoreWriter } from '../model/delivery/opfs-store';
+import { deliverModel } from '../delivery/deliver';
+import { sha256Hex } from '../delivery/digest';
+import { toErrorInfo } from '../delivery/errors';
+import type { DeliveryEvent } from '../delivery/events';
+import type { OpfsStore, StorageManagerLike, StoreWriter } from '../delivery/opfs-store';
 import type { FromHarnessWorker, HarnessRunOptions, HarnessRunResult, ToHarnessWorker } from './protocol';
 
 const post = (m: FromHarnessWorker) => (self as unknown as Worker).postMessage(m);

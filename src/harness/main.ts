@@ -2,8 +2,8 @@
  * The delivery test harness page: `window.__delivery` runs deliverModel in a worker and pokes at
  * OPFS from the page, as the end-to-end tests need. Not part of the app.
  */
-import { OPFS_MODELS_FOLDER, modelFolderName } from '../model/delivery/opfs-store';
-import { requestPersistence } from '../model/delivery/storage-policy';
+import { OPFS_MODELS_FOLDER, modelFolderName } from '../delivery/opfs-store';
+import { requestPersistence } from '../delivery/storage-policy';
 import type { FromHarnessWorker, HarnessRunOptions, HarnessRunResult, ToHarnessWorker } from './protocol';
 
 async function modelDir(modelKey: string): Promise<FileSystemDirectoryHandle | null> {

@@ -2,8 +2,8 @@
  * Messages between the harness page and its delivery worker (tests only). The worker runs the
  * real deliverModel; the options add fault injection that a test cannot do from outside.
  */
-import type { VariantName } from '../convert/manifest';
-import type { DeliveryErrorInfo, DeliveryEvent, FileSource } from '../model/delivery/events';
+import type { VariantName } from '../base/model-manifest';
+import type { DeliveryErrorInfo, DeliveryEvent, FileSource } from '../delivery/events';
 
 export interface HarnessRunOptions {
   source: string;

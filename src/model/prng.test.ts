@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readGoldenVectors } from '../convert/synth/golden-vectors';
+import { readGoldenVectors } from '../../test/support/golden-vectors';
 import { fnv1a32, mulberry32 } from './prng';
 
 const vectors = readGoldenVectors();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet, type GoldenCase } from '../golden/golden-set';
-import { DEFAULT_SETTINGS, type AgentEvent, type Box, type Trace, type TraceStep } from '../agent/types';
+import { GoldenSet, type GoldenCase } from '../../test/support/golden-set';
+import { DEFAULT_SETTINGS, type AgentEvent, type Trace, type TraceStep } from '../agent/types';
 import { applyAgentEvent, reduceAgentEvents } from './apply-agent-event';
 
+import type { Box } from '../base/types';
 const golden = GoldenSet.publicSet();
 const gcase = golden.json<GoldenCase>('case.json');
 const image = {

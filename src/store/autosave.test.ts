@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Trace } from '../agent/types';
 import { pngBytesToDataUrl } from '../agent/trace';
-import { GoldenSet } from '../golden/golden-set';
+import { GoldenSet } from '../../test/support/golden-set';
 import { AUTOSAVE_KEY, restoreAutosave, startAutosave, type KeyValue } from './autosave';
 import { createAppStore } from './store';
 

@@ -2,8 +2,9 @@
  * Agent settings as the user edits them: bounds for every field and a sanitizer for whatever
  * localStorage hands back (an older version, a hand edit, another app on the same origin).
  */
-import { DEFAULT_SETTINGS, type AgentSettings, type Sampling } from '../agent/types';
+import { DEFAULT_SETTINGS, type AgentSettings } from '../agent/types';
 
+import type { Sampling } from '../base/types';
 export const SETTINGS_BOUNDS = {
   maxCrops: { min: 0, max: 16 },
   // Training allowed 10240 new tokens per turn; more only burns time on a looping model. A budget

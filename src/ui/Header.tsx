@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useAppStore } from '../store/store';
 import { ExportMenu } from './export/ExportMenu';
-import { ModelButton, ModelPanel } from './model/ModelPicker';
+import { ModelButton, ModelPanel } from './model-picker/ModelPicker';
 import { SettingsPanel } from './settings/SettingsPanel';
 
 function StatusPill() {

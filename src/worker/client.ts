@@ -6,18 +6,18 @@
  */
 import type { Trace } from '../agent/types';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
-import { requestPersistence } from '../model/delivery/storage-policy';
+import { requestPersistence } from '../delivery/storage-policy';
 import {
   wireError,
   type FromWorker,
   type LoadedInfo,
   type ToWorker,
-  type WireBackend,
   type WireError,
   type WireModelSource,
   type WireRunRequest,
 } from './protocol';
 
+import type { Backend } from '../base/types';
 export class WorkerCallError extends Error {
   constructor(readonly wire: WireError) {
     super(wire.message);
@@ -56,7 +56,7 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<Listener>();
   private lastLoad:
-    { source: WireModelSource; backend: WireBackend; variant?: 'fp32' | 'q4' | 'q4f16' } | undefined;
+    { source: WireModelSource; backend: Backend; variant?: 'fp32' | 'q4' | 'q4f16' } | undefined;
   private recovering: Promise<void> | undefined;
   private readonly baseUrl: string;
 
@@ -136,7 +136,7 @@ export class EngineClient {
 
   async load(
     source: WireModelSource,
-    backend: WireBackend,
+    backend: Backend,
     variant?: 'fp32' | 'q4' | 'q4f16',
   ): Promise<LoadedInfo> {
     this.lastLoad = { source, backend, variant };

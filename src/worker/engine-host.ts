@@ -10,18 +10,19 @@ import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
 import type { ModelFiles } from '../model/runtime/model-files';
 import { ModelFileMissingError } from '../model/runtime/model-files';
 import { InvalidLogitsError } from '../model/runtime/sampling';
-import { deliverModel } from '../model/delivery/deliver';
-import { LocalFolderModelFiles } from '../model/delivery/model-source';
-import { chooseVariant } from '../model/delivery/needs';
-import { DeliveryError } from '../model/delivery/errors';
-import { parseManifest } from '../model/delivery/manifest-fetch';
-import type { DeliveryEvent } from '../model/delivery/events';
+import { deliverModel } from '../delivery/deliver';
+import { LocalFolderModelFiles } from '../delivery/model-source';
+import { chooseVariant } from '../delivery/needs';
+import { DeliveryError } from '../delivery/errors';
+import { parseManifest } from '../delivery/manifest-fetch';
+import type { DeliveryEvent } from '../delivery/events';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
-import type { Variant } from '../model/runtime/sessions';
+
 import { visionPixelBudget } from '../model/runtime/vision-budget';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
 import { wireError, type FromWorker, type ToWorker, type WireError, type WireModelSource } from './protocol';
 
+import type { Variant } from '../base/types';
 export class EngineHost {
   private engine: QwenVLEngine | undefined;
   private device: WorkerDevice | undefined;

@@ -3,11 +3,11 @@
  * union keyed by `kind`; calls carry an `id` the answers echo. Errors cross as
  * {code, message, retryable}, never as bare strings.
  */
-import type { AgentEvent, AgentSettings, RgbImage, Trace } from '../agent/types';
+import type { AgentEvent, AgentSettings, Trace } from '../agent/types';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
 
-export type WireBackend = 'webgpu' | 'wasm';
-
+import type { RgbImage } from '../base/types';
+import type { Backend } from '../base/types';
 export type WireModelSource =
   /** A folder of converted files over HTTP(S): the bundled model, a Hugging Face repo, any URL. */
   | { kind: 'url'; url: string; label?: string }
@@ -29,7 +29,7 @@ export type ToWorker =
       kind: 'load';
       id: number;
       source: WireModelSource;
-      backend: WireBackend;
+      backend: Backend;
       baseUrl: string;
       /** Load this variant instead of the one the adapter's features suggest. */
       variant?: 'fp32' | 'q4' | 'q4f16';
@@ -63,7 +63,7 @@ export interface WireError {
 export interface LoadedInfo {
   modelId: string;
   label: string;
-  backend: WireBackend;
+  backend: Backend;
   variant: string;
   adapter?: string;
 }

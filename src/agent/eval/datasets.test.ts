@@ -5,8 +5,14 @@ import { join } from 'node:path';
 import { readHrBench, readLines, readVstar } from './datasets';
 import { DatasetNotFoundError, MalformedDatasetError } from './errors';
 import type { EvalDataset, EvalItem } from './item';
-import { hrBenchFixtureRows, hrBenchTsv, testImage, writeVstarFixture, VSTAR_FIXTURE } from './test-fixtures';
-import { encodePng } from '../../model/codec/png';
+import {
+  hrBenchFixtureRows,
+  hrBenchTsv,
+  testImage,
+  writeVstarFixture,
+  VSTAR_FIXTURE,
+} from '../../../test/support/eval-fixtures';
+import { encodePng } from '../../image-io/png';
 import { uniform as seededRandom } from '../../model/prng';
 
 async function all(d: EvalDataset): Promise<EvalItem[]> {

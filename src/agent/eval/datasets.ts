@@ -20,7 +20,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { decodeImageFile } from '../../model/codec/node-image';
+import { decodeImageFile } from '../../image-io/node-image';
 import { DatasetNotFoundError, MalformedDatasetError } from './errors';
 import type { EvalDataset, EvalItem } from './item';
 import { LETTERS } from './score';

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { evaluateDataset, presentItem, scoreRecord, type EvalRecord } from './evaluate';
 import type { EvalDataset, EvalItem } from './item';
 import { summarize } from './score';
-import { PerItemScriptedEngine } from './scripted-per-item';
-import { testImage } from './test-fixtures';
-import { loadTestTokenizer } from '../../model/tokenizer/node-test-tokenizer';
+import { PerItemScriptedEngine } from '../../../test/support/scripted-per-item';
+import { testImage } from '../../../test/support/eval-fixtures';
+import { loadTestTokenizer } from '../../convert/synth/test-tokenizer';
 import { ChatTemplate } from '../../model/tokenizer/chat-template';
 import { DEFAULT_SETTINGS } from '../types';
 

@@ -1,7 +1,8 @@
 /** One benchmark question as the evaluation loop sees it, whatever dataset it came from. */
-import type { RgbImage } from '../types';
+
 import type { OverallRule } from './score';
 
+import type { RgbImage } from '../../base/types';
 export type DatasetKind = 'vstar' | 'hrbench';
 
 export interface EvalItem {

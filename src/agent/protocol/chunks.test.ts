@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { ChatTemplate } from '../../model/tokenizer/chat-template';
-import { loadTestTokenizer } from '../../model/tokenizer/node-test-tokenizer';
+import { loadTestTokenizer } from '../../convert/synth/test-tokenizer';
 import {
   invalidFormatMessage,
   latestAssistantOutput,

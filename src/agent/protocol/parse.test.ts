@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
-import { zoomFrame } from '../../model/image/crop';
+import { GoldenSet } from '../../../test/support/golden-set';
+import { zoomFrame } from '../tools/crop';
 import { latestAssistantOutput, toolResponseChunk } from './chunks';
 import { parseAssistantTurn, type ParsedAction, type ParseOptions } from './parse';
 import { zoomBoxValidator, ZOOM_INVALID_MESSAGE } from './tool-call';

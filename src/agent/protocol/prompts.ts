@@ -1,7 +1,7 @@
 /**
  * The DeepEyes prompt bytes (spec: deepeyes-protocol.md) and the turn-1 rendering.
- * deepeyes-prompts.json is a byte-for-byte copy of /work/shared/spec/deepeyes-prompts.json
- * (sha256 tested): the trained strings must never be retyped.
+ * deepeyes-prompts.json is a byte-for-byte copy of the spec's file (docs/spec/deepeyes-protocol.md;
+ * sha256 tested): the trained strings must never be retyped.
  */
 import prompts from './deepeyes-prompts.json';
 import type { ChatMessage, ChatTemplate } from '../../model/tokenizer/chat-template';

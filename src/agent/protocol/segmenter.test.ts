@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
-import { zoomFrame } from '../../model/image/crop';
-import { loadTestTokenizer } from '../../model/tokenizer/node-test-tokenizer';
+import { GoldenSet } from '../../../test/support/golden-set';
+import { zoomFrame } from '../tools/crop';
+import { loadTestTokenizer } from '../../convert/synth/test-tokenizer';
 import type { Segment } from '../types';
 import { parseAssistantTurn } from './parse';
 import { TurnSegmenter } from './segmenter';

@@ -5,11 +5,12 @@
  * args["bbox_2d"], maybe_resize_bbox, `ZOOM IN ARGUMENTS ARE INVALID`, `Unknown tool name: …`,
  * a KeyError printed as `'bbox_2d'`). JSON.parse only: model output is never evaluated.
  */
-import type { Box, ToolCallInfo } from '../types';
+import type { ToolCallInfo } from '../types';
 import { invalidFormatMessage } from './chunks';
 import { ROTATE_TOOL_NAME, ZOOM_TOOL_NAME } from './prompts';
-import { resolveZoomBox, type ZoomFrame } from '../../model/image/crop';
+import { resolveZoomBox, type ZoomFrame } from '../tools/crop';
 
+import type { Box } from '../../base/types';
 export const ZOOM_INVALID_MESSAGE = 'ZOOM IN ARGUMENTS ARE INVALID';
 /** Our wording (the rotate tool was never trained, so there is no trained message). */
 export const ROTATE_INVALID_MESSAGE = 'ROTATE ARGUMENTS ARE INVALID';

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { DEEPEYES_SYSTEM_PROMPT, DEEPEYES_USER_SUFFIX, userText } from '../protocol/prompts';
 import { toDeepEyesJsonl, toDeepEyesRecord } from './deepeyes-jsonl';
 import { traceJsonSchema } from './json-schema';
 import { writeTraceJsonSchema } from './node-write-json-schema';
 import { isPngDataUrl, PNG_DATA_URL_PREFIX } from './png-data-url';
-import { goldenPngDataUrl, sampleTrace } from './test-fixtures';
+import { goldenPngDataUrl, sampleTrace } from '../../../test/support/trace-fixtures';
 
 describe('PNG data URLs', () => {
   it('accepts the golden PNG and refuses other bytes', () => {

@@ -3,7 +3,7 @@ import type { Trace } from '../types';
 import { migrations, type TraceMigration } from './migrations';
 import { PNG_DATA_URL_PREFIX } from './png-data-url';
 import { MAX_TRACE_JSON_BYTES, TRACE_VERSION } from './schema';
-import { sampleTrace } from './test-fixtures';
+import { sampleTrace } from '../../../test/support/trace-fixtures';
 import {
   parseTrace,
   serializeTrace,

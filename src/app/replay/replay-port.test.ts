@@ -6,7 +6,7 @@ import {
   LADYBIRD,
   sampleCropBoxes,
   sampleImageInfo,
-} from '../fixtures/sample-trace';
+} from '../samples/sample-trace';
 import { ReplayPort } from './replay-port';
 
 const trace = buildSampleTrace(

@@ -7,7 +7,7 @@ import {
   sampleCropBoxes,
   sampleImageInfo,
   TWO_WINGS,
-} from '../fixtures/sample-trace';
+} from '../samples/sample-trace';
 import { cancelledTrace, splitTokens, traceToEvents } from './trace-to-events';
 
 const build = (spec: typeof LADYBIRD) =>

@@ -13,7 +13,7 @@ import {
   sampleImageInfo,
   SAMPLE_TRACES,
   type SampleSpec,
-} from '../fixtures/sample-trace';
+} from './sample-trace';
 
 export interface SampleEntry {
   id: string;

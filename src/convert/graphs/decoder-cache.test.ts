@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { parseQwenVLConfig } from '../../model/config';
 import { buildDecoderGraph } from './decoder';
 import { WeightStore } from './ops-weights';

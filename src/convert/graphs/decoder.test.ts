@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { parseQwenVLConfig } from '../../model/config';
 import { ExternalDataSink } from '../external-data';
 import {
@@ -21,7 +21,7 @@ import {
   relToPeak,
   runGoldenTurn1,
   type GoldenTurn1Result,
-} from './decoder-golden';
+} from '../../../test/support/decoder-golden';
 import { buildEmbedGraph, type EmbedDtype } from './embed';
 import { WeightStore } from './ops-weights';
 import { synthSource } from './ops-synth';

@@ -1,7 +1,7 @@
 import { cosine } from '../../golden/metrics';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { parseQwenVLConfig } from '../../model/config';
 import { visionPlan } from '../../model/vision/plan';
 import { tensorValues } from '../synth';

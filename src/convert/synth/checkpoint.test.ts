@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { f32ToBf16 } from '../safetensors/dtypes';
 import { SafetensorsReader } from '../safetensors/reader';
 import { writeTinyCheckpoint } from './checkpoint';

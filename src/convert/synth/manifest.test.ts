@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseQwenVLConfig } from '../../model/config';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { qwenVLTensorShapes } from './tensor-list';
 import { tensorSeed, tensorValueChunks, weightRule } from './values';
 

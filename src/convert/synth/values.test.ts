@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
-import { readGoldenVectors } from './golden-vectors';
+import { GoldenSet } from '../../../test/support/golden-set';
+import { readGoldenVectors } from '../../../test/support/golden-vectors';
 import { TensorValueStream, tensorSeed, tensorValueChunks, tensorValues, weightRule } from './values';
 
 const golden = GoldenSet.publicSet();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { pixelLut } from './normalize';
-import { firstDiff } from './testing/golden-images';
+import { firstDiff } from '../../../test/support/golden-images';
 
 describe('pixelLut', () => {
   it('equals the golden [3,256] table exactly', () => {

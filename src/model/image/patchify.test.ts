@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { GridError } from './errors';
-import { firstDiff, goldenRgb } from './testing/golden-images';
+import { firstDiff, goldenRgb } from '../../../test/support/golden-images';
 import { pixelLut } from './normalize';
 import { gridThwFor, patchify, patchifyU8 } from './patchify';
 

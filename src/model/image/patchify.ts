@@ -4,9 +4,10 @@
  * row in block, col in block); columns over (channel, frame in the temporal patch, y, x).
  * A still image fills every temporal slot with the same frame.
  */
-import type { RgbImage } from '../../agent/types';
+
 import { GridError, ImageSizeError } from './errors';
 
+import type { RgbImage } from '../../base/types';
 export type GridThw = [number, number, number];
 
 export interface PatchOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { bicubicTaps, resizeBicubic } from './pil-bicubic';
-import { firstDiff, goldenRgb } from './testing/golden-images';
+import { firstDiff, goldenRgb } from '../../../test/support/golden-images';
 
 const golden = GoldenSet.publicSet();
 

@@ -6,9 +6,10 @@
  * to uint8 with clipping. The processor feeds the model exactly this, so any other resize
  * (canvas drawImage, a float cubic) changes what the model sees.
  */
-import type { RgbImage } from '../../agent/types';
+
 import { ImageSizeError } from './errors';
 
+import type { RgbImage } from '../../base/types';
 /** 32 - 8 (result) - 2 (headroom for negative lobes and sums above 1) bits of fraction. */
 const PRECISION_BITS = 22;
 const ONE = 1 << PRECISION_BITS;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
-import { firstDiff, goldenRgb } from './testing/golden-images';
+import { GoldenSet } from '../../../test/support/golden-set';
+import { firstDiff, goldenRgb } from '../../../test/support/golden-images';
 import { prepareImage } from './prepare-image';
 
 const golden = GoldenSet.publicSet();

@@ -2,12 +2,13 @@
  * One image -> the vision encoder's inputs, as the Qwen2.5-VL processor makes them:
  * smart_resize, Pillow BICUBIC, rescale + normalize, patchify.
  */
-import type { RgbImage } from '../../agent/types';
+
 import { pixelLut, type NormalizeOptions } from './normalize';
 import { patchify, type GridThw, type PatchOptions } from './patchify';
 import { resizeBicubic } from './pil-bicubic';
 import { smartResize, smartResizeCrop, type SmartResizeOptions } from './smart-resize';
 
+import type { RgbImage } from '../../base/types';
 export interface PrepareImageOptions extends SmartResizeOptions, PatchOptions, NormalizeOptions {
   /**
    * 'processor': the image processor's smart_resize (the user's image).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { AspectRatioError } from './errors';
 import { roundHalfEven, smartResize, smartResizeCrop } from './smart-resize';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import type { GridThw } from '../image/patchify';
 import {
   advanceRopeState,

@@ -3,10 +3,11 @@
  * As in transformers' generate, the last sampled token is returned but not fed to the decoder;
  * the caller feeds it at the head of the next chunk.
  */
-import type { Sampling } from '../../agent/types';
+
 import { makeSampler } from './sampling';
 import { RunCancelledError, type QwenVLRuntime } from './qwen-vl-runtime';
 
+import type { Sampling } from '../../base/types';
 export interface GenerateOptions {
   maxNewTokens: number;
   stopIds: readonly number[];

@@ -2,9 +2,10 @@
  * Next-token choice: greedy (argmax, first index on ties like torch.argmax) or temperature + top-p
  * with a seeded generator, so a sampled run can be replayed.
  */
-import type { Sampling } from '../../agent/types';
+
 import { uniform } from '../prng';
 
+import type { Sampling } from '../../base/types';
 export class InvalidLogitsError extends Error {
   constructor(readonly what: 'nan' | 'zero') {
     super(

@@ -7,7 +7,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import type { ModelFiles } from './model-files';
 import type { ExecutionTarget, OrtApi, OrtSession } from './ort-api';
 
-export type Variant = 'fp32' | 'fp16' | 'q4' | 'q4f16';
+import type { Variant } from '../../base/types';
 export const VARIANT_SUFFIX: Record<Variant, string> = {
   fp32: '',
   fp16: '_fp16',

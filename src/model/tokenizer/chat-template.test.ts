@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { ChatTemplate, ChatTemplateError, resolveChatTemplate } from './chat-template';
 import { QWEN25VL_CHAT_TEMPLATE, QWEN25VL_CHAT_TEMPLATE_SHA256 } from './qwen25vl-chat-template';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import type { Tokenizer } from './tokenizer';
-import { loadTestTokenizer } from './node-test-tokenizer';
+import { loadTestTokenizer } from '../../convert/synth/test-tokenizer';
 
 let tok: Tokenizer;
 beforeAll(() => {

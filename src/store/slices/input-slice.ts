@@ -1,7 +1,7 @@
-import type { RgbImage } from '../../agent/types';
 import type { UiError } from '../run-status';
 import type { SliceCreator } from './types';
 
+import type { RgbImage } from '../../base/types';
 /** The image the user gave, decoded: pixels for the model and a drawable for the canvas. */
 export interface InputImage {
   rgb: RgbImage;

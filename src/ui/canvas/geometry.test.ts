@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet, type GoldenCase } from '../../golden/golden-set';
-import type { Box } from '../../agent/types';
+import { GoldenSet, type GoldenCase } from '../../../test/support/golden-set';
+
 import {
   boxToStageRect,
   farthestCorner,
@@ -16,6 +16,7 @@ import {
   ZOOM_LIMITS,
 } from './geometry';
 
+import type { Box } from '../../base/types';
 const golden = GoldenSet.publicSet();
 const arrays = golden.manifest.arrays;
 // The golden scene and its crop: image1 is [H, W, 3], the crop is cut at the case's bbox.

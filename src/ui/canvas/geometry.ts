@@ -3,9 +3,10 @@
  * where a box in ORIGINAL image pixels lands on screen, and which box a click hits.
  * A transform maps image pixels to stage pixels: stage = image * scale + (x, y).
  */
-import type { Box } from '../../agent/types';
+
 import type { CanvasView } from '../../store/slices/view-slice';
 
+import type { Box } from '../../base/types';
 export interface Size {
   width: number;
   height: number;

@@ -6,7 +6,7 @@ import {
   LADYBIRD,
   sampleCropBoxes,
   sampleImageInfo,
-} from '../../app/fixtures/sample-trace';
+} from '../../app/samples/sample-trace';
 import { traceToEvents } from '../../app/replay/trace-to-events';
 import type { TraceDraft } from '../../store/trace-draft';
 import { activeStep, stepBoxes as boxesOf, visibleBoxes } from './step-boxes';

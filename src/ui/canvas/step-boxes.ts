@@ -2,8 +2,9 @@
  * The boxes the canvas draws, derived from the trace: one per zoom-in step (finished, or live
  * once its crop exists), numbered and coloured by step index.
  */
-import type { Box, Segment, TraceStep } from '../../agent/types';
+import type { Segment, TraceStep } from '../../agent/types';
 
+import type { Box } from '../../base/types';
 export interface StepBox {
   /** Position in trace.steps (the live step comes last). */
   pos: number;

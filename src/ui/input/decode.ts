@@ -3,11 +3,12 @@
  * EXIF orientation is applied and big photos are downscaled during decode (no full-size canvas),
  * then flatten onto white into an RgbImage.
  */
-import type { RgbImage } from '../../agent/types';
-import { UndecodableImageError } from '../../model/codec/image-errors';
-import { downscaleSize, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
-import { formatName, inspectImage, type ImageFormat } from '../../model/codec/sniff';
 
+import { UndecodableImageError } from '../../image-io/image-errors';
+import { downscaleSize, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
+import { formatName, inspectImage, type ImageFormat } from '../../image-io/sniff';
+
+import type { RgbImage } from '../../base/types';
 export interface DecodedImage {
   rgb: RgbImage;
   bitmap: ImageBitmap;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
-import { GoldenSet } from '../../golden/golden-set';
+import { GoldenSet } from '../../../test/support/golden-set';
 import { downscaleSize, MAX_WORKING_PIXELS, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
 
 const golden = GoldenSet.publicSet();

@@ -3,9 +3,10 @@
  * EXIF orientation, how far to downscale big photos, and alpha over white.
  */
 import { orientation as exifOrientation } from 'exifr';
-import type { RgbImage } from '../../agent/types';
-import type { ImageFormat } from '../../model/codec/sniff';
 
+import type { ImageFormat } from '../../image-io/sniff';
+
+import type { RgbImage } from '../../base/types';
 /**
  * Working-size cap (4096 x 4096 = 16.8 MP, 50 MB as RGB). The model itself sees at most 12.8 MP,
  * but crops are cut from this image, so it stays well above that; a 48 MP phone photo shrinks

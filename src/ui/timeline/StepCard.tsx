@@ -3,9 +3,10 @@
  * is finished, so streaming the next step does not re-render the earlier ones.
  */
 import { memo, useState } from 'react';
-import type { Box, TraceStep } from '../../agent/types';
+import type { TraceStep } from '../../agent/types';
 import { stepColor } from '../canvas/palette';
 
+import type { Box } from '../../base/types';
 const fmtBox = (b?: Box) => (b ? `[${b.map((v) => Math.round(v)).join(', ')}]` : '—');
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet, type GoldenCase } from '../../golden/golden-set';
+import { GoldenSet, type GoldenCase } from '../../../test/support/golden-set';
 import { splitAssistantText } from './assistant-text';
 
 const text = GoldenSet.publicSet().json<GoldenCase>('case.json').assistant_text;
