@@ -217,9 +217,9 @@ test.describe.serial('playground with the tiny model', () => {
   test('GPU device lost: a clear message, the model reloaded, and a run works', async () => {
     await page.evaluate(async () => {
       const port = (
-        window as unknown as { __deepeyesEngine: { engineClient: { simulateDeviceLoss(): Promise<void> } } }
+        window as unknown as { __deepeyesEngine: { workerClient: { simulateDeviceLoss(): Promise<void> } } }
       ).__deepeyesEngine;
-      await port.engineClient.simulateDeviceLoss();
+      await port.workerClient.simulateDeviceLoss();
     });
     const error = page.getByTestId('run-error');
     await expect(error).toBeVisible({ timeout: SLOW });

@@ -4,6 +4,7 @@
  */
 import type { Box, Sampling } from '../base/types';
 import type { TurnTimings } from '../base/engine';
+import type { ErrorInfo } from '../base/errors';
 
 export interface AgentSettings {
   /** Zoom-in crops allowed in one run (DeepEyes demo default 6). */
@@ -93,8 +94,12 @@ export interface Trace {
   steps: TraceStep[];
   finalAnswer?: string;
   endReason?: EndReason;
-  error?: { code: string; message: string };
+  /** Why the run failed, as ErrorInfo; read it through traceErrorInfo (older traces lack `retryable`). */
+  error?: TraceError;
 }
+
+/** ErrorInfo as a trace stores it: traces written before the error contract have no `retryable`. */
+export type TraceError = Omit<ErrorInfo, 'retryable'> & { retryable?: boolean };
 
 /** Parsed pieces of an assistant turn, streamed to the UI as they complete. */
 export type Segment =

@@ -14,14 +14,14 @@ import { Scrubber } from '../ui/scrubber/Scrubber';
 import { StatusBar } from '../ui/status/StatusBar';
 import { Timeline } from '../ui/timeline/Timeline';
 import { createController } from './controller';
-import type { EnginePort } from './engine-port';
+import type { ModelPort } from './model-port';
 import { DEFAULT_MODEL_CATALOG } from './model-catalog';
 import { SAMPLES } from './samples/load-sample';
 import '../ui/styles.css';
 
 export interface AppProps {
   /** The model engine; without one the page replays recorded traces only. */
-  engine?: EnginePort | null;
+  engine?: ModelPort | null;
 }
 
 // Components read the singleton store (useAppStore); the controller must drive the same one.

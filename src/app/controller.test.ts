@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent, Trace } from '../agent/types';
 import { createAppStore } from '../store/store';
 import { createController } from './controller';
-import { PortError, type EnginePort, type PortEvent, type RunRequest } from './engine-port';
+import type { RunRequest } from '../agent/run-request';
+import { DeepEyesError } from '../base/errors';
+import type { ModelPort, PortEvent } from './model-port';
 import {
   buildSampleTrace,
   cropInfoFor,
@@ -19,7 +21,7 @@ const trace = buildSampleTrace(
 );
 const fastReplay = () => new ReplayPort({ tokenMs: 0, maxTurnPauseMs: 0, resultPauseMs: 0 });
 
-class FakeEngine implements EnginePort {
+class FakeEngine implements ModelPort {
   readonly kind = 'webgpu' as const;
   listeners = new Set<(e: PortEvent) => void>();
   runs: RunRequest[] = [];
@@ -96,7 +98,7 @@ describe('controller', () => {
     const s = store.getState();
     expect(s.models[0]).toMatchObject({ cache: 'ready', files: [{ file: 'a.onnx', loadedBytes: 1 }] });
     expect(s.models[1]).toMatchObject({ id: 'from-url', label: 'Some repo', cache: 'ready' });
-    expect(s).toMatchObject({ activeModelId: 'from-url', engineKind: 'wasm' });
+    expect(s).toMatchObject({ activeModelId: 'from-url', runner: 'wasm' });
     expect(s.gpu.adapter).toBe('Test GPU');
   });
 
@@ -121,7 +123,7 @@ describe('controller', () => {
     engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
     store.getState().setInputImage(inputImage);
     store.getState().setQuestion('q');
-    engine!.fail = new PortError('device_lost', 'The GPU was reset', true);
+    engine!.fail = new DeepEyesError('device_lost', 'The GPU was reset', { retryable: true });
     await c.run();
     expect(store.getState().runError).toEqual({
       code: 'device_lost',

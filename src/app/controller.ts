@@ -11,8 +11,9 @@ import { downloadBlob, traceFileStem } from '../ui/export/download';
 import { drawTraceStrip } from '../ui/export/strip-draw';
 import { decodeImageBlob, type DecodedImage } from '../ui/input/decode';
 import { ImageInputError } from '../image-io/image-errors';
-import { detectGpu } from '../ui/model-picker/gpu-detect';
-import { toUiError, type EnginePort, type PortEvent } from './engine-port';
+import { toErrorInfo } from '../base/errors';
+import { detectGpu } from './detect-gpu';
+import type { ModelPort, PortEvent } from './model-port';
 import { ReplayPort } from './replay/replay-port';
 import type { UiActions } from '../ui/actions';
 import { loadSample, SAMPLES } from './samples/load-sample';
@@ -41,11 +42,11 @@ function inputFrom(decoded: DecodedImage, name: string) {
 
 export function createController(
   store: AppStore,
-  engine: EnginePort | null,
+  engine: ModelPort | null,
   replay = new ReplayPort(),
 ): Controller {
   const s = () => store.getState();
-  let activePort: EnginePort | null = null;
+  let activePort: ModelPort | null = null;
 
   function onPortEvent(e: PortEvent): void {
     const st = s();
@@ -87,7 +88,7 @@ export function createController(
         st.setRunError(e.error);
         break;
       case 'notice':
-        st.setRunError({ code: `notice:${e.code}`, message: e.message, retryable: true });
+        st.addNotice({ code: e.code, message: e.message });
         break;
     }
   }
@@ -103,14 +104,14 @@ export function createController(
     replay.setTrace(trace);
   }
 
-  async function runWith(port: EnginePort, request: Parameters<EnginePort['run']>[0]): Promise<void> {
+  async function runWith(port: ModelPort, request: Parameters<ModelPort['run']>[0]): Promise<void> {
     activePort = port;
     s().setRunError(null);
     s().setRunStatus('loading');
     try {
       await port.run(request);
     } catch (e) {
-      s().setRunError(toUiError(e));
+      s().setRunError(toErrorInfo(e, 'run_failed'));
     } finally {
       if (activePort === port) activePort = null;
       if (s().runStatus !== 'idle') s().setRunStatus('idle');
@@ -144,7 +145,7 @@ export function createController(
     async run() {
       const st = s();
       if (st.runStatus !== 'idle') return;
-      const modelReady = engine !== null && st.activeModelId !== null && st.engineKind !== 'replay';
+      const modelReady = engine !== null && st.activeModelId !== null && st.runner !== 'replay';
       const image = st.inputImage;
       const question = st.question.trim();
       const options = st.options.map((o) => o.trim()).filter(Boolean);
@@ -204,21 +205,21 @@ export function createController(
       if (!engine?.loadSaferPath || s().runStatus !== 'idle') return;
       try {
         const path = await engine.loadSaferPath();
-        s().setRunError(
-          path
-            ? {
-                code: 'notice:safer-path',
-                message: `Model reloaded as ${path}. Press Run to try again.`,
-                retryable: false,
-              }
-            : {
-                code: 'no_safer_path',
-                message: 'This model already runs on the safest path (fp32 activations on WASM).',
-                retryable: false,
-              },
-        );
+        if (path) {
+          s().setRunError(null);
+          s().addNotice({
+            code: 'safer-path',
+            message: `Model reloaded as ${path}. Press Run to try again.`,
+          });
+        } else {
+          s().setRunError({
+            code: 'no_safer_path',
+            message: 'This model already runs on the safest path (fp32 activations on WASM).',
+            retryable: false,
+          });
+        }
       } catch (e) {
-        s().setRunError(toUiError(e));
+        s().setRunError(toErrorInfo(e, 'load_failed'));
       }
     },
 
@@ -242,7 +243,7 @@ export function createController(
       try {
         await engine.loadModel(source, backend);
       } catch (e) {
-        const err = toUiError(e);
+        const err = toErrorInfo(e, 'load_failed');
         if (source.kind === 'catalog') s().setCacheStatus(source.id, 'error', err.message);
         s().setRunError(err);
       }

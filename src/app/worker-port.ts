@@ -1,18 +1,22 @@
 /**
- * The EnginePort the page uses when a real model runs: a thin adapter from the UI's intents to
- * the model worker's client (src/worker/client.ts). Stop is soft first (between tokens); if the
- * worker is stuck in one long kernel (vision encoder, a big prefill) it is ended and restarted.
+ * The ModelPort the page uses when a real model runs: a thin adapter from the UI's intents to
+ * the model worker's client (src/worker/model-client.ts). Stop is soft first (between tokens); if
+ * the worker is stuck in one long kernel (vision encoder, a big prefill) it is ended and restarted.
+ * Model locations go to the worker as typed; delivery resolves them (resolveModelUrl), once.
  */
+import type { RunRequest } from '../agent/run-request';
 import type { AgentEvent, Trace } from '../agent/types';
 import { TRACE_FORMAT, TRACE_VERSION } from '../agent/trace/schema';
-import { EngineClient, WorkerCallError } from '../worker/client';
-import type { WireModelSource } from '../worker/protocol';
-import { PortError, type EnginePort, type ModelSource, type PortEvent, type RunRequest } from './engine-port';
-import type { EngineKind } from '../store/slices/model-slice';
+import { DeepEyesError, toErrorInfo } from '../base/errors';
+import type { Backend } from '../base/types';
+import type { VariantName } from '../base/model-manifest';
+import type { LoadableSource, ModelSource } from '../delivery/model-source';
+import type { RunnerKind } from '../store/slices/model-slice';
+import { WorkerBusyError } from '../worker/errors';
+import { ModelWorkerClient } from '../worker/model-client';
+import type { ModelPort, PortEvent } from './model-port';
 import { describePath, saferPath, type LoadedPath } from './safer-path';
 import { interruptedStep, streamedTurnAfter, type StreamedTurn } from './interrupted-step';
-
-import type { Backend } from '../base/types';
 /** Catalog entries this build can load by itself (the pipeline-check model ships with the app). */
 export const BUNDLED_MODELS: Record<string, { url: string; label: string }> = {
   'tiny-random': { url: 'models/tiny/', label: 'Tiny test model (random weights)' },
@@ -21,34 +25,31 @@ export const BUNDLED_MODELS: Record<string, { url: string; label: string }> = {
 /** How long a soft stop may take before the worker is ended (a kernel cannot be interrupted). */
 const HARD_STOP_AFTER_MS = 1500;
 
-export function huggingFaceUrl(input: string): string {
-  const s = input.trim();
-  if (/^https?:\/\//.test(s)) {
-    const hf = /^https:\/\/huggingface\.co\/([^/]+\/[^/]+)\/?$/.exec(s);
-    return hf ? `https://huggingface.co/${hf[1]}/resolve/main/` : s.endsWith('/') ? s : s + '/';
+/** A catalog entry this build has no copy of. */
+export class ModelNotPublishedError extends DeepEyesError {
+  constructor() {
+    super(
+      'not_published',
+      'This model has no public converted copy yet: convert DeepEyes-7B with `npm run convert` (see the README) and load the folder or its URL.',
+    );
+    this.name = 'ModelNotPublishedError';
   }
-  if (/^[\w.-]+\/[\w.-]+$/.test(s)) return `https://huggingface.co/${s}/resolve/main/`;
-  throw new PortError(
-    'bad_url',
-    `"${s}" is neither a Hugging Face repo (org/name) nor an http(s) URL`,
-    false,
-  );
 }
 
-export class WorkerPort implements EnginePort {
-  kind: EngineKind = 'webgpu';
+export class WorkerPort implements ModelPort {
+  kind: RunnerKind = 'webgpu';
   private readonly listeners = new Set<(e: PortEvent) => void>();
-  private readonly client: EngineClient;
+  private readonly client: ModelWorkerClient;
   private modelId: string | undefined;
   private current:
     | { id: number; partial: Trace | undefined; live: StreamedTurn | undefined; done: Promise<Trace> }
     | undefined;
   private cancelPartial: ((t: Trace) => void) | undefined;
 
-  constructor(client?: EngineClient) {
+  constructor(client?: ModelWorkerClient) {
     this.client =
       client ??
-      new EngineClient({
+      new ModelWorkerClient({
         onRecovered: (reason, info) => {
           if (reason.code === 'cancelled') return;
           this.emit({
@@ -82,7 +83,7 @@ export class WorkerPort implements EnginePort {
   }
 
   /** For tests: the client, to simulate device loss. */
-  get engineClient(): EngineClient {
+  get workerClient(): ModelWorkerClient {
     return this.client;
   }
 
@@ -122,33 +123,23 @@ export class WorkerPort implements EnginePort {
   async loadSaferPath(): Promise<string | null> {
     const next = this.loaded && saferPath(this.loaded.path);
     if (!this.loaded || !next) return null;
-    await this.loadModel(this.loaded.source, next.backend, next.variant as 'fp32' | 'q4' | 'q4f16');
+    await this.loadModel(this.loaded.source, next.backend, next.variant as VariantName);
     return describePath(next);
   }
 
-  async loadModel(
-    source: ModelSource,
-    backend: Backend = 'webgpu',
-    variant?: 'fp32' | 'q4' | 'q4f16',
-  ): Promise<void> {
-    let wire: WireModelSource;
+  async loadModel(source: ModelSource, backend: Backend = 'webgpu', variant?: VariantName): Promise<void> {
+    let loadable: LoadableSource;
     let id: string;
     if (source.kind === 'catalog') {
       const bundled = BUNDLED_MODELS[source.id];
-      if (!bundled) {
-        throw new PortError(
-          'not_published',
-          'This model has no public converted copy yet: convert DeepEyes-7B with `npm run convert` (see the README) and load the folder or its URL.',
-          false,
-        );
-      }
-      wire = { kind: 'url', url: bundled.url, label: bundled.label };
+      if (!bundled) throw new ModelNotPublishedError();
+      loadable = { kind: 'url', url: bundled.url, label: bundled.label };
       id = source.id;
     } else if (source.kind === 'url') {
-      wire = { kind: 'url', url: huggingFaceUrl(source.url), label: source.url };
+      loadable = { kind: 'url', url: source.url.trim(), label: source.label ?? source.url };
       id = source.url;
     } else {
-      wire = { kind: 'files', files: source.files };
+      loadable = source;
       id =
         (source.files[0] as File & { webkitRelativePath?: string })?.webkitRelativePath?.split('/')[0] ||
         'local folder';
@@ -156,23 +147,22 @@ export class WorkerPort implements EnginePort {
     this.modelId = id;
     this.emit({ kind: 'model_status', modelId: id, cache: 'loading' });
     try {
-      const info = await this.client.load(wire, backend as Backend, variant);
+      const info = await this.client.load(loadable, backend, variant);
       this.kind = info.backend;
       this.loaded = { source, path: { backend: info.backend, variant: info.variant } };
       this.emit({ kind: 'model_ready', modelId: id, backend: info.backend });
     } catch (e) {
-      const err = e instanceof WorkerCallError ? new PortError(e.code, e.message, e.retryable) : e;
-      this.emit({ kind: 'model_status', modelId: id, cache: 'error', error: (err as Error).message });
-      throw err;
+      this.emit({ kind: 'model_status', modelId: id, cache: 'error', error: toErrorInfo(e).message });
+      throw e;
     }
   }
 
   async run(request: RunRequest): Promise<Trace> {
-    if (this.current) throw new PortError('busy', 'a run is already in progress', true);
+    if (this.current) throw new WorkerBusyError();
     // After a hard stop or a crash the worker is still reloading the model: a run sent now would
     // find no model. Wait for it.
     await this.client.whenRecovered();
-    if (this.current) throw new PortError('busy', 'a run is already in progress', true);
+    if (this.current) throw new WorkerBusyError();
     const { id, done } = this.client.run(request);
     const cur = {
       id,
@@ -188,33 +178,21 @@ export class WorkerPort implements EnginePort {
           this.cancelPartial = resolve;
         }),
       ]);
-      // The agent ends a failed run with a trace (kept and exportable); the page still needs to say why.
-      if (trace.endReason === 'error' && trace.error) {
-        const invalid = trace.error.code === 'InvalidLogitsError';
-        this.emit({
-          kind: 'error',
-          error: {
-            code: invalid ? 'invalid_logits' : 'run_failed',
-            message: trace.error.message,
-            retryable: !invalid,
-          },
-        });
-      }
+      // The agent ends a failed run with a trace (kept and exportable); its run_end event carries
+      // the error (trace.error) to the store, which shows it.
       return trace;
     } catch (e) {
       // The run died with the worker (device lost, crash): close the trace with what it had, so it
       // is kept, exported, and can be resumed from its last completed turn.
       if (cur.partial) {
-        const info =
-          e instanceof WorkerCallError
-            ? { code: e.code, message: e.message }
-            : { code: 'run_failed', message: String(e) };
         this.emit({
           kind: 'agent',
-          event: { type: 'run_end', trace: { ...cur.partial, endReason: 'error', error: info } },
+          event: {
+            type: 'run_end',
+            trace: { ...cur.partial, endReason: 'error', error: toErrorInfo(e, 'run_failed') },
+          },
         });
       }
-      if (e instanceof WorkerCallError) throw new PortError(e.code, e.message, e.retryable);
       throw e;
     } finally {
       this.current = undefined;

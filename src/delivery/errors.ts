@@ -1,28 +1,30 @@
 /**
- * One class per way delivery fails, each with advice in its message and a wire form
- * ({code, message, retryable}) for the worker protocol.
+ * One class per way delivery fails, each a DeepEyesError with advice in its message; its wire
+ * form is the shared ErrorInfo plus the file it concerns.
  */
+import { DeepEyesError, toErrorInfo as baseErrorInfo } from '../base/errors';
 import type { DeliveryErrorCode, DeliveryErrorInfo } from './events';
 
-export abstract class DeliveryError extends Error {
-  abstract readonly code: DeliveryErrorCode;
-  abstract readonly retryable: boolean;
+export abstract class DeliveryError extends DeepEyesError {
+  declare readonly code: DeliveryErrorCode;
   constructor(
+    code: DeliveryErrorCode,
+    retryable: boolean,
     message: string,
     readonly path?: string,
   ) {
-    super(message);
+    super(code, message, { retryable });
   }
-  toInfo(): DeliveryErrorInfo {
-    return { code: this.code, message: this.message, retryable: this.retryable, path: this.path };
+  override toInfo(): DeliveryErrorInfo {
+    return { ...super.toInfo(), code: this.code, path: this.path };
   }
 }
 
 export class HtmlInsteadOfFileError extends DeliveryError {
-  readonly code = 'html-instead-of-file';
-  readonly retryable = false;
   constructor(url: string, path: string) {
     super(
+      'html-instead-of-file',
+      false,
       `${url} answered an HTML page instead of the model file ${path}; nothing was saved. ` +
         'Check the model URL (a Hugging Face repo must be public and hold the converted files).',
       path,
@@ -32,8 +34,6 @@ export class HtmlInsteadOfFileError extends DeliveryError {
 }
 
 export class HttpStatusError extends DeliveryError {
-  readonly code: DeliveryErrorCode;
-  readonly retryable: boolean;
   constructor(
     readonly url: string,
     readonly status: number,
@@ -42,6 +42,8 @@ export class HttpStatusError extends DeliveryError {
     const missing = status === 404 || status === 410 || status === 401 || status === 403;
     const server = status >= 500 || status === 429 || status === 408;
     super(
+      missing ? 'http-not-found' : server ? 'http-server-error' : 'http-status',
+      server,
       missing
         ? `${url} answered HTTP ${status}: the model has no file ${path} there (or it is private); ` +
             'check the repo name and that it holds the converted files'
@@ -50,17 +52,15 @@ export class HttpStatusError extends DeliveryError {
           : `${url} answered HTTP ${status} for ${path}; nothing was saved`,
       path,
     );
-    this.code = missing ? 'http-not-found' : server ? 'http-server-error' : 'http-status';
-    this.retryable = server;
     this.name = 'HttpStatusError';
   }
 }
 
 export class LengthMismatchError extends DeliveryError {
-  readonly code = 'length-mismatch';
-  readonly retryable = false;
   constructor(path: string, expected: number, got: number, what: string) {
     super(
+      'length-mismatch',
+      false,
       `${path}: ${what} is ${got} bytes but the manifest says ${expected}; nothing was kept. ` +
         'The server holds a different version of the model than its manifest: re-upload or re-convert it.',
       path,
@@ -70,10 +70,10 @@ export class LengthMismatchError extends DeliveryError {
 }
 
 export class RangeMismatchError extends DeliveryError {
-  readonly code = 'range-mismatch';
-  readonly retryable = true;
   constructor(path: string, asked: number, contentRange: string) {
     super(
+      'range-mismatch',
+      true,
       `${path}: asked to resume at byte ${asked} but the server sent ${contentRange}; restarting the file`,
       path,
     );
@@ -82,10 +82,10 @@ export class RangeMismatchError extends DeliveryError {
 }
 
 export class IntegrityError extends DeliveryError {
-  readonly code = 'integrity';
-  readonly retryable = false;
   constructor(path: string, expected: string, got: string) {
     super(
+      'integrity',
+      false,
       `${path}: SHA-256 ${got.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}… even after ` +
         'fetching it again; the file was not kept. The hosted files and their manifest disagree: re-convert or re-upload.',
       path,
@@ -95,10 +95,10 @@ export class IntegrityError extends DeliveryError {
 }
 
 export class LocalFileDamagedError extends DeliveryError {
-  readonly code = 'integrity';
-  readonly retryable = false;
   constructor(folder: string, path: string, detail: string) {
     super(
+      'integrity',
+      false,
       `${path} in ${folder} does not match the folder's deepeyes-manifest.json (${detail}); ` +
         'copy the file again or download the model anew',
       path,
@@ -108,10 +108,10 @@ export class LocalFileDamagedError extends DeliveryError {
 }
 
 export class NetworkError extends DeliveryError {
-  readonly code = 'network';
-  readonly retryable = true;
   constructor(path: string, detail: string) {
     super(
+      'network',
+      true,
       `${path}: the download kept failing (${detail}); check the connection and try again - it resumes`,
       path,
     );
@@ -120,10 +120,10 @@ export class NetworkError extends DeliveryError {
 }
 
 export class DeliveryAbortedError extends DeliveryError {
-  readonly code = 'aborted';
-  readonly retryable = true;
   constructor(path?: string) {
     super(
+      'aborted',
+      true,
       `download cancelled${path ? ` during ${path}` : ''}; starting again resumes where it stopped`,
       path,
     );
@@ -132,37 +132,39 @@ export class DeliveryAbortedError extends DeliveryError {
 }
 
 export class ManifestError extends DeliveryError {
-  readonly code = 'manifest';
-  readonly retryable = false;
   constructor(message: string) {
-    super(`${message}; the folder must come from \`npm run convert\` (it writes deepeyes-manifest.json)`);
+    super(
+      'manifest',
+      false,
+      `${message}; the folder must come from \`npm run convert\` (it writes deepeyes-manifest.json)`,
+    );
     this.name = 'ManifestError';
   }
 }
 
 export class ModelSourceError extends DeliveryError {
-  readonly code = 'model-source';
-  readonly retryable = false;
   constructor(message: string) {
-    super(message);
+    super('model-source', false, message);
     this.name = 'ModelSourceError';
   }
 }
 
 export class StorageUnavailableError extends DeliveryError {
-  readonly code = 'storage';
-  readonly retryable = false;
   constructor(detail: string) {
-    super(`browser storage (OPFS) is unavailable: ${detail}; the model can still run from memory`);
+    super(
+      'storage',
+      false,
+      `browser storage (OPFS) is unavailable: ${detail}; the model can still run from memory`,
+    );
     this.name = 'StorageUnavailableError';
   }
 }
 
 export class StorageBusyError extends DeliveryError {
-  readonly code = 'storage';
-  readonly retryable = true;
   constructor(path: string) {
     super(
+      'storage',
+      true,
       `${path} is being written by another tab or window; close the other one or wait for it to finish`,
       path,
     );
@@ -171,10 +173,10 @@ export class StorageBusyError extends DeliveryError {
 }
 
 export class OutOfMemoryError extends DeliveryError {
-  readonly code = 'out-of-memory';
-  readonly retryable = false;
   constructor(path: string, bytes: number) {
     super(
+      'out-of-memory',
+      false,
       `${path}: storage is full and ${(bytes / 2 ** 20).toFixed(0)} MiB could not be held in memory either; ` +
         'free disk space (or close other tabs) and reload',
       path,
@@ -199,6 +201,9 @@ export function isQuotaExceeded(e: unknown): boolean {
 export function toErrorInfo(e: unknown, path?: string): DeliveryErrorInfo {
   if (e instanceof DeliveryError) return e.toInfo();
   if (isAbort(e)) return new DeliveryAbortedError(path).toInfo();
-  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return { code: 'internal', message, retryable: false, path };
+  // An unforeseen failure keeps its class name in the message: it is a bug to report.
+  const info = baseErrorInfo(
+    e instanceof DeepEyesError || !(e instanceof Error) ? e : new Error(`${e.name}: ${e.message}`),
+  );
+  return { ...info, code: info.code as DeliveryErrorCode, path };
 }

@@ -4,6 +4,7 @@
  * evicted corrupt file, a refused response) arrive as events, never as console output, so the
  * page decides what to show.
  */
+import type { ErrorInfo } from '../base/errors';
 
 export type DeliveryErrorCode =
   /** The server answered an HTML page (an error page, a login wall, a SPA fallback) for a model file. */
@@ -34,11 +35,9 @@ export type DeliveryErrorCode =
   /** Anything unforeseen (a bug): the message keeps the original error. */
   | 'internal';
 
-/** The shape errors take when they cross to the page. */
-export interface DeliveryErrorInfo {
+/** The shared ErrorInfo, narrowed to delivery's codes, with the file it concerns. */
+export interface DeliveryErrorInfo extends ErrorInfo {
   code: DeliveryErrorCode;
-  message: string;
-  retryable: boolean;
   path?: string;
 }
 

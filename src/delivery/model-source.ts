@@ -13,6 +13,18 @@ import { parseManifest } from './manifest-fetch';
 import { MANIFEST_FILE } from '../base/model-manifest';
 import type { OpfsStore } from './opfs-store';
 
+/** Where a model comes from: the one definition the UI, the page and the worker share. */
+export type ModelSource =
+  /** A model of the app's catalog, by id: the app knows where its converted copy lives. */
+  | { kind: 'catalog'; id: string }
+  /** A Hugging Face repo ("org/repo", "org/repo@rev") or a folder URL, absolute or relative: see resolveModelUrl. */
+  | { kind: 'url'; url: string; label?: string }
+  /** Files of a converted model folder the user picked or dropped (the offline path). */
+  | { kind: 'files'; files: File[]; label?: string };
+
+/** What the worker can load by itself: a catalog id is turned into its URL first. */
+export type LoadableSource = Exclude<ModelSource, { kind: 'catalog' }>;
+
 export interface OpfsModelFilesOptions {
   /**
    * Hash every file again as it is read (WebCrypto, native speed): a byte flipped on disk since

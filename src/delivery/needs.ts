@@ -4,6 +4,7 @@
  * the download. Pure: no browser APIs, so it is tested in Node.
  */
 import type { DeepEyesManifest, ManifestVariant, VariantName } from '../base/model-manifest';
+import { DeepEyesError } from '../base/errors';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
 
 import type { Backend } from '../base/types';
@@ -123,11 +124,10 @@ export interface VariantChoice {
   notes: string[];
 }
 
-export class NoVariantFitsError extends Error {
-  readonly code = 'model_too_large';
-  readonly retryable = false;
+export class NoVariantFitsError extends DeepEyesError {
   constructor(readonly considered: VariantFit[]) {
     super(
+      'model_too_large',
       'no variant of this model can run here: ' +
         considered
           .map((f) => `${f.variant}/${f.backend}: ${f.problems.map((p) => p.message).join('; ')}`)

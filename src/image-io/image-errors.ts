@@ -2,14 +2,17 @@
  * Why a picture was refused, one class per reason, each with a message that says what to do.
  * `code` is what the UI keys on (and what e2e tests assert); the message is for people.
  */
-export abstract class ImageInputError extends Error {
-  abstract readonly code: string;
+import { DeepEyesError } from '../base/errors';
+export abstract class ImageInputError extends DeepEyesError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
 }
 
 export class EmptyFileError extends ImageInputError {
-  readonly code = 'empty_file';
   constructor(name = 'the file') {
     super(
+      'empty_file',
       `${name} is empty (0 bytes); pick the image again, or save it to disk first if it came from a web page`,
     );
     this.name = 'EmptyFileError';
@@ -17,32 +20,30 @@ export class EmptyFileError extends ImageInputError {
 }
 
 export class UnsupportedFormatError extends ImageInputError {
-  readonly code = 'unsupported_format';
   constructor(
     readonly format: string,
     advice: string,
   ) {
-    super(`${format} images are not supported: ${advice}`);
+    super('unsupported_format', `${format} images are not supported: ${advice}`);
     this.name = 'UnsupportedFormatError';
   }
 }
 
 export class TruncatedImageError extends ImageInputError {
-  readonly code = 'truncated';
   constructor(format: string, detail: string) {
-    super(`this ${format} file is cut short (${detail}); download or copy it again in full`);
+    super('truncated', `this ${format} file is cut short (${detail}); download or copy it again in full`);
     this.name = 'TruncatedImageError';
   }
 }
 
 export class DecompressionBombError extends ImageInputError {
-  readonly code = 'too_many_pixels';
   constructor(
     readonly width: number,
     readonly height: number,
     readonly maxPixels: number,
   ) {
     super(
+      'too_many_pixels',
       `the image declares ${width}x${height} pixels (${((width * height) / 1e6).toFixed(0)} MP), over the ` +
         `${(maxPixels / 1e6).toFixed(0)} MP this page will decode; downscale it first`,
     );
@@ -51,13 +52,13 @@ export class DecompressionBombError extends ImageInputError {
 }
 
 export class ExtremeAspectError extends ImageInputError {
-  readonly code = 'aspect_ratio';
   constructor(
     readonly width: number,
     readonly height: number,
     readonly maxRatio: number,
   ) {
     super(
+      'aspect_ratio',
       `the image is ${width}x${height}, an aspect ratio over ${maxRatio}:1 that Qwen2.5-VL cannot take; ` +
         'crop it to the part you are asking about',
     );
@@ -66,9 +67,8 @@ export class ExtremeAspectError extends ImageInputError {
 }
 
 export class UndecodableImageError extends ImageInputError {
-  readonly code = 'undecodable';
   constructor(format: string, advice: string) {
-    super(`this browser could not decode the ${format} image: ${advice}`);
+    super('undecodable', `this browser could not decode the ${format} image: ${advice}`);
     this.name = 'UndecodableImageError';
   }
 }

@@ -1,13 +1,9 @@
-/** The run's lifecycle, and errors as they cross from the worker: {code, message, retryable}. */
-import type { AgentEvent } from '../agent/types';
+/** The run's lifecycle, and the error a finished trace carries. */
+import { traceErrorInfo } from '../agent/trace/trace-error';
+import type { AgentEvent, Trace } from '../agent/types';
+import type { ErrorInfo } from '../base/errors';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'stopping';
-
-export interface UiError {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
 
 /** The status after an agent event: streaming implies running, run_end returns to idle. */
 export function runStatusAfter(status: RunStatus, event: AgentEvent): RunStatus {
@@ -17,11 +13,8 @@ export function runStatusAfter(status: RunStatus, event: AgentEvent): RunStatus 
   return 'running';
 }
 
-/** The error a finished trace carries, in the UI's shape (a cancelled run is not an error). */
-export function traceError(trace: {
-  endReason?: string;
-  error?: { code: string; message: string };
-}): UiError | null {
+/** The error a finished trace carries (a cancelled run is not an error). */
+export function traceError(trace: Pick<Trace, 'endReason' | 'error'>): ErrorInfo | null {
   if (!trace.error || trace.endReason === 'cancelled') return null;
-  return { code: trace.error.code, message: trace.error.message, retryable: true };
+  return traceErrorInfo(trace.error);
 }

@@ -7,6 +7,7 @@ import { createJSONStorage, persist, type StateStorage } from 'zustand/middlewar
 import { sanitizeSettings } from './settings';
 import { createInputSlice } from './slices/input-slice';
 import { createModelSlice } from './slices/model-slice';
+import { createNoticeSlice } from './slices/notice-slice';
 import { createRunSlice } from './slices/run-slice';
 import { createSettingsSlice } from './slices/settings-slice';
 import { createTraceSlice } from './slices/trace-slice';
@@ -47,6 +48,7 @@ export function createAppStore(storage: StateStorage = defaultStorage()) {
         ...createSettingsSlice(...a),
         ...createModelSlice(...a),
         ...createInputSlice(...a),
+        ...createNoticeSlice(...a),
       }),
       {
         name: PERSIST_KEY,

@@ -1,11 +1,9 @@
 /**
  * The intents UI components may trigger, provided by the app (src/app/controller.ts) through
- * React context, so components never hold an engine port themselves.
+ * React context, so components never hold a model port themselves.
  */
 import { createContext, useContext } from 'react';
-
-export type ModelSourceIntent =
-  { kind: 'catalog'; id: string } | { kind: 'url'; url: string } | { kind: 'folder'; files: File[] };
+import type { ModelSource } from '../delivery/model-source';
 
 export interface UiActions {
   run(): Promise<void>;
@@ -14,7 +12,7 @@ export interface UiActions {
   /** After NaN/zero logits: reload the model with fp32 activations (or on WASM). */
   useSaferPath(): Promise<void>;
   stop(): void;
-  loadModel(source: ModelSourceIntent, backend?: 'webgpu' | 'wasm'): Promise<void>;
+  loadModel(source: ModelSource, backend?: 'webgpu' | 'wasm'): Promise<void>;
   openImage(blob: Blob, name: string): Promise<void>;
   openSample(id: string): Promise<void>;
   importTrace(file: Blob): Promise<void>;

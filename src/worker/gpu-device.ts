@@ -3,37 +3,27 @@
  * adapter's full buffer limits and shader-f16, and watch `lost`. onnxruntime-web uses it through
  * env.webgpu.device. Released only by the worker ending: after a loss the worker is replaced.
  */
-interface GpuAdapterLike {
-  features: Set<string>;
-  limits: Record<string, number>;
-  info?: { vendor?: string; architecture?: string; description?: string };
-  requestDevice(desc: {
-    requiredLimits?: Record<string, number>;
-    requiredFeatures?: string[];
-  }): Promise<GpuDeviceLike>;
-}
+import { probeOf, requestGpuAdapter, type GpuProbe } from '../model/backend/webgpu-probe';
 
 export interface GpuDeviceLike {
   lost: Promise<{ reason: string; message: string }>;
   destroy(): void;
   limits: Record<string, number>;
+  pushErrorScope(filter: 'out-of-memory' | 'validation' | 'internal'): void;
+  /** Resolves with the first error caught in the scope (a GPUOutOfMemoryError for 'out-of-memory'), or null. */
+  popErrorScope(): Promise<unknown>;
 }
 
 export interface WorkerDevice {
   device: GpuDeviceLike;
-  adapterName: string;
-  shaderF16: boolean;
-  maxBufferSize: number;
-  maxStorageBufferBindingSize: number;
+  /** The adapter as the device got it: the limits are the device's (raised to the adapter's). */
+  probe: GpuProbe;
 }
 
 export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
-  const gpu = (
-    globalThis.navigator as { gpu?: { requestAdapter(o?: object): Promise<GpuAdapterLike | null> } }
-  ).gpu;
-  const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) return undefined;
-  const shaderF16 = adapter.features.has('shader-f16');
+  const got = await requestGpuAdapter();
+  if (!('adapter' in got)) return undefined;
+  const { adapter } = got;
   const requiredLimits = {
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
@@ -42,14 +32,9 @@ export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
     maxComputeWorkgroupSizeX: adapter.limits.maxComputeWorkgroupSizeX,
   };
   const features = ['shader-f16', 'subgroups', 'timestamp-query'].filter((f) => adapter.features.has(f));
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features });
-  const info = adapter.info ?? {};
-  return {
-    device,
-    adapterName:
-      [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'WebGPU adapter',
-    shaderF16,
-    maxBufferSize: device.limits.maxBufferSize,
-    maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
-  };
+  const device = (await adapter.requestDevice({
+    requiredLimits,
+    requiredFeatures: features,
+  })) as GpuDeviceLike;
+  return { device, probe: probeOf(adapter, device.limits) };
 }

@@ -1,70 +1,39 @@
 /**
  * The typed protocol between the page and the model worker. Every message is a discriminated
- * union keyed by `kind`; calls carry an `id` the answers echo. Errors cross as
- * {code, message, retryable}, never as bare strings.
+ * union keyed by `kind`; calls carry an `id` the answers echo. Errors cross as ErrorInfo
+ * (src/base/errors.ts: toErrorInfo on this side, fromErrorInfo on the page), never as bare strings.
  */
-import type { AgentEvent, AgentSettings, Trace } from '../agent/types';
-import type { GpuProbe } from '../model/backend/webgpu-probe';
-
-import type { RgbImage } from '../base/types';
+import type { RunRequest } from '../agent/run-request';
+import type { AgentEvent, Trace } from '../agent/types';
+import type { ErrorInfo } from '../base/errors';
 import type { Backend } from '../base/types';
-export type WireModelSource =
-  /** A folder of converted files over HTTP(S): the bundled model, a Hugging Face repo, any URL. */
-  | { kind: 'url'; url: string; label?: string }
-  /** Files of a folder the user picked or dropped (the offline path). */
-  | { kind: 'files'; files: File[]; label?: string };
-
-export interface WireRunRequest {
-  image: RgbImage;
-  question: string;
-  options?: string[];
-  settings: AgentSettings;
-  /** Continue this interrupted trace from its last completed turn. */
-  resumeFrom?: Trace;
-}
+import type { VariantName } from '../base/model-manifest';
+import type { LoadableSource } from '../delivery/model-source';
+import type { GpuProbe } from '../model/backend/webgpu-probe';
 
 export type ToWorker =
   | { kind: 'probe'; id: number }
   | {
       kind: 'load';
       id: number;
-      source: WireModelSource;
+      source: LoadableSource;
       backend: Backend;
       baseUrl: string;
       /** Load this variant instead of the one the adapter's features suggest. */
-      variant?: 'fp32' | 'q4' | 'q4f16';
+      variant?: VariantName;
     }
-  | { kind: 'run'; id: number; request: WireRunRequest }
+  | { kind: 'run'; id: number; request: RunRequest }
   /** Soft stop: the run ends between tokens with endReason 'cancelled'. */
   | { kind: 'stop'; id: number; runId: number }
   | { kind: 'unload'; id: number }
   /** Test hook: destroys the GPU device as a driver reset would. */
   | { kind: 'simulate_device_loss'; id: number };
 
-export type ErrorCode =
-  | 'no_webgpu'
-  | 'model_missing'
-  | 'model_too_large'
-  | 'load_failed'
-  | 'invalid_logits'
-  | 'device_lost'
-  | 'run_failed'
-  | 'busy'
-  | 'worker_crashed'
-  | 'cancelled';
-
-export interface WireError {
-  /** An ErrorCode, or a delivery error code (http_error, html_instead_of_weights, integrity, quota, ...). */
-  code: ErrorCode | (string & {});
-  message: string;
-  retryable: boolean;
-}
-
 export interface LoadedInfo {
   modelId: string;
   label: string;
   backend: Backend;
-  variant: string;
+  variant: VariantName;
   adapter?: string;
 }
 
@@ -77,8 +46,5 @@ export type FromWorker =
   | { kind: 'done'; id: number }
   /** Something the user should know (running from memory, a corrupt cache file refetched); `persistence-wanted` asks the page to call navigator.storage.persist(). */
   | { kind: 'notice'; code: string; message: string }
-  | { kind: 'error'; id?: number; error: WireError };
-
-export function wireError(code: ErrorCode, message: string, retryable = false): WireError {
-  return { code, message, retryable };
-}
+  /** A failed call (with its id), or a failure of the worker itself (device lost: no id). */
+  | { kind: 'error'; id?: number; error: ErrorInfo };

@@ -127,5 +127,13 @@ export const traceSchema: z.ZodType<Trace> = z.strictObject({
   steps: z.array(traceStep).max(MAX_STEPS),
   finalAnswer: longText.optional(),
   endReason: z.enum(['answer', 'no_action', 'budget', 'cancelled', 'error']).optional(),
-  error: z.strictObject({ code: shortText, message: longText }).optional(),
+  // ErrorInfo (src/base/errors.ts); traces made before it have only code and message.
+  error: z
+    .strictObject({
+      code: shortText,
+      message: longText,
+      retryable: z.boolean().optional(),
+      advice: longText.optional(),
+    })
+    .optional(),
 });

@@ -1,12 +1,30 @@
 /**
- * An EnginePort with no model: Run plays a recorded trace (the bundled sample or an imported
+ * A ModelPort with no model: Run plays a recorded trace (the bundled sample or an imported
  * file) as a live-looking event stream. Stop ends it like a real run, with run_end 'cancelled'.
  */
 import type { Trace } from '../../agent/types';
-import { PortError, type EnginePort, type PortEvent, type RunRequest } from '../engine-port';
+import type { RunRequest } from '../../agent/run-request';
+import { DeepEyesError } from '../../base/errors';
+import type { ModelPort, PortEvent } from '../model-port';
 import { cancelledTrace, DEFAULT_PACING, traceToEvents, type ReplayPacing } from './trace-to-events';
 
-export class ReplayPort implements EnginePort {
+/** This page has no model worker (a build that only replays). */
+export class NoModelWorkerError extends DeepEyesError {
+  constructor() {
+    super('no_engine', 'This page was started without a model engine; only recorded traces can be replayed');
+    this.name = 'NoModelWorkerError';
+  }
+}
+
+/** Run with no recorded trace on screen. */
+export class NothingToReplayError extends DeepEyesError {
+  constructor() {
+    super('no_trace', 'Nothing to replay: pick a sample or import a trace file');
+    this.name = 'NothingToReplayError';
+  }
+}
+
+export class ReplayPort implements ModelPort {
   readonly kind = 'replay' as const;
   private listeners = new Set<(e: PortEvent) => void>();
   private trace: Trace | null = null;
@@ -33,17 +51,12 @@ export class ReplayPort implements EnginePort {
   }
 
   async loadModel(): Promise<void> {
-    throw new PortError(
-      'no_engine',
-      'This page was started without a model engine; only recorded traces can be replayed',
-      false,
-    );
+    throw new NoModelWorkerError();
   }
 
   async run(_request: RunRequest): Promise<Trace> {
     const trace = this.trace;
-    if (!trace)
-      throw new PortError('no_trace', 'Nothing to replay: pick a sample or import a trace file', false);
+    if (!trace) throw new NothingToReplayError();
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;

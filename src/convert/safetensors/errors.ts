@@ -1,12 +1,12 @@
 /** One class per way a safetensors checkpoint can be unusable; each message says what to do. */
+import { DeepEyesError } from '../../base/errors';
 
-export class SafetensorsError extends Error {
+export class SafetensorsError extends DeepEyesError {
   constructor(
     message: string,
     readonly file: string,
   ) {
-    super(message);
-    this.name = new.target.name;
+    super('bad_checkpoint', message);
   }
 }
 

@@ -2,6 +2,7 @@
  * A converted model folder, wherever it lives: a directory on disk (Node), a URL, OPFS or a folder
  * the user picked (browser). The runtime reads through this interface only.
  */
+import { DeepEyesError } from '../../base/errors';
 export interface ModelFiles {
   /** A human-readable id: the folder name or the URL. */
   readonly id: string;
@@ -15,13 +16,15 @@ export interface ModelFiles {
   localPath?(path: string): string;
 }
 
-export class ModelFileMissingError extends Error {
+export class ModelFileMissingError extends DeepEyesError {
   constructor(
     readonly modelId: string,
     readonly path: string,
   ) {
     super(
+      'model_missing',
       `${modelId} has no file ${path}; convert the model with \`npm run convert\` or check the URL/folder`,
+      { retryable: true },
     );
     this.name = 'ModelFileMissingError';
   }

@@ -8,6 +8,7 @@
  * A conversation only grows: each call to `append` prefills its chunk on top of the cache (a new
  * crop never re-prefills what came before); decode steps are 1-token appends.
  */
+import { DeepEyesError } from '../../base/errors';
 import type { OrtApi, OrtTensor } from './ort-api';
 import { KvCache, type KvDtype } from './kv-cache';
 import type { ModelFiles } from './model-files';
@@ -31,16 +32,19 @@ export interface AppendResult {
   stats: AppendStats;
 }
 
-export class RunCancelledError extends Error {
+export class RunCancelledError extends DeepEyesError {
   constructor() {
-    super('the run was stopped');
+    super('cancelled', 'the run was stopped', { retryable: true });
     this.name = 'RunCancelledError';
   }
 }
 
-export class ChunkMismatchError extends Error {
+export class ChunkMismatchError extends DeepEyesError {
   constructor(message: string) {
-    super(`${message}; expand every <|image_pad|> to the image's token count before prefilling`);
+    super(
+      'chunk_mismatch',
+      `${message}; expand every <|image_pad|> to the image's token count before prefilling`,
+    );
     this.name = 'ChunkMismatchError';
   }
 }

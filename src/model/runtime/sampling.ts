@@ -3,15 +3,18 @@
  * with a seeded generator, so a sampled run can be replayed.
  */
 
+import { DeepEyesError } from '../../base/errors';
 import { uniform } from '../prng';
 
 import type { Sampling } from '../../base/types';
-export class InvalidLogitsError extends Error {
+export class InvalidLogitsError extends DeepEyesError {
   constructor(readonly what: 'nan' | 'zero') {
     super(
+      'invalid_logits',
       what === 'nan'
         ? 'the model produced NaN logits (fp16 overflow?): switch to the fp32-activation (q4) variant'
         : 'the model produced all-zero logits (a GPU kernel returned nothing?): switch to the fp32-activation (q4) variant or the WASM backend',
+      { advice: 'reload the model on a safer path: fp32 activations, then the WASM backend' },
     );
     this.name = 'InvalidLogitsError';
   }

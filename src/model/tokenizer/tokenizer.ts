@@ -3,22 +3,24 @@
  * Browser and Node: takes the parsed tokenizer.json (+ tokenizer_config.json) objects,
  * never reads files itself.
  */
+import { DeepEyesError } from '../../base/errors';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { StreamDetokenizer } from './stream-detokenizer';
 
-export class TokenizerLoadError extends Error {
+export class TokenizerLoadError extends DeepEyesError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(
+      'tokenizer_load',
       `${message}. Check that the model folder has a Hugging Face tokenizer.json (fast-tokenizer format).`,
-      options,
+      { cause: options?.cause },
     );
     this.name = 'TokenizerLoadError';
   }
 }
 
-export class TokenizerInputError extends Error {
+export class TokenizerInputError extends DeepEyesError {
   constructor(message: string) {
-    super(message);
+    super('tokenizer_input', message);
     this.name = 'TokenizerInputError';
   }
 }

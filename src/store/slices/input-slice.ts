@@ -1,4 +1,4 @@
-import type { UiError } from '../run-status';
+import type { ErrorInfo } from '../../base/errors';
 import type { SliceCreator } from './types';
 
 import type { RgbImage } from '../../base/types';
@@ -19,12 +19,12 @@ export const MAX_OPTIONS = 6;
 
 export interface InputSlice {
   inputImage: InputImage | null;
-  inputError: UiError | null;
+  inputError: ErrorInfo | null;
   question: string;
   /** Multiple-choice options; empty = free question. */
   options: string[];
   setInputImage(image: InputImage | null): void;
-  setInputError(error: UiError | null): void;
+  setInputError(error: ErrorInfo | null): void;
   setQuestion(question: string): void;
   setOption(index: number, text: string): void;
   addOption(): void;

@@ -1,19 +1,19 @@
 import { withFileProgress, type CacheStatus, type GpuInfo, type ModelEntry } from '../models';
 import type { SliceCreator } from './types';
 
-/** What answers the Run button: a real engine, or the recorded-trace player. */
-export type EngineKind = 'replay' | 'webgpu' | 'wasm';
+/** What answers the Run button: a model on WebGPU or WASM, or the recorded-trace player. */
+export type RunnerKind = 'replay' | 'webgpu' | 'wasm';
 
 export interface ModelSlice {
   models: ModelEntry[];
   activeModelId: string | null;
-  engineKind: EngineKind;
+  runner: RunnerKind;
   gpu: GpuInfo;
   setModels(models: ModelEntry[]): void;
   upsertModel(entry: ModelEntry): void;
   setCacheStatus(id: string, cache: CacheStatus, error?: string): void;
   setFileProgress(id: string, file: string, loadedBytes: number, totalBytes: number): void;
-  setActiveModel(id: string | null, engineKind: EngineKind): void;
+  setActiveModel(id: string | null, runner: RunnerKind): void;
   setGpu(gpu: GpuInfo): void;
 }
 
@@ -23,7 +23,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
   return {
     models: [],
     activeModelId: null,
-    engineKind: 'replay',
+    runner: 'replay',
     gpu: { webgpu: 'unknown', shaderF16: false },
     setModels: (models) => set({ models }),
     upsertModel(entry) {
@@ -37,7 +37,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     setCacheStatus: (id, cache, error) => patchEntry(id, (e) => ({ ...e, cache, error })),
     setFileProgress: (id, file, loaded, total) =>
       patchEntry(id, (e) => withFileProgress(e, file, loaded, total)),
-    setActiveModel: (activeModelId, engineKind) => set({ activeModelId, engineKind }),
+    setActiveModel: (activeModelId, runner) => set({ activeModelId, runner }),
     setGpu: (gpu) => set({ gpu }),
   };
 };

@@ -1,11 +1,12 @@
-import type { RunStatus, UiError } from '../run-status';
+import type { ErrorInfo } from '../../base/errors';
+import type { RunStatus } from '../run-status';
 import type { SliceCreator } from './types';
 
 export interface RunSlice {
   runStatus: RunStatus;
-  runError: UiError | null;
+  runError: ErrorInfo | null;
   setRunStatus(status: RunStatus): void;
-  setRunError(error: UiError | null): void;
+  setRunError(error: ErrorInfo | null): void;
 }
 
 export const createRunSlice: SliceCreator<RunSlice> = (set) => ({

@@ -184,7 +184,7 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
           onChange={(e) => {
             const files = Array.from(e.target.files ?? []);
             e.target.value = '';
-            if (files.length) void actions.loadModel({ kind: 'folder', files }, backend);
+            if (files.length) void actions.loadModel({ kind: 'files', files }, backend);
           }}
         />
       </label>

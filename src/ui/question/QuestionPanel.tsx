@@ -9,7 +9,7 @@ export function QuestionPanel() {
   const question = useAppStore((s) => s.question);
   const options = useAppStore((s) => s.options);
   const status = useAppStore((s) => s.runStatus);
-  const engineKind = useAppStore((s) => s.engineKind);
+  const runner = useAppStore((s) => s.runner);
   const hasModel = useAppStore((s) => s.activeModelId !== null);
   const hasRecorded = useAppStore((s) => s.trace?.final != null);
   const setQuestion = useAppStore((s) => s.setQuestion);
@@ -19,7 +19,7 @@ export function QuestionPanel() {
   const actions = useActions();
   const busy = status !== 'idle';
   // Without a model, Run replays the finished trace on screen (and explains itself otherwise).
-  const replay = (engineKind === 'replay' || !hasModel) && hasRecorded;
+  const replay = (runner === 'replay' || !hasModel) && hasRecorded;
 
   return (
     <form

@@ -13,7 +13,7 @@ const fmt = (v: number | null, unit: string, digits = 0) =>
 export function StatusBar() {
   const stats = useRafSelector(selectStats, shallow);
   const gpu = useAppStore((s) => s.gpu);
-  const engineKind = useAppStore((s) => s.engineKind);
+  const runner = useAppStore((s) => s.runner);
   const activeModel = useAppStore(
     (s) => s.models.find((m) => m.id === s.activeModelId)?.label ?? s.activeModelId,
   );
@@ -25,7 +25,7 @@ export function StatusBar() {
         ? 'no WebGPU'
         : 'detecting…';
   const model = activeModel
-    ? `${activeModel} (${engineKind})`
+    ? `${activeModel} (${runner})`
     : traceModel
       ? `${traceModel} · replay`
       : 'none loaded';

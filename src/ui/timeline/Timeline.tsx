@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import { appStore, useAppStore } from '../../store/store';
 import { resumableSteps } from '../../agent/resume';
 import { useActions } from '../actions';
+import { RunNotices } from '../status/RunNotices';
 import { LiveStepCard } from './LiveStepCard';
 import { StepCard } from './StepCard';
 
@@ -97,6 +98,7 @@ export function Timeline() {
           {endReason === 'no_action' && finalAnswer && <div className="end-note__answer">{finalAnswer}</div>}
         </div>
       )}
+      <RunNotices />
       {runError && (
         <div
           className="error-card error-card--run"
@@ -104,13 +106,7 @@ export function Timeline() {
           data-testid="run-error"
           data-code={runError.code}
         >
-          <strong>
-            {runError.code === 'no_model'
-              ? 'No model loaded'
-              : runError.code.startsWith('notice:')
-                ? 'Note'
-                : 'Something went wrong'}
-          </strong>
+          <strong>{runError.code === 'no_model' ? 'No model loaded' : 'Something went wrong'}</strong>
           <p>{runError.message}</p>
           {runError.code === 'invalid_logits' && (
             <button type="button" data-testid="safer-path-button" onClick={() => void actions.useSaferPath()}>

@@ -4,32 +4,16 @@
  * lost, every pending call rejects with a typed error, a fresh worker is started, and the last
  * model is loaded again (from the browser's cache); `onRecovered` tells the page.
  */
+import type { RunRequest } from '../agent/run-request';
 import type { Trace } from '../agent/types';
-import type { GpuProbe } from '../model/backend/webgpu-probe';
-import { requestPersistence } from '../delivery/storage-policy';
-import {
-  wireError,
-  type FromWorker,
-  type LoadedInfo,
-  type ToWorker,
-  type WireError,
-  type WireModelSource,
-  type WireRunRequest,
-} from './protocol';
-
+import { fromErrorInfo, type DeepEyesError } from '../base/errors';
 import type { Backend } from '../base/types';
-export class WorkerCallError extends Error {
-  constructor(readonly wire: WireError) {
-    super(wire.message);
-    this.name = 'WorkerCallError';
-  }
-  get code() {
-    return this.wire.code;
-  }
-  get retryable() {
-    return this.wire.retryable;
-  }
-}
+import type { VariantName } from '../base/model-manifest';
+import type { LoadableSource } from '../delivery/model-source';
+import { requestPersistence } from '../delivery/storage-policy';
+import type { GpuProbe } from '../model/backend/webgpu-probe';
+import { WorkerCrashedError, WorkerStoppedError } from './errors';
+import type { FromWorker, LoadedInfo, ToWorker } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; kind: ToWorker['kind'] };
 type Listener = (msg: FromWorker) => void;
@@ -40,23 +24,22 @@ export interface ClientOptions {
   makeWorker?: () => Worker;
   baseUrl?: string;
   /** After a crash or device loss, once the model is loaded again. */
-  onRecovered?: (reason: WireError, info: LoadedInfo | undefined) => void;
+  onRecovered?: (reason: DeepEyesError, info: LoadedInfo | undefined) => void;
 }
 
 function defaultWorker(): Worker {
-  return new Worker(new URL('./engine.worker.ts', import.meta.url), {
+  return new Worker(new URL('./model.worker.ts', import.meta.url), {
     type: 'module',
-    name: 'deepeyes-engine',
+    name: 'deepeyes-model',
   });
 }
 
-export class EngineClient {
+export class ModelWorkerClient {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<Listener>();
-  private lastLoad:
-    { source: WireModelSource; backend: Backend; variant?: 'fp32' | 'q4' | 'q4f16' } | undefined;
+  private lastLoad: { source: LoadableSource; backend: Backend; variant?: VariantName } | undefined;
   private recovering: Promise<void> | undefined;
   private readonly baseUrl: string;
 
@@ -75,9 +58,7 @@ export class EngineClient {
     w.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(e.data);
     w.onerror = (e) => {
       e.preventDefault();
-      void this.recover(
-        wireError('worker_crashed', `the model worker crashed: ${e.message || 'unknown error'}`, true),
-      );
+      void this.recover(new WorkerCrashedError(e.message || 'unknown error'));
     };
     this.worker = w;
     return w;
@@ -88,7 +69,7 @@ export class EngineClient {
     if (msg.kind === 'notice' && msg.code === 'persistence-wanted') void requestPersistence().catch(() => {});
     for (const l of this.listeners) l(msg);
     if (msg.kind === 'error' && msg.id === undefined && msg.error.code === 'device_lost') {
-      void this.recover(msg.error);
+      void this.recover(fromErrorInfo(msg.error));
       return;
     }
     if (!('id' in msg) || msg.id === undefined) return;
@@ -97,7 +78,7 @@ export class EngineClient {
     switch (msg.kind) {
       case 'error':
         this.pending.delete(msg.id);
-        p.reject(new WorkerCallError(msg.error));
+        p.reject(fromErrorInfo(msg.error));
         break;
       case 'probe_result':
         this.pending.delete(msg.id);
@@ -134,17 +115,13 @@ export class EngineClient {
     return this.call<GpuProbe>({ kind: 'probe' }).promise;
   }
 
-  async load(
-    source: WireModelSource,
-    backend: Backend,
-    variant?: 'fp32' | 'q4' | 'q4f16',
-  ): Promise<LoadedInfo> {
+  async load(source: LoadableSource, backend: Backend, variant?: VariantName): Promise<LoadedInfo> {
     this.lastLoad = { source, backend, variant };
     return this.call<LoadedInfo>({ kind: 'load', source, backend, baseUrl: this.baseUrl, variant }).promise;
   }
 
   /** Starts a run; events arrive through subscribe (agent_event with this id). */
-  run(request: WireRunRequest): { id: number; done: Promise<Trace> } {
+  run(request: RunRequest): { id: number; done: Promise<Trace> } {
     // The image is copied, not transferred: the page keeps showing it.
     const { id, promise } = this.call<Trace>({ kind: 'run', request });
     return { id, done: promise };
@@ -164,7 +141,7 @@ export class EngineClient {
    * one and loads the last model again. Pending calls reject with `cancelled`.
    */
   async hardStop(): Promise<void> {
-    await this.recover(wireError('cancelled', 'the run was stopped', true));
+    await this.recover(new WorkerStoppedError('the run was stopped'));
   }
 
   /** Resolves once a recovery in progress (new worker, model loaded again) is over. */
@@ -172,11 +149,11 @@ export class EngineClient {
     return this.recovering ?? Promise.resolve();
   }
 
-  private recover(reason: WireError): Promise<void> {
+  private recover(reason: DeepEyesError): Promise<void> {
     this.recovering ??= (async () => {
       this.worker?.terminate();
       this.worker = undefined;
-      for (const [, p] of this.pending) p.reject(new WorkerCallError(reason));
+      for (const [, p] of this.pending) p.reject(reason);
       this.pending.clear();
       let info: LoadedInfo | undefined;
       if (this.lastLoad) {
@@ -196,8 +173,7 @@ export class EngineClient {
   dispose(): void {
     this.worker?.terminate();
     this.worker = undefined;
-    for (const [, p] of this.pending)
-      p.reject(new WorkerCallError(wireError('cancelled', 'the engine was closed')));
+    for (const [, p] of this.pending) p.reject(new WorkerStoppedError('the model worker was closed'));
     this.pending.clear();
     this.listeners.clear();
   }

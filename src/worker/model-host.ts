@@ -1,0 +1,213 @@
+/**
+ * The worker side: owns the GPU device, the ONNX sessions (through QwenVLEngine) and the run in
+ * flight. At most one run at a time; a second is refused with `busy`. A soft stop aborts between
+ * tokens; a hard stop is the page terminating this worker. Every failure leaves as ErrorInfo
+ * (toErrorInfo), typed where it is thrown; only failures nobody typed become `run_failed`.
+ */
+import { runDeepEyes } from '../agent/loop';
+import type { RunRequest } from '../agent/run-request';
+import { toErrorInfo, type ErrorInfo } from '../base/errors';
+import type { Backend } from '../base/types';
+import type { VariantName } from '../base/model-manifest';
+import { MANIFEST_FILE, type DeepEyesManifest } from '../base/model-manifest';
+import { deliverModel } from '../delivery/deliver';
+import type { DeliveryEvent } from '../delivery/events';
+import { parseManifest } from '../delivery/manifest-fetch';
+import { LocalFolderModelFiles, type LoadableSource } from '../delivery/model-source';
+import { chooseVariant } from '../delivery/needs';
+import {
+  DeviceLostError,
+  NoWebGpuError,
+  outOfMemoryError,
+  type ModelNeeds,
+} from '../model/backend/gpu-errors';
+import { ortWeb } from '../model/backend/ort-web';
+import { noGpuProbe, probeWebGpu } from '../model/backend/webgpu-probe';
+import type { ModelFiles } from '../model/runtime/model-files';
+import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
+import { visionPixelBudget } from '../model/runtime/vision-budget';
+import { ModelNotLoadedError, WorkerBusyError } from './errors';
+import { createWorkerDevice, type WorkerDevice } from './gpu-device';
+import type { FromWorker, ToWorker } from './protocol';
+
+export class ModelHost {
+  private engine: QwenVLEngine | undefined;
+  private device: WorkerDevice | undefined;
+  private run: { id: number; controller: AbortController } | undefined;
+  private deviceLost: DeviceLostError | undefined;
+  private needs: ModelNeeds | undefined;
+
+  constructor(private readonly post: (msg: FromWorker) => void) {}
+
+  async handle(msg: ToWorker): Promise<void> {
+    try {
+      switch (msg.kind) {
+        case 'probe':
+          this.post({ kind: 'probe_result', id: msg.id, probe: await probeWebGpu() });
+          return;
+        case 'load':
+          await this.load(msg.id, msg.source, msg.backend, msg.baseUrl, msg.variant);
+          return;
+        case 'run':
+          await this.runAgent(msg.id, msg.request);
+          return;
+        case 'stop':
+          if (this.run?.id === msg.runId) this.run.controller.abort();
+          this.post({ kind: 'done', id: msg.id });
+          return;
+        case 'unload':
+          await this.engine?.dispose();
+          this.engine = undefined;
+          this.post({ kind: 'done', id: msg.id });
+          return;
+        case 'simulate_device_loss':
+          this.device?.device.destroy();
+          this.post({ kind: 'done', id: msg.id });
+          return;
+      }
+    } catch (e) {
+      this.post({ kind: 'error', id: msg.id, error: this.errorInfo(e) });
+    }
+  }
+
+  /** A lost device explains whatever failed after it; a known out-of-memory form is typed. */
+  private errorInfo(e: unknown): ErrorInfo {
+    if (this.deviceLost) return this.deviceLost.toInfo();
+    return toErrorInfo(outOfMemoryError(e, this.needs) ?? e, 'run_failed');
+  }
+
+  private async load(
+    id: number,
+    source: LoadableSource,
+    backend: Backend,
+    baseUrl: string,
+    forced?: VariantName,
+  ): Promise<void> {
+    const ort = ortWeb(baseUrl);
+    await this.engine?.dispose();
+    this.engine = undefined;
+    if (backend === 'webgpu' && !this.device) {
+      this.device = await createWorkerDevice();
+      if (!this.device) throw new NoWebGpuError((await probeWebGpu()).reason ?? 'no WebGPU adapter');
+      // onnxruntime-web runs on our device (full limits, and a `lost` we can watch).
+      (ort.env.webgpu as unknown as { device: unknown }).device = this.device.device;
+      void this.device.device.lost.then((info) => {
+        this.deviceLost = new DeviceLostError(
+          `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`,
+        );
+        this.run?.controller.abort();
+        this.post({ kind: 'error', error: this.deviceLost.toInfo() });
+      });
+    }
+    const target: Backend = backend === 'webgpu' && this.device ? 'webgpu' : 'wasm';
+    const probe = target === 'webgpu' && this.device ? this.device.probe : noGpuProbe('running on WASM');
+    let files: ModelFiles;
+    let variant: VariantName;
+    let modelId: string;
+    let manifest: DeepEyesManifest;
+    if (source.kind === 'url') {
+      // Downloaded once into OPFS (resumable, SHA-256 checked), then read from there, offline too.
+      const delivered = await deliverModel({
+        source: source.url,
+        base: baseUrl,
+        ...(forced ? { variant: forced } : { probe }),
+        onEvent: (ev) => this.onDelivery(id, ev),
+      });
+      ({ files, variant, manifest } = delivered);
+      modelId = delivered.manifest.model_id || delivered.baseUrl;
+    } else {
+      files = LocalFolderModelFiles.fromFiles(source.files);
+      manifest = parseManifest(await files.readText(MANIFEST_FILE), MANIFEST_FILE);
+      variant = forced ?? chooseVariant(manifest, probe).variant;
+      modelId = manifest.model_id || files.id;
+    }
+    const sizes = manifest.variants[variant];
+    this.needs = sizes && {
+      variant,
+      totalBytes: sizes.total_bytes,
+      maxSingleTensorBytes: sizes.max_single_tensor_bytes,
+    };
+    this.engine = await this.watchMemory(() => QwenVLEngine.load(ort, files, { variant, target }));
+    if (target === 'webgpu' && this.device) {
+      const budget = visionPixelBudget(
+        this.engine.runtime.config.vision,
+        this.device.probe.maxStorageBufferBindingSize,
+      );
+      if (this.engine.limitImagePixels(budget.maxPixels)) {
+        this.post({
+          kind: 'notice',
+          code: 'image-size-capped',
+          message: `This GPU's largest buffer holds the vision encoder's attention for images up to ${(budget.maxPixels / 1e6).toFixed(2)} megapixels; larger pictures are downscaled to that (zoom crops still come from the full-size original).`,
+        });
+      }
+    }
+    this.post({
+      kind: 'loaded',
+      id,
+      info: {
+        modelId,
+        label: source.label ?? modelId,
+        backend: target,
+        variant,
+        adapter: this.device?.probe.description,
+      },
+    });
+  }
+
+  /**
+   * Runs `work` inside a WebGPU 'out-of-memory' error scope: an allocation the GPU refused
+   * surfaces as a GPUOutOfMemoryError there (onnxruntime-web itself only scopes validation).
+   */
+  private async watchMemory<T>(work: () => Promise<T>): Promise<T> {
+    const device = this.device?.device;
+    if (!device) return work();
+    device.pushErrorScope('out-of-memory');
+    let result: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      result = { ok: true, value: await work() };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    const oom = await device.popErrorScope().catch(() => null);
+    if (oom) throw outOfMemoryError(oom, this.needs) ?? oom;
+    if (!result.ok) throw result.error;
+    return result.value;
+  }
+
+  private onDelivery(id: number, ev: DeliveryEvent): void {
+    if (ev.kind === 'progress') {
+      this.post({
+        kind: 'file_progress',
+        id,
+        file: ev.path,
+        loadedBytes: ev.bytesDone,
+        totalBytes: ev.bytesTotal,
+      });
+    } else if (ev.kind === 'file-done') {
+      this.post({ kind: 'file_progress', id, file: ev.path, loadedBytes: ev.bytes, totalBytes: ev.bytes });
+    } else if (ev.kind === 'notice') {
+      this.post({ kind: 'notice', code: ev.code, message: ev.message });
+    }
+  }
+
+  private async runAgent(id: number, request: RunRequest): Promise<void> {
+    const engine = this.engine;
+    if (!engine) throw new ModelNotLoadedError();
+    if (this.run) throw new WorkerBusyError();
+    const controller = new AbortController();
+    this.run = { id, controller };
+    try {
+      const trace = await this.watchMemory(() =>
+        runDeepEyes(engine, {
+          ...request,
+          signal: controller.signal,
+          onEvent: (event) => this.post({ kind: 'agent_event', id, event }),
+        }),
+      );
+      if (this.deviceLost) throw this.deviceLost;
+      this.post({ kind: 'run_done', id, trace });
+    } finally {
+      this.run = undefined;
+    }
+  }
+}
