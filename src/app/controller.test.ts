@@ -133,6 +133,25 @@ describe('controller', () => {
     expect(store.getState().runStatus).toBe('idle');
   });
 
+  it('shows every notice in its own slice, apart from errors, and a run goes on through them', async () => {
+    const { store, c, engine } = setup();
+    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+    store.getState().setInputImage(inputImage);
+    store.getState().setQuestion('q');
+    engine!.emit({ kind: 'notice', code: 'running-from-memory', message: 'storage is full' });
+    engine!.emit({ kind: 'notice', code: 'image-size-capped', message: 'images are downscaled' });
+    expect(store.getState().runError).toBeNull();
+    await c.run();
+    const st = store.getState();
+    expect(st.notices.map((n) => n.code)).toEqual(['running-from-memory', 'image-size-capped']);
+    expect(st).toMatchObject({ runError: null, runStatus: 'idle' });
+    expect(st.trace?.final).toBe(trace);
+    st.dismissNotice('running-from-memory');
+    expect(store.getState().notices).toEqual([
+      { code: 'image-size-capped', message: 'images are downscaled' },
+    ]);
+  });
+
   it('without a model, replays the trace on screen, or says a model is needed', async () => {
     const { store, c } = setup(null);
     await c.run();

@@ -10,7 +10,6 @@ import { parseTrace, serializeTrace, toDeepEyesJsonl } from '../store/trace-io';
 import { downloadBlob, traceFileStem } from '../ui/export/download';
 import { drawTraceStrip } from '../ui/export/strip-draw';
 import { decodeImageBlob, type DecodedImage } from '../ui/input/decode';
-import { ImageInputError } from '../image-io/image-errors';
 import { toErrorInfo } from '../base/errors';
 import { detectGpu } from './detect-gpu';
 import type { ModelPort, PortEvent } from './model-port';
@@ -261,8 +260,7 @@ export function createController(
         }
         replay.setTrace(null);
       } catch (e) {
-        const code = e instanceof ImageInputError ? e.code : 'undecodable';
-        s().setInputError({ code, message: (e as Error).message, retryable: false });
+        s().setInputError(toErrorInfo(e, 'undecodable'));
       }
     },
 

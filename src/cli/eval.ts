@@ -13,6 +13,7 @@
  *   --max-crops N  --max-tokens N  --max-total N  --variant q4|fp32|q4f16
  *   --temperature T --top-p P (default greedy)   --rotate (offer the untrained rotate tool)
  */
+import { DeepEyesError } from '../base/errors';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Engine } from '../agent/engine';
@@ -28,9 +29,10 @@ import { agentSettingsFromFlags, numberFlag, parseArgv, stringFlag } from './cli
 import { loadNodeEngine } from './node-engine';
 
 import type { Variant } from '../base/types';
-export class EvalUsageError extends Error {
+export class EvalUsageError extends DeepEyesError {
   constructor(message: string) {
     super(
+      'eval_usage',
       `${message}\nusage: npm run evaluate -- <model-dir> --vstar <dir> | --hrbench <file.tsv> [--limit N] [--shuffle --seed S] [--out results.jsonl] [--max-crops N] [--max-tokens N]`,
     );
     this.name = 'EvalUsageError';

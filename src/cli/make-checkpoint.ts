@@ -8,6 +8,7 @@
  * exercised at full scale without downloading 16 GB. Streams tensor by tensor (a few MB of
  * memory); `--shard-gb` splits the weights like save_pretrained(max_shard_size=...).
  */
+import { DeepEyesError } from '../base/errors';
 import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -101,9 +102,10 @@ export function presetConfigText(name: CheckpointPreset): string {
   return JSON.stringify(CHECKPOINT_PRESETS[name], null, 2) + '\n';
 }
 
-export class MakeCheckpointUsageError extends Error {
+export class MakeCheckpointUsageError extends DeepEyesError {
   constructor(detail: string) {
     super(
+      'make_checkpoint_usage',
       `${detail}\nusage: npx tsx src/cli/make-checkpoint.ts --config <config.json|` +
         `${Object.keys(CHECKPOINT_PRESETS).join('|')}> --salt S --out DIR [--dtype f32|f16|bf16] [--shard-gb 4]`,
     );

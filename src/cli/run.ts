@@ -13,6 +13,7 @@
  *   --temperature T --top-p P --seed S   (default greedy)
  *   --rotate                 offer the untrained rotate tool
  */
+import { DeepEyesError } from '../base/errors';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
@@ -25,9 +26,10 @@ import { agentSettingsFromFlags, parseArgv, stringFlag } from './cli-args';
 import { loadNodeEngine } from './node-engine';
 
 import type { Variant } from '../base/types';
-export class RunUsageError extends Error {
+export class RunUsageError extends DeepEyesError {
   constructor(message: string) {
     super(
+      'run_usage',
       `${message}\nusage: npm run run-model -- <model-dir> <image> "<question>" [--options a,b] [--trace out.json]`,
     );
     this.name = 'RunUsageError';

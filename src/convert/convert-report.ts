@@ -2,13 +2,15 @@
  * Text rendering of a conversion's quantization errors (the CLI's closing table) and the
  * command-line argument parsing of `npm run convert`. Pure functions.
  */
+import { DeepEyesError } from '../base/errors';
 import { parseArgs } from 'node:util';
 import type { ConvertComponent, ConvertDtype } from './convert';
 import type { QuantErrorRow } from './manifest';
 
-export class ConvertUsageError extends Error {
+export class ConvertUsageError extends DeepEyesError {
   constructor(detail: string) {
     super(
+      'convert_usage',
       `${detail}\nusage: npm run convert -- <hfDir> <outDir> [--dtype fp32,q4,q4f16] ` +
         `[--components embed,decoder,vision] [--resume] [--debug-hidden] [--chunk-mb 1024] [--model-id NAME]`,
     );

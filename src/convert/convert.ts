@@ -9,6 +9,7 @@
  * Tensors stream one at a time (read -> quantize -> write -> drop), so a 16 GB checkpoint
  * converts with memory for one tensor. A journal lets an interrupted run resume (`resume`).
  */
+import { DeepEyesError } from '../base/errors';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -75,18 +76,20 @@ export interface ConvertResult {
   restoredTensors: number;
 }
 
-export class MissingConfigError extends Error {
+export class MissingConfigError extends DeepEyesError {
   constructor(dir: string) {
     super(
+      'missing_config',
       `${dir} has no config.json. Point the converter at a Hugging Face model folder (config.json + *.safetensors).`,
     );
     this.name = 'MissingConfigError';
   }
 }
 
-export class NoVariantError extends Error {
+export class NoVariantError extends DeepEyesError {
   constructor() {
     super(
+      'no_variant',
       'nothing to convert: pass at least one dtype (fp32, q4, q4f16) and one component (embed, decoder, vision).',
     );
     this.name = 'NoVariantError';

@@ -9,6 +9,7 @@
  * (dropping a half-written tensor) and appends after it, so the files come out byte-identical
  * to an uninterrupted run.
  */
+import { DeepEyesError } from '../base/errors';
 import {
   closeSync,
   existsSync,
@@ -43,9 +44,10 @@ export interface ExternalDataOptions {
   restored?: PlacedPiece[];
 }
 
-export class TensorTooLargeError extends Error {
+export class TensorTooLargeError extends DeepEyesError {
   constructor(name: string, bytes: number) {
     super(
+      'tensor_too_large',
       `tensor ${name} needs ${bytes} bytes, more than one external-data chunk may hold (< 2 GB). ` +
         `Convert with a smaller dtype (q4 / q4f16) for this model.`,
     );
@@ -53,9 +55,10 @@ export class TensorTooLargeError extends Error {
   }
 }
 
-export class ChunkLimitError extends Error {
+export class ChunkLimitError extends DeepEyesError {
   constructor(limit: number) {
     super(
+      'chunk_limit',
       `external-data chunk limit ${limit} must be positive and below 2^31 bytes; use the default (1 GiB).`,
     );
     this.name = 'ChunkLimitError';

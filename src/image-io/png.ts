@@ -3,12 +3,13 @@
  * flattens every PNG flavour to 8-bit RGB: grey, palette and 16-bit are converted, and alpha is
  * composited on white, so a transparent logo reads as it looks in a viewer.
  */
+import { DeepEyesError } from '../base/errors';
 import { decode, encode, convertIndexedToRgb } from 'fast-png';
 
 import type { RgbImage } from '../base/types';
-export class PngDecodeError extends Error {
+export class PngDecodeError extends DeepEyesError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(`${message}; the file may be truncated or not a PNG`, options);
+    super('png_decode', `${message}; the file may be truncated or not a PNG`, { cause: options?.cause });
     this.name = 'PngDecodeError';
   }
 }

@@ -2,6 +2,7 @@
  * Typed view of a Hugging Face Qwen2.5-VL config.json (also what DeepEyes-7B ships).
  * Only the fields the runtime and converter use; unknown fields are ignored.
  */
+import { DeepEyesError } from '../base/errors';
 export interface VisionConfig {
   depth: number;
   hiddenSize: number;
@@ -64,9 +65,9 @@ export const QWEN_SPECIAL_TOKENS: SpecialTokens = {
   toolCallEnd: 151658,
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends DeepEyesError {
   constructor(message: string) {
-    super(`${message}. Is this a Qwen2.5-VL / DeepEyes config.json?`);
+    super('config', `${message}. Is this a Qwen2.5-VL / DeepEyes config.json?`);
     this.name = 'ConfigError';
   }
 }

@@ -2,18 +2,19 @@
  * The results file (--out): one EvalRecord per line, appended as each item finishes, so an
  * interrupted run resumes by skipping the ids already there. Node only.
  */
+import { DeepEyesError } from '../../base/errors';
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { EvalRecord } from './evaluate';
 import type { DatasetKind } from './item';
 
-export class ResultsFileError extends Error {
+export class ResultsFileError extends DeepEyesError {
   constructor(
     readonly file: string,
     problem: string,
   ) {
-    super(`${file}: ${problem}. Pass another --out, or delete the file to start over.`);
+    super('results_file', `${file}: ${problem}. Pass another --out, or delete the file to start over.`);
     this.name = 'ResultsFileError';
   }
 }

@@ -3,6 +3,7 @@
  * use it): a field that starts with '"' is quoted, may hold tabs and newlines, and doubles its
  * inner quotes; a quote anywhere else is a plain character. Pure: lines in, fields out.
  */
+import { DeepEyesError } from '../../base/errors';
 
 /** Fields of one record, or undefined while a quoted field is still open (the record goes on on the next line). */
 export function parseTsvRecord(text: string): string[] | undefined {
@@ -66,9 +67,9 @@ export async function* tsvRecords(lines: AsyncIterable<string>): AsyncGenerator<
   if (pending !== undefined) throw new UnterminatedQuoteError(start);
 }
 
-export class UnterminatedQuoteError extends Error {
+export class UnterminatedQuoteError extends DeepEyesError {
   constructor(readonly line: number) {
-    super(`a quoted field opened on line ${line} is never closed`);
+    super('unterminated_quote', `a quoted field opened on line ${line} is never closed`);
     this.name = 'UnterminatedQuoteError';
   }
 }

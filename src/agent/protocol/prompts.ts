@@ -3,6 +3,7 @@
  * deepeyes-prompts.json is a byte-for-byte copy of the spec's file (docs/spec/deepeyes-protocol.md;
  * sha256 tested): the trained strings must never be retyped.
  */
+import { DeepEyesError } from '../../base/errors';
 import prompts from './deepeyes-prompts.json';
 import type { ChatMessage, ChatTemplate } from '../../model/tokenizer/chat-template';
 
@@ -20,9 +21,9 @@ export const IM_END = '<|im_end|>';
 export const ZOOM_TOOL_NAME = 'image_zoom_in_tool';
 export const ROTATE_TOOL_NAME = 'image_rotate_tool';
 
-export class PromptInputError extends Error {
+export class PromptInputError extends DeepEyesError {
   constructor(message: string) {
-    super(message);
+    super('prompt_input', message);
     this.name = 'PromptInputError';
   }
 }

@@ -2,14 +2,16 @@
  * Reading and writing traces. parseTrace takes untrusted input (an imported file, IndexedDB, a
  * message) and returns a valid current-version Trace or throws one of the errors below.
  */
+import { DeepEyesError } from '../../base/errors';
 import { z } from 'zod';
 import type { Trace } from '../types';
 import { migrations as defaultMigrations, type TraceMigration } from './migrations';
 import { MAX_TRACE_JSON_BYTES, TRACE_FORMAT, TRACE_VERSION, traceSchema } from './schema';
 
-export class TraceTooLargeError extends Error {
+export class TraceTooLargeError extends DeepEyesError {
   constructor(readonly bytes: number) {
     super(
+      'trace_too_large',
       `the trace is ${(bytes / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_TRACE_JSON_BYTES / 2 ** 20} MiB. ` +
         'Use a smaller original image or fewer crops.',
     );
@@ -17,28 +19,30 @@ export class TraceTooLargeError extends Error {
   }
 }
 
-export class TraceFormatError extends Error {
+export class TraceFormatError extends DeepEyesError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(`${message}. Is this a DeepEyes trace file (format "${TRACE_FORMAT}")?`, options);
+    super('trace_format', `${message}. Is this a DeepEyes trace file (format "${TRACE_FORMAT}")?`, {
+      cause: options?.cause,
+    });
     this.name = 'TraceFormatError';
   }
 }
 
-export class TraceVersionError extends Error {
+export class TraceVersionError extends DeepEyesError {
   constructor(
     readonly version: unknown,
     message: string,
   ) {
-    super(message);
+    super('trace_version', message);
     this.name = 'TraceVersionError';
   }
 }
 
-export class TraceValidationError extends Error {
+export class TraceValidationError extends DeepEyesError {
   constructor(readonly issues: z.core.$ZodIssue[]) {
     const shown = z.prettifyError({ issues: issues.slice(0, 20) } as z.ZodError);
     const more = issues.length > 20 ? `\n… and ${issues.length - 20} more problems` : '';
-    super(`the trace is invalid:\n${shown}${more}`);
+    super('trace_validation', `the trace is invalid:\n${shown}${more}`);
     this.name = 'TraceValidationError';
   }
 }

@@ -2,6 +2,7 @@
  * Loads a bundled sample photo and, for those with a recorded run, builds its trace: the crops
  * are cut from the decoded photo here, so boxes, crops and image always agree.
  */
+import { DeepEyesError } from '../../base/errors';
 import type { Trace } from '../../agent/types';
 import { decodeImageBlob, type DecodedImage } from '../../ui/input/decode';
 import { regionToPngDataUrl, sha256Hex } from '../../ui/image/canvas-io';
@@ -36,9 +37,12 @@ export const SAMPLES: readonly SampleEntry[] = [
   { id: RAINDROPS.id, title: RAINDROPS.title, url: RAINDROPS.url, question: RAINDROPS.question },
 ];
 
-export class SampleLoadError extends Error {
+export class SampleLoadError extends DeepEyesError {
   constructor(url: string, detail: string) {
-    super(`could not load the sample ${url} (${detail}); reload the page, or drop your own picture`);
+    super(
+      'sample_load',
+      `could not load the sample ${url} (${detail}); reload the page, or drop your own picture`,
+    );
     this.name = 'SampleLoadError';
   }
 }

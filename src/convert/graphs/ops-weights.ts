@@ -8,6 +8,7 @@
  * already stored; the store then adds placeholders of the right size (lazily zeroed memory that
  * the sink never reads) instead of reading and quantizing it again.
  */
+import { DeepEyesError } from '../../base/errors';
 import type { ElemType, GraphBuilder, TypedData } from '../onnx/builder';
 import { f32ToF16 } from '../safetensors/dtypes';
 import {
@@ -70,9 +71,10 @@ export interface WeightStoreHooks {
   signal?: AbortSignal;
 }
 
-export class MissingTensorError extends Error {
+export class MissingTensorError extends DeepEyesError {
   constructor(readonly tensor: string) {
     super(
+      'missing_tensor',
       `checkpoint tensor ${tensor} is missing. Check that the folder holds a complete Qwen2.5-VL ` +
         `checkpoint (all shards listed in model.safetensors.index.json) that matches its config.json.`,
     );
@@ -80,9 +82,10 @@ export class MissingTensorError extends Error {
   }
 }
 
-export class TensorShapeError extends Error {
+export class TensorShapeError extends DeepEyesError {
   constructor(tensor: string, got: number[], want: string) {
     super(
+      'tensor_shape',
       `checkpoint tensor ${tensor} has shape [${got}] but ${want}. Is config.json the one of this checkpoint?`,
     );
     this.name = 'TensorShapeError';

@@ -9,6 +9,7 @@
  *   -> ln_q -> Reshape [M, 4C] -> Linear -> GELU (erf) -> Linear -> Gather(merge_reverse)
  *   -> image_features [M, out_hidden]
  */
+import { DeepEyesError } from '../../base/errors';
 import type { VisionConfig } from '../../model/config';
 import { GraphBuilder, type WeightSink } from '../onnx/builder';
 import { DataType } from '../onnx/proto';
@@ -48,9 +49,9 @@ export const VISION_IO = {
 
 const FORMAT: Record<VisionDtype, WeightFormat> = { fp32: 'f32', q4: 'q4', q4f16: 'q4f16' };
 
-export class VisionConfigError extends Error {
+export class VisionConfigError extends DeepEyesError {
   constructor(message: string) {
-    super(`${message}. Check vision_config in config.json.`);
+    super('vision_config', `${message}. Check vision_config in config.json.`);
     this.name = 'VisionConfigError';
   }
 }

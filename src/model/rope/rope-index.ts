@@ -9,6 +9,7 @@
  * Because each block continues from the running maximum, a chunk appended to a conversation
  * only needs that maximum: `appendRopeIndex` equals slicing a full recompute.
  */
+import { DeepEyesError } from '../../base/errors';
 import type { GridThw } from '../image/patchify';
 
 export interface RopeIndexOptions {
@@ -32,9 +33,12 @@ export interface RopeState {
 
 export const EMPTY_ROPE_STATE: RopeState = { length: 0, nextPosition: 0 };
 
-export class RopeIndexError extends Error {
+export class RopeIndexError extends DeepEyesError {
   constructor(message: string) {
-    super(`${message}; the <|image_pad|> runs in the ids must match the image grids one to one, in order`);
+    super(
+      'rope_index',
+      `${message}; the <|image_pad|> runs in the ids must match the image grids one to one, in order`,
+    );
     this.name = 'RopeIndexError';
   }
 }

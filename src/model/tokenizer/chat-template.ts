@@ -2,6 +2,7 @@
  * Chat template rendering with @huggingface/jinja (HF settings: trim_blocks, lstrip_blocks).
  * The template comes from the model folder when it has one, else the stock Qwen2.5-VL template.
  */
+import { DeepEyesError } from '../../base/errors';
 import { Template } from '@huggingface/jinja';
 import { QWEN25VL_CHAT_TEMPLATE } from './qwen25vl-chat-template';
 
@@ -23,9 +24,9 @@ export interface RenderOptions {
 export type ChatTemplateOrigin =
   'chat_template.jinja' | 'chat_template.json' | 'tokenizer_config.json' | 'stock-qwen2.5-vl';
 
-export class ChatTemplateError extends Error {
+export class ChatTemplateError extends DeepEyesError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('chat_template', message, { cause: options?.cause });
     this.name = 'ChatTemplateError';
   }
 }
