@@ -217,8 +217,10 @@ test.describe.serial('playground with the tiny model', () => {
   test('GPU device lost: a clear message, the model reloaded, and a run works', async () => {
     await page.evaluate(async () => {
       const port = (
-        window as unknown as { __deepeyesEngine: { workerClient: { simulateDeviceLoss(): Promise<void> } } }
-      ).__deepeyesEngine;
+        window as unknown as {
+          __deepeyesModelPort: { workerClient: { simulateDeviceLoss(): Promise<void> } };
+        }
+      ).__deepeyesModelPort;
       await port.workerClient.simulateDeviceLoss();
     });
     const error = page.getByTestId('run-error');

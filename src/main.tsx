@@ -3,19 +3,19 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { WorkerPort } from './app/worker-port';
 
-// One engine for the page's lifetime: the model lives in its worker, never on this thread.
-const engine = new WorkerPort();
+// One model port for the page's lifetime: the model lives in its worker, never on this thread.
+const modelPort = new WorkerPort();
 
 declare global {
   interface Window {
     /** For end-to-end tests (device-loss simulation); not an API. */
-    __deepeyesEngine?: WorkerPort;
+    __deepeyesModelPort?: WorkerPort;
   }
 }
-window.__deepeyesEngine = engine;
+window.__deepeyesModelPort = modelPort;
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App engine={engine} />
+    <App modelPort={modelPort} />
   </StrictMode>,
 );

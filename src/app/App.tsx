@@ -1,6 +1,6 @@
 /**
- * The playground page. The lead's entry renders <App /> (replay only) or <App engine={port} />
- * with the worker-backed engine; everything else is wired here.
+ * The playground page. The lead's entry renders <App /> (replay only) or <App modelPort={port} />
+ * with the worker-backed model port; everything else is wired here.
  */
 import { useEffect, useMemo } from 'react';
 import { appStore, useAppStore } from '../store/store';
@@ -20,15 +20,15 @@ import { SAMPLES } from './samples/load-sample';
 import '../ui/styles.css';
 
 export interface AppProps {
-  /** The model engine; without one the page replays recorded traces only. */
-  engine?: ModelPort | null;
+  /** The model port; without one the page replays recorded traces only. */
+  modelPort?: ModelPort | null;
 }
 
 // Components read the singleton store (useAppStore); the controller must drive the same one.
 const store = appStore;
 
-export function App({ engine = null }: AppProps) {
-  const controller = useMemo(() => createController(store, engine), [engine]);
+export function App({ modelPort = null }: AppProps) {
+  const controller = useMemo(() => createController(store, modelPort), [modelPort]);
   const presentation = useAppStore((s) => s.presentation);
 
   useEffect(() => {

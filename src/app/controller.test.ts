@@ -21,7 +21,7 @@ const trace = buildSampleTrace(
 );
 const fastReplay = () => new ReplayPort({ tokenMs: 0, maxTurnPauseMs: 0, resultPauseMs: 0 });
 
-class FakeEngine implements ModelPort {
+class FakeModelPort implements ModelPort {
   readonly kind = 'webgpu' as const;
   listeners = new Set<(e: PortEvent) => void>();
   runs: RunRequest[] = [];
@@ -69,17 +69,17 @@ const inputImage = {
   notices: [],
 };
 
-function setup(engine: FakeEngine | null = new FakeEngine()) {
+function setup(modelPort: FakeModelPort | null = new FakeModelPort()) {
   const store = createAppStore();
-  const c = createController(store, engine, fastReplay());
+  const c = createController(store, modelPort, fastReplay());
   c.connect();
-  return { store, c, engine };
+  return { store, c, modelPort };
 }
 
 describe('controller', () => {
-  it('routes engine reports into the model slice', () => {
-    const { store, engine } = setup();
-    engine!.emit({
+  it('routes modelPort reports into the model slice', () => {
+    const { store, modelPort } = setup();
+    modelPort!.emit({
       kind: 'models',
       models: [
         {
@@ -92,9 +92,9 @@ describe('controller', () => {
         },
       ],
     });
-    engine!.emit({ kind: 'file_progress', modelId: 'm', file: 'a.onnx', loadedBytes: 1, totalBytes: 2 });
-    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu', adapter: 'Test GPU' });
-    engine!.emit({ kind: 'model_ready', modelId: 'from-url', backend: 'wasm', label: 'Some repo' });
+    modelPort!.emit({ kind: 'file_progress', modelId: 'm', file: 'a.onnx', loadedBytes: 1, totalBytes: 2 });
+    modelPort!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu', adapter: 'Test GPU' });
+    modelPort!.emit({ kind: 'model_ready', modelId: 'from-url', backend: 'wasm', label: 'Some repo' });
     const s = store.getState();
     expect(s.models[0]).toMatchObject({ cache: 'ready', files: [{ file: 'a.onnx', loadedBytes: 1 }] });
     expect(s.models[1]).toMatchObject({ id: 'from-url', label: 'Some repo', cache: 'ready' });
@@ -102,9 +102,9 @@ describe('controller', () => {
     expect(s.gpu.adapter).toBe('Test GPU');
   });
 
-  it('runs the engine with the picture, the trimmed question and the non-empty options', async () => {
-    const { store, c, engine } = setup();
-    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+  it('runs the modelPort with the picture, the trimmed question and the non-empty options', async () => {
+    const { store, c, modelPort } = setup();
+    modelPort!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
     await c.run();
     expect(store.getState().runError?.code).toBe('no_image');
     store.getState().setInputImage(inputImage);
@@ -113,17 +113,17 @@ describe('controller', () => {
     store.getState().setQuestion('  What colour?  ');
     store.getState().setOptions(['red', ' ', 'blue ']);
     await c.run();
-    expect(engine!.runs[0]).toMatchObject({ image, question: 'What colour?', options: ['red', 'blue'] });
+    expect(modelPort!.runs[0]).toMatchObject({ image, question: 'What colour?', options: ['red', 'blue'] });
     expect(store.getState()).toMatchObject({ runStatus: 'idle', runError: null });
     expect(store.getState().trace?.final).toBe(trace);
   });
 
-  it('shows an engine failure as a typed error', async () => {
-    const { store, c, engine } = setup();
-    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+  it('shows an modelPort failure as a typed error', async () => {
+    const { store, c, modelPort } = setup();
+    modelPort!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
     store.getState().setInputImage(inputImage);
     store.getState().setQuestion('q');
-    engine!.fail = new DeepEyesError('device_lost', 'The GPU was reset', { retryable: true });
+    modelPort!.fail = new DeepEyesError('device_lost', 'The GPU was reset', { retryable: true });
     await c.run();
     expect(store.getState().runError).toEqual({
       code: 'device_lost',
@@ -134,12 +134,12 @@ describe('controller', () => {
   });
 
   it('shows every notice in its own slice, apart from errors, and a run goes on through them', async () => {
-    const { store, c, engine } = setup();
-    engine!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+    const { store, c, modelPort } = setup();
+    modelPort!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
     store.getState().setInputImage(inputImage);
     store.getState().setQuestion('q');
-    engine!.emit({ kind: 'notice', code: 'running-from-memory', message: 'storage is full' });
-    engine!.emit({ kind: 'notice', code: 'image-size-capped', message: 'images are downscaled' });
+    modelPort!.emit({ kind: 'notice', code: 'running-from-memory', message: 'storage is full' });
+    modelPort!.emit({ kind: 'notice', code: 'image-size-capped', message: 'images are downscaled' });
     expect(store.getState().runError).toBeNull();
     await c.run();
     const st = store.getState();
@@ -164,21 +164,21 @@ describe('controller', () => {
   });
 
   it('stop asks the running port to stop', async () => {
-    const engine = new FakeEngine();
-    const { store, c } = setup(engine);
-    engine.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+    const modelPort = new FakeModelPort();
+    const { store, c } = setup(modelPort);
+    modelPort.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
     store.getState().setInputImage(inputImage);
     store.getState().setQuestion('q');
     let release = () => {};
-    engine.run = (r) => {
-      engine.runs.push(r);
+    modelPort.run = (r) => {
+      modelPort.runs.push(r);
       return new Promise<Trace>((resolve) => (release = () => resolve(trace)));
     };
     const running = c.run();
     await Promise.resolve();
     c.stop();
     expect(store.getState().runStatus).toBe('stopping');
-    expect(engine.stopped).toBe(1);
+    expect(modelPort.stopped).toBe(1);
     release();
     await running;
     expect(store.getState().runStatus).toBe('idle');

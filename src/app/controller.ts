@@ -1,6 +1,6 @@
 /**
  * The app's intents (run, stop, load a model, open a picture or a sample, import/export) and
- * the wiring from engine events into the store. Components call these; they never talk to a
+ * the wiring from modelPort events into the store. Components call these; they never talk to a
  * port directly. A ReplayPort is always present: it answers Run whenever no model is ready.
  */
 import type { Trace } from '../agent/types';
@@ -41,7 +41,7 @@ function inputFrom(decoded: DecodedImage, name: string) {
 
 export function createController(
   store: AppStore,
-  engine: ModelPort | null,
+  modelPort: ModelPort | null,
   replay = new ReplayPort(),
 ): Controller {
   const s = () => store.getState();
@@ -120,7 +120,7 @@ export function createController(
   function connect(): void {
     unsubs.forEach((u) => u());
     unsubs = [replay.subscribe(onPortEvent), startAutosave(store)];
-    if (engine) unsubs.push(engine.subscribe(onPortEvent));
+    if (modelPort) unsubs.push(modelPort.subscribe(onPortEvent));
   }
 
   async function openSample(id: string): Promise<void> {
@@ -144,11 +144,11 @@ export function createController(
     async run() {
       const st = s();
       if (st.runStatus !== 'idle') return;
-      const modelReady = engine !== null && st.activeModelId !== null && st.runner !== 'replay';
+      const modelReady = modelPort !== null && st.activeModelId !== null && st.runner !== 'replay';
       const image = st.inputImage;
       const question = st.question.trim();
       const options = st.options.map((o) => o.trim()).filter(Boolean);
-      if (modelReady && engine) {
+      if (modelReady && modelPort) {
         if (!image)
           return st.setRunError({
             code: 'no_image',
@@ -161,7 +161,7 @@ export function createController(
             message: 'Type a question about the picture first.',
             retryable: false,
           });
-        return runWith(engine, {
+        return runWith(modelPort, {
           image: image.rgb,
           question,
           options: options.length ? options : undefined,
@@ -190,8 +190,8 @@ export function createController(
       const st = s();
       const interrupted = st.trace?.final;
       const image = st.inputImage;
-      if (!engine || st.runStatus !== 'idle' || !interrupted || !image) return;
-      return runWith(engine, {
+      if (!modelPort || st.runStatus !== 'idle' || !interrupted || !image) return;
+      return runWith(modelPort, {
         image: image.rgb,
         question: interrupted.question,
         options: interrupted.options,
@@ -201,9 +201,9 @@ export function createController(
     },
 
     async useSaferPath() {
-      if (!engine?.loadSaferPath || s().runStatus !== 'idle') return;
+      if (!modelPort?.loadSaferPath || s().runStatus !== 'idle') return;
       try {
-        const path = await engine.loadSaferPath();
+        const path = await modelPort.loadSaferPath();
         if (path) {
           s().setRunError(null);
           s().addNotice({
@@ -229,7 +229,7 @@ export function createController(
     },
 
     async loadModel(source, backend) {
-      if (!engine) {
+      if (!modelPort) {
         s().setRunError({
           code: 'no_engine',
           message: 'This build has no model engine connected; it can only replay recorded traces.',
@@ -240,7 +240,7 @@ export function createController(
       s().setRunError(null);
       if (source.kind === 'catalog') s().setCacheStatus(source.id, 'loading');
       try {
-        await engine.loadModel(source, backend);
+        await modelPort.loadModel(source, backend);
       } catch (e) {
         const err = toErrorInfo(e, 'load_failed');
         if (source.kind === 'catalog') s().setCacheStatus(source.id, 'error', err.message);
