@@ -11,6 +11,6 @@ export async function detectGpu(nav: unknown = globalThis.navigator): Promise<Gp
   const deviceMemoryBytes = typeof memory === 'number' ? memory * 1e9 : undefined;
   const probe = await probeWebGpu(nav);
   return probe.available
-    ? { webgpu: 'available', shaderF16: probe.shaderF16, adapter: probe.description, deviceMemoryBytes }
+    ? { webgpu: 'available', shaderF16: probe.shaderF16, adapter: probe.adapterName, deviceMemoryBytes }
     : { webgpu: 'missing', shaderF16: false, reason: probe.reason, deviceMemoryBytes };
 }

@@ -149,7 +149,7 @@ export class ModelHost {
         label: source.label ?? modelId,
         backend: target,
         variant,
-        adapter: this.device?.probe.description,
+        adapter: this.device?.probe.adapterName,
       },
     });
   }

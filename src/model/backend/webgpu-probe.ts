@@ -9,8 +9,9 @@ export interface GpuProbe {
   reason?: string;
   vendor?: string;
   architecture?: string;
-  /** The adapter's name as people read it ("vendor architecture description"). */
   description?: string;
+  /** The adapter's name as people read it ("vendor architecture description"). */
+  adapterName?: string;
   isFallbackAdapter?: boolean;
   features: string[];
   shaderF16: boolean;
@@ -85,7 +86,8 @@ export function probeOf(adapter: GpuAdapterLike, limits: Record<string, number> 
     available: true,
     vendor: info.vendor,
     architecture: info.architecture,
-    description:
+    description: info.description,
+    adapterName:
       [info.vendor, info.architecture, info.description || info.device].filter(Boolean).join(' ') ||
       'WebGPU adapter',
     isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter,
