@@ -26,8 +26,8 @@ export class WorkerCrashedError extends DeepEyesError {
 
 /** Pending calls when the worker is ended on purpose: a hard stop, or the page closing it. */
 export class WorkerStoppedError extends DeepEyesError {
-  constructor(message: string) {
-    super('cancelled', message, { retryable: true });
+  constructor(message: string, retryable = true) {
+    super('cancelled', message, { retryable });
     this.name = 'WorkerStoppedError';
   }
 }

@@ -173,7 +173,7 @@ export class ModelWorkerClient {
   dispose(): void {
     this.worker?.terminate();
     this.worker = undefined;
-    for (const [, p] of this.pending) p.reject(new WorkerStoppedError('the model worker was closed'));
+    for (const [, p] of this.pending) p.reject(new WorkerStoppedError('the model worker was closed', false));
     this.pending.clear();
     this.listeners.clear();
   }
