@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { prepareGoldenModel } from '../src/golden/node-prepare';
 import { DirModelFiles } from '../src/model/runtime/node-files';
 import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
-import { runDeepEyes } from '../src/agent/loop';
+import { runDeepEyes } from '../src/agent/executor';
 import { scriptOver, scriptToIds } from './support/scripted-engine';
 import { decodePng } from '../src/image-io/png';
 import { DEFAULT_SETTINGS } from '../src/agent/types';

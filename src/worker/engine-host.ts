@@ -3,7 +3,7 @@
  * flight. At most one run at a time; a second is refused with `busy`. A soft stop aborts between
  * tokens; a hard stop is the page terminating this worker.
  */
-import { runDeepEyes } from '../agent/loop';
+import { runDeepEyes } from '../agent/executor';
 import { ortWeb } from '../model/backend/ort-web';
 import { probeWebGpu } from '../model/backend/webgpu-probe';
 import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runDeepEyes } from './loop';
+import { runDeepEyes } from './executor';
 import { ScriptedEngine, scriptToIds } from '../../test/support/scripted-engine';
 import { loadTestTokenizer } from '../convert/synth/test-tokenizer';
 import { ChatTemplate } from '../model/tokenizer/chat-template';

@@ -1,0 +1,242 @@
+/**
+ * Runs the DeepEyes loop on a TurnEngine: send the turn-1 messages, let the engine generate a turn,
+ * ask the kernel (kernel.ts) what follows, do it (crop or rotate the ORIGINAL image, or an error
+ * turn), send the next messages, until the kernel finishes. Every turn is recorded as a TraceStep
+ * and streamed as AgentEvents. Resume rebuilds the completed turns' messages and sends them with
+ * turn 1 in one call.
+ */
+import type { Message, TurnEngine } from '../base/engine';
+import type { RgbImage } from '../base/types';
+import type {
+  AgentEvent,
+  AgentSettings,
+  CropInfo,
+  EndReason,
+  StepAction,
+  ToolCallInfo,
+  Trace,
+  TraceStep,
+} from './types';
+import { parseAssistantTurn } from './protocol/parse';
+import { zoomBoxValidator } from './protocol/tool-call';
+import { TurnSegmenter } from './protocol/segmenter';
+import { TRACE_FORMAT, TRACE_VERSION } from './trace/schema';
+import { smartResize } from '../model/image/smart-resize';
+import { cropRgb, resizeForModel, resolveZoomBox, zoomFrame } from './tools/crop';
+import { rotateRgb } from './tools/rotate';
+import { pngDataUrl } from '../image-io/png';
+import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
+import { sha256Hex } from './sha256';
+import { resumableSteps } from './resume';
+import { errorTurn, firstTurn, nextStep, toolResponseTurn, turnAllowance, type Counters } from './kernel';
+
+export interface RunInput {
+  image: RgbImage;
+  question: string;
+  options?: string[];
+  settings: AgentSettings;
+  signal?: AbortSignal;
+  onEvent?: (e: AgentEvent) => void;
+  traceId?: string;
+  /**
+   * Continue an interrupted run (device lost, worker crashed): its completed zoom/error turns are
+   * sent again with turn 1 in one call and generation goes on from the next turn.
+   */
+  resumeFrom?: Trace;
+}
+
+function errorInfo(e: unknown): { code: string; message: string } {
+  if (e instanceof Error) return { code: e.name || 'Error', message: e.message };
+  return { code: 'Error', message: String(e) };
+}
+
+/** A step cut off before it finished (the user stopped the run mid-turn). */
+function interrupted(index: number, text: string, promptTokens: number): TraceStep {
+  return {
+    index,
+    text,
+    action: { kind: 'budget', reason: 'stopped by the user' },
+    promptTokens,
+    generatedTokens: 0,
+    timings: {
+      ttftMs: 0,
+      prefillMs: 0,
+      prefillTokens: promptTokens,
+      decodeMs: 0,
+      decodeTokens: 0,
+      visionMs: 0,
+    },
+  };
+}
+
+export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<Trace> {
+  const { image, settings, signal } = input;
+  const emit = input.onEvent ?? (() => {});
+  const limits = engine.imageLimits;
+  const seen = smartResize(image.height, image.width, limits);
+  const frame = zoomFrame(image.width, image.height, limits);
+  const toolOptions = { validateBox: zoomBoxValidator(frame), rotateTool: settings.rotateTool };
+
+  const trace: Trace = {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    id: input.traceId ?? crypto.randomUUID(),
+    createdAt: new Date().toISOString(),
+    modelId: engine.modelId,
+    backend: engine.backend,
+    question: input.question,
+    ...(input.options?.length ? { options: input.options } : {}),
+    image: {
+      sha256: await sha256Hex(image.data),
+      width: image.width,
+      height: image.height,
+      pngDataUrl: pngDataUrl(image),
+      resizedWidth: seen.width,
+      resizedHeight: seen.height,
+    },
+    settings,
+    steps: [],
+  };
+  emit({ type: 'run_start', traceId: trace.id, question: trace.question, image: trace.image, settings });
+
+  /** A replayed tool call's image: cut from (or rotated from) the ORIGINAL, resized for the model. */
+  const replayedImage = (call: ToolCallInfo) =>
+    resizeForModel(
+      call.bboxOriginal ? cropRgb(image, call.bboxOriginal) : rotateRgb(image, call.angle ?? 0),
+      limits,
+    );
+
+  let append: Message[] = firstTurn(
+    { question: input.question, options: input.options, rotateTool: settings.rotateTool },
+    image,
+  );
+  const counters: Counters = { turn: 0, crops: 0, generated: 0 };
+  if (input.resumeFrom) {
+    // The conversation up to the last completed turn: each assistant text and its tool turn.
+    for (const step of resumableSteps(input.resumeFrom)) {
+      const act = step.action;
+      if (act.kind === 'tool_call') {
+        append.push(...toolResponseTurn(step.text, replayedImage(act.call)));
+        counters.crops++;
+      } else if (act.kind === 'tool_error') {
+        append.push(...errorTurn(step.text, act.message));
+      }
+      trace.steps.push(step);
+      emit({ type: 'turn_end', turn: step.index, step });
+      counters.turn++;
+    }
+  }
+  engine.reset();
+
+  const finish = (reason: EndReason, answer?: string): Trace => {
+    trace.endReason = reason;
+    if (answer !== undefined) trace.finalAnswer = answer;
+    emit({ type: 'run_end', trace });
+    return trace;
+  };
+
+  try {
+    for (;;) {
+      const turn = counters.turn;
+      const allowance = turnAllowance(counters, settings);
+      if (allowance === null) return finish('budget');
+
+      let promptTokens = 0;
+      let started = false;
+      const start = () => {
+        if (started) return;
+        started = true;
+        emit({ type: 'turn_start', turn, promptTokens });
+      };
+      const segmenter = new TurnSegmenter(toolOptions);
+      let partial = '';
+      let result;
+      try {
+        result = await engine.turn(append, {
+          maxNewTokens: allowance,
+          sampling: settings.sampling,
+          signal,
+          onPrompt: (n) => {
+            promptTokens = n;
+            start();
+          },
+          onText: (delta, tokenId) => {
+            start();
+            partial += delta;
+            emit({ type: 'token', turn, tokenId: tokenId ?? -1, text: delta });
+            if (delta) for (const segment of segmenter.push(delta)) emit({ type: 'segment', turn, segment });
+          },
+        });
+      } catch (e) {
+        if ((e instanceof RunCancelledError || signal?.aborted) && partial) {
+          trace.steps.push(interrupted(turn, partial, promptTokens));
+        }
+        throw e;
+      }
+      if (!started) {
+        promptTokens = result.promptTokens;
+        start();
+      }
+      counters.generated += result.generatedTokens;
+      counters.turn++;
+      const parsed = parseAssistantTurn(result.text, toolOptions);
+      const record = (action: StepAction): TraceStep => {
+        const step: TraceStep = {
+          index: turn,
+          text: result.text,
+          ...(parsed.think !== undefined ? { think: parsed.think } : {}),
+          action,
+          promptTokens: result.promptTokens,
+          generatedTokens: result.generatedTokens,
+          timings: result.timings,
+        };
+        trace.steps.push(step);
+        emit({ type: 'turn_end', turn, step });
+        return step;
+      };
+
+      const next = nextStep(result.text, parsed, result.stop, counters, settings);
+      if (next.kind === 'finish') {
+        record(next.action);
+        return finish(next.reason, next.answer);
+      }
+      if (next.kind === 'error_turn') {
+        record(next.action);
+        emit({ type: 'segment', turn, segment: { kind: 'error', message: next.action.message } });
+        append = next.append;
+        continue;
+      }
+      // A tool call that passed validation.
+      const call = next.call;
+      let bboxOriginal = call.bboxOriginal;
+      let raw: RgbImage;
+      if (call.name === 'image_rotate_tool') {
+        raw = rotateRgb(image, call.angle ?? 0);
+      } else {
+        const r = resolveZoomBox(call.bboxModel, frame);
+        if (!r.ok) throw new Error(`validated box failed to resolve: ${r.message}`);
+        bboxOriginal = r.box;
+        raw = cropRgb(image, r.rect);
+      }
+      const forModel = resizeForModel(raw, limits);
+      const crop: CropInfo = {
+        pngDataUrl: pngDataUrl(raw),
+        width: raw.width,
+        height: raw.height,
+        resizedWidth: forModel.width,
+        resizedHeight: forModel.height,
+        // One token per merged 28x28 patch; resizeForModel's sizes are multiples of 28.
+        imageTokens: (forModel.width * forModel.height) / (28 * 28),
+      };
+      counters.crops++;
+      const fullCall = { ...call, ...(bboxOriginal ? { bboxOriginal } : {}) };
+      record({ kind: 'tool_call', call: fullCall, crop });
+      if (bboxOriginal) emit({ type: 'segment', turn, segment: { kind: 'tool_result', crop, bboxOriginal } });
+      append = toolResponseTurn(result.text, forModel);
+    }
+  } catch (e) {
+    if (e instanceof RunCancelledError || signal?.aborted) return finish('cancelled');
+    trace.error = errorInfo(e);
+    return finish('error');
+  }
+}
