@@ -219,14 +219,16 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
         raw = cropRgb(image, r.rect);
       }
       const forModel = resizeForModel(raw, limits);
+      // What the engine's processor feeds (it keeps forModel's size unless max_pixels is below it).
+      const fed = smartResize(forModel.height, forModel.width, limits);
       const crop: CropInfo = {
         pngDataUrl: pngDataUrl(raw),
         width: raw.width,
         height: raw.height,
-        resizedWidth: forModel.width,
-        resizedHeight: forModel.height,
-        // One token per merged 28x28 patch; resizeForModel's sizes are multiples of 28.
-        imageTokens: (forModel.width * forModel.height) / (28 * 28),
+        resizedWidth: fed.width,
+        resizedHeight: fed.height,
+        // One token per merged 28x28 patch.
+        imageTokens: (fed.width * fed.height) / (28 * 28),
       };
       counters.crops++;
       const fullCall = { ...call, ...(bboxOriginal ? { bboxOriginal } : {}) };
