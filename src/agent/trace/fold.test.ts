@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GoldenSet, type GoldenCase } from '../../../test/support/golden-set';
 import { DEFAULT_SETTINGS, type AgentEvent, type Trace, type TraceStep } from '../types';
+import { sampleTrace } from '../../../test/support/trace-fixtures';
 import { applyAgentEvent, endTrace, interruptedStep, reduceAgentEvents } from './fold';
 
-import type { Box } from '../../base/types';
 const golden = GoldenSet.publicSet();
 const gcase = golden.json<GoldenCase>('case.json');
 const image = {
@@ -14,34 +14,10 @@ const image = {
   resizedWidth: 252,
   resizedHeight: 196,
 };
-const box = gcase.tool_call.arguments.bbox_2d as Box;
 
+/** The golden zoom step (test/support/trace-fixtures) as turn `index` with `text`. */
 function stepFor(index: number, text: string): TraceStep {
-  return {
-    index,
-    text,
-    think: 'I should look closer.',
-    action: {
-      kind: 'tool_call',
-      call: {
-        name: gcase.tool_call.name,
-        label: gcase.tool_call.arguments.label,
-        bboxModel: box,
-        bboxOriginal: box,
-      },
-      crop: {
-        pngDataUrl: 'data:,',
-        width: 100,
-        height: 110,
-        resizedWidth: 112,
-        resizedHeight: 112,
-        imageTokens: 16,
-      },
-    },
-    promptTokens: 441,
-    generatedTokens: 4,
-    timings: { ttftMs: 1, prefillMs: 1, prefillTokens: 441, decodeMs: 1, decodeTokens: 4, visionMs: 1 },
-  };
+  return { ...sampleTrace().steps[0], index, text };
 }
 
 /** The golden assistant text cut into uneven pieces, as a tokenizer's deltas would be. */
@@ -180,18 +156,7 @@ describe('interrupted step (a stop mid-turn keeps what was streamed)', () => {
     const ended = live([
       { type: 'turn_start', turn: 0, promptTokens: 9 },
       { type: 'token', turn: 0, tokenId: 3, text: 'a' },
-      {
-        type: 'turn_end',
-        turn: 0,
-        step: {
-          index: 0,
-          text: 'a',
-          action: { kind: 'none', text: 'a' },
-          promptTokens: 9,
-          generatedTokens: 1,
-          timings: { ttftMs: 1, prefillMs: 1, prefillTokens: 9, decodeMs: 0, decodeTokens: 0, visionMs: 0 },
-        },
-      },
+      { type: 'turn_end', turn: 0, step: stepFor(0, 'a') },
     ]);
     expect(interruptedStep(ended)).toBeNull();
   });
