@@ -13,11 +13,11 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { prepareGoldenModel } from '../src/golden/node-prepare';
 import { DirModelFiles } from '../src/model/runtime/node-files';
-import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import type { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import { loadEngine } from '../src/model/load-engine';
 import type { PreparedImage } from '../src/model/image/prepare-image';
-import { runDeepEyes } from '../src/agent/loop';
-import type { Engine } from '../src/agent/engine';
-import { scriptOver, scriptToIds } from '../test/support/scripted-engine';
+import { runDeepEyes } from '../src/agent/executor';
+import { scriptOver, scriptToIds, type ScriptedPrefill } from '../test/support/scripted-engine';
 import { decodePng } from '../src/image-io/png';
 import { DEFAULT_SETTINGS } from '../src/agent/types';
 
@@ -55,31 +55,21 @@ const SCRIPT = [
 ];
 
 /**
- * An Engine over the runtime that forgets the cache before every prefill and feeds the whole
- * conversation so far (history + new chunk) with all of its images.
+ * A prefill that forgets the cache before every chunk and feeds the whole conversation so far
+ * (history + new chunk) with all of its images.
  */
-function rePrefillEngine(
+function rePrefill(
   inner: QwenVLEngine,
   cacheVision: boolean,
   counters: { visionRuns: number },
-): Engine {
+): ScriptedPrefill {
   const rt = inner.runtime;
   let images: PreparedImage[] = [];
   const features = new Map<PreparedImage, Float32Array>();
   return {
-    modelId: inner.modelId,
-    backend: inner.backend,
-    tokenizer: inner.tokenizer,
-    template: inner.template,
-    imageOptions: inner.imageOptions,
-    stopIds: inner.stopIds,
-    get tokensFed() {
-      return inner.tokensFed;
-    },
-    reset() {
+    restart() {
       images = [];
       features.clear();
-      inner.reset();
     },
     async prefill(ids, newImages, signal) {
       const all = [...rt.history, ...ids];
@@ -101,26 +91,25 @@ function rePrefillEngine(
       const r = await rt.append(all, images, { signal, imageFeatures });
       return { logits: r.logits, stats: r.stats };
     },
-    generate: (logits, opts) => inner.generate(logits, opts),
   };
 }
 
 async function trajectory(engine: QwenVLEngine, mode: AgentMode): Promise<AgentRow> {
   const turns = scriptToIds(engine.tokenizer, SCRIPT);
   const counters = { visionRuns: 0 };
-  const base: Engine =
+  const base: ScriptedPrefill =
     mode === 'incremental'
       ? {
-          ...engineView(engine),
           prefill: async (ids, images, signal) => {
             counters.visionRuns += images.length;
-            return engine.prefill(ids, images, signal);
+            const r = await engine.runtime.append(ids, images, { signal });
+            return { logits: r.logits, stats: r.stats };
           },
         }
-      : rePrefillEngine(engine, mode !== 're-prefill', counters);
+      : rePrefill(engine, mode !== 're-prefill', counters);
   let prefillMs = 0;
-  const timed: Engine = {
-    ...engineView(base),
+  const timed: ScriptedPrefill = {
+    restart: () => base.restart?.(),
     prefill: async (ids, images, signal) => {
       const t = performance.now();
       try {
@@ -130,9 +119,14 @@ async function trajectory(engine: QwenVLEngine, mode: AgentMode): Promise<AgentR
       }
     },
   };
-  const scripted = scriptOver(timed, turns, async (id) => {
-    await engine.runtime.append([id]);
-  });
+  const scripted = scriptOver(
+    engine,
+    turns,
+    async (id) => {
+      await engine.runtime.append([id]);
+    },
+    timed,
+  );
   const image = decodePng(new Uint8Array(readFileSync(join(GOLDEN, 'image1.png'))));
   const fed0 = engine.tokensFed;
   const t0 = performance.now();
@@ -155,26 +149,6 @@ async function trajectory(engine: QwenVLEngine, mode: AgentMode): Promise<AgentR
   };
 }
 
-/** An Engine's surface as a plain object to spread and override (getters read through). */
-function engineView(e: Engine): Engine {
-  return {
-    get modelId() {
-      return e.modelId;
-    },
-    backend: e.backend,
-    tokenizer: e.tokenizer,
-    template: e.template,
-    imageOptions: e.imageOptions,
-    stopIds: e.stopIds,
-    get tokensFed() {
-      return e.tokensFed;
-    },
-    reset: () => e.reset(),
-    prefill: (ids, images, signal) => e.prefill(ids, images, signal),
-    generate: (logits, opts) => e.generate(logits, opts),
-  };
-}
-
 export async function runAgentBench(opts: {
   cacheDir: string;
   repeats?: number;
@@ -188,7 +162,7 @@ export async function runAgentBench(opts: {
     const { hfDir } = await prepareGoldenModel(GOLDEN, work, { dtypes: ['fp32'] });
     rmSync(hfDir, { recursive: true, force: true });
   }
-  const engine = await QwenVLEngine.load(ort, new DirModelFiles(onnxDir), { variant: 'fp32', target: 'cpu' });
+  const { engine } = await loadEngine(new DirModelFiles(onnxDir), { ort, target: 'cpu', variant: 'fp32' });
   try {
     const repeats = opts.repeats ?? 3;
     const modes: AgentMode[] = ['incremental', 're-prefill', 're-prefill, cached vision'];

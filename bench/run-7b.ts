@@ -2,7 +2,7 @@
  * npx tsx bench/run-7b.ts --model DIR [--variant q4] [--tokens 8]
  *
  * Loads a converted model folder in onnxruntime-node (CPU) through QwenVLEngine and generates a
- * few greedy tokens twice: from a text-only prompt and from a small image (the golden 250x190
+ * few greedy tokens (at most; it stops at <|im_end|>) twice: from a text-only prompt and from a small image (the golden 250x190
  * picture). Prints load time, prefill and decode speed, and the process's peak RSS, then one
  * `RUN7B_RESULT {json}` line. Used by bench/convert-7b.ts; works on any converted folder.
  */
@@ -11,11 +11,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { DirModelFiles } from '../src/model/runtime/node-files';
-import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import type { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import { loadEngine } from '../src/model/load-engine';
 
 import { prepareImage } from '../src/model/image/prepare-image';
 import { decodePng } from '../src/image-io/png';
-import { turn1Text } from '../src/agent/protocol/prompts';
+import { firstTurn } from '../src/agent/kernel';
+import type { Message } from '../src/base/engine';
 import { procMemory } from './proc-stats';
 
 import type { Variant } from '../src/base/types';
@@ -43,29 +45,25 @@ export interface Run7bResult {
 
 async function once(
   engine: QwenVLEngine,
-  ids: number[],
-  images: ReturnType<typeof prepareImage>[],
+  messages: Message[],
+  imageTokens: number,
   tokens: number,
 ): Promise<GenerationFigures> {
   engine.reset();
-  const { logits, stats } = await engine.prefill(ids, images);
-  const gen = await engine.generate(logits, {
-    maxNewTokens: tokens,
-    stopIds: [],
-    sampling: { kind: 'greedy' },
-  });
-  // generate() feeds every id but the last: ids.length - 1 decode steps were timed.
-  const steps = Math.max(1, gen.ids.length - 1);
+  const r = await engine.turn(messages, { maxNewTokens: tokens, sampling: { kind: 'greedy' } });
+  const t = r.timings;
+  // The last generated id is never fed: generatedTokens - 1 decode steps were timed.
+  const steps = Math.max(1, t.decodeTokens);
   return {
-    promptTokens: ids.length,
-    imageTokens: images.reduce((s, im) => s + im.numImageTokens, 0),
-    visionMs: stats.visionMs,
-    prefillMs: stats.prefillMs,
-    prefillTokPerS: ids.length / (stats.prefillMs / 1000),
-    generated: gen.ids.length,
-    decodeMs: gen.decodeMs,
-    decodeTokPerS: steps / (gen.decodeMs / 1000),
-    text: engine.tokenizer.decode(gen.ids, { skipSpecial: false }),
+    promptTokens: r.promptTokens,
+    imageTokens,
+    visionMs: t.visionMs,
+    prefillMs: t.prefillMs,
+    prefillTokPerS: r.promptTokens / (t.prefillMs / 1000),
+    generated: r.generatedTokens,
+    decodeMs: t.decodeMs,
+    decodeTokPerS: steps / (t.decodeMs / 1000),
+    text: r.text,
   };
 }
 
@@ -82,26 +80,31 @@ async function main(): Promise<void> {
     throw new Error('usage: npx tsx bench/run-7b.ts --model DIR [--variant q4] [--tokens 8]');
   const tokens = Number(values.tokens);
   const t0 = performance.now();
-  const engine = await QwenVLEngine.load(ort, new DirModelFiles(values.model), {
-    variant: values.variant as Variant,
+  const { engine } = await loadEngine(new DirModelFiles(values.model), {
+    ort,
     target: 'cpu',
+    variant: values.variant as Variant,
   });
   const loadMs = performance.now() - t0;
   const rssAfterLoad = procMemory()?.rss ?? NaN;
   console.error(`loaded in ${(loadMs / 1000).toFixed(1)} s, RSS ${(rssAfterLoad / 2 ** 30).toFixed(2)} GiB`);
 
-  const textIds = engine.tokenizer.encode(
-    engine.template.render([{ role: 'user', content: 'Describe a red stop sign in one sentence.' }]),
+  const textOnly = await once(
+    engine,
+    [{ role: 'user', content: 'Describe a red stop sign in one sentence.' }],
+    0,
+    tokens,
   );
-  const textOnly = await once(engine, textIds, [], tokens);
   console.error(`text-only: ${JSON.stringify(textOnly)}`);
 
   const image = decodePng(new Uint8Array(readFileSync(GOLDEN_IMAGE)));
-  const prepared = prepareImage(image, { ...engine.imageOptions, rule: 'processor' });
-  const imageIds = engine.tokenizer.encode(
-    turn1Text(engine.template, { question: 'What color is the sign?' }, prepared.numImageTokens),
+  const { numImageTokens } = prepareImage(image, { ...engine.imageLimits, rule: 'processor' });
+  const withImage = await once(
+    engine,
+    firstTurn({ question: 'What color is the sign?' }, image),
+    numImageTokens,
+    tokens,
   );
-  const withImage = await once(engine, imageIds, [prepared], tokens);
   console.error(`with image: ${JSON.stringify(withImage)}`);
 
   await engine.dispose();

@@ -6,7 +6,7 @@
  */
 import type { RunRequest } from '../agent/run-request';
 import type { AgentEvent, Trace } from '../agent/types';
-import { TRACE_FORMAT, TRACE_VERSION } from '../agent/trace/schema';
+import { applyAgentEvent, endTrace, type TraceDraft } from '../agent/trace/fold';
 import { DeepEyesError, toErrorInfo } from '../base/errors';
 import type { Backend } from '../base/types';
 import type { VariantName } from '../base/model-manifest';
@@ -16,7 +16,6 @@ import { WorkerBusyError } from '../worker/errors';
 import { ModelWorkerClient } from '../worker/model-client';
 import type { ModelPort, PortEvent } from './model-port';
 import { describePath, saferPath, type LoadedPath } from './safer-path';
-import { interruptedStep, streamedTurnAfter, type StreamedTurn } from './interrupted-step';
 /** Catalog entries this build can load by itself (the pipeline-check model ships with the app). */
 export const BUNDLED_MODELS: Record<string, { url: string; label: string }> = {
   'tiny-random': { url: 'models/tiny/', label: 'Tiny test model (random weights)' },
@@ -41,9 +40,8 @@ export class WorkerPort implements ModelPort {
   private readonly listeners = new Set<(e: PortEvent) => void>();
   private readonly client: ModelWorkerClient;
   private modelId: string | undefined;
-  private current:
-    | { id: number; partial: Trace | undefined; live: StreamedTurn | undefined; done: Promise<Trace> }
-    | undefined;
+  /** The run in flight: the fold of its events so far (to close it if the worker dies). */
+  private current: { id: number; draft: TraceDraft | null; done: Promise<Trace> } | undefined;
   private cancelPartial: ((t: Trace) => void) | undefined;
 
   constructor(client?: ModelWorkerClient) {
@@ -93,24 +91,17 @@ export class WorkerPort implements ModelPort {
 
   private onAgentEvent(event: AgentEvent): void {
     const cur = this.current;
-    if (cur) {
-      cur.live = streamedTurnAfter(cur.live, event);
-      if (event.type === 'run_start') {
-        cur.partial = {
-          format: TRACE_FORMAT,
-          version: TRACE_VERSION,
-          id: event.traceId,
-          createdAt: new Date().toISOString(),
-          modelId: this.modelId ?? 'model',
-          backend: this.kind,
-          question: event.question,
-          image: event.image,
-          settings: event.settings,
-          steps: [],
-        };
-      } else if (event.type === 'turn_end') cur.partial?.steps.push(event.step);
-    }
+    if (cur) cur.draft = applyAgentEvent(cur.draft, event);
     this.emit({ kind: 'agent', event });
+  }
+
+  /** The run's trace so far, closed with `end`; what run_start did not say comes from this port. */
+  private closed(draft: TraceDraft, end: Parameters<typeof endTrace>[1]): Trace {
+    return endTrace(draft, end, {
+      modelId: this.modelId ?? 'model',
+      backend: this.kind,
+      createdAt: new Date().toISOString(),
+    });
   }
 
   subscribe(listener: (event: PortEvent) => void): () => void {
@@ -164,12 +155,7 @@ export class WorkerPort implements ModelPort {
     await this.client.whenRecovered();
     if (this.current) throw new WorkerBusyError();
     const { id, done } = this.client.run(request);
-    const cur = {
-      id,
-      partial: undefined as Trace | undefined,
-      live: undefined as StreamedTurn | undefined,
-      done,
-    };
+    const cur = { id, draft: null as TraceDraft | null, done };
     this.current = cur;
     try {
       const trace = await Promise.race([
@@ -184,12 +170,12 @@ export class WorkerPort implements ModelPort {
     } catch (e) {
       // The run died with the worker (device lost, crash): close the trace with what it had, so it
       // is kept, exported, and can be resumed from its last completed turn.
-      if (cur.partial) {
+      if (cur.draft) {
         this.emit({
           kind: 'agent',
           event: {
             type: 'run_end',
-            trace: { ...cur.partial, endReason: 'error', error: toErrorInfo(e, 'run_failed') },
+            trace: this.closed(cur.draft, { endReason: 'error', error: toErrorInfo(e, 'run_failed') }),
           },
         });
       }
@@ -208,12 +194,7 @@ export class WorkerPort implements ModelPort {
       if (this.current !== cur) return;
       // Stuck inside one kernel: end the worker; the run ends as cancelled with what it had,
       // the turn it was writing included.
-      const cut = interruptedStep(cur.live);
-      const trace: Trace | undefined = cur.partial && {
-        ...cur.partial,
-        steps: cut ? [...cur.partial.steps, cut] : cur.partial.steps,
-        endReason: 'cancelled',
-      };
+      const trace = cur.draft && this.closed(cur.draft, { endReason: 'cancelled', keepLive: true });
       if (trace) {
         this.emit({ kind: 'agent', event: { type: 'run_end', trace } });
         this.cancelPartial?.(trace);

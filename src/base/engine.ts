@@ -31,8 +31,18 @@ export interface TurnOptions {
   maxNewTokens: number;
   sampling: Sampling;
   signal?: AbortSignal;
-  /** The decoded text as it streams (deltas, in order; their concatenation is the turn's text). */
-  onText?: (delta: string) => void;
+  /**
+   * The decoded text as it streams (deltas, in order; their concatenation is the turn's text). A
+   * token engine calls it once per generated token with that token's id (the delta may be empty
+   * while a character is incomplete) and once more without an id for any text left at the end; a
+   * chat-server engine calls it per streamed chunk, without ids.
+   */
+  onText?: (delta: string, tokenId?: number) => void;
+  /**
+   * Called before the prefill with the number of tokens the engine feeds for the appended messages
+   * (an engine that cannot know them before the turn need not call it).
+   */
+  onPrompt?: (promptTokens: number) => void;
 }
 
 /**

@@ -16,7 +16,7 @@
 import { DeepEyesError } from '../base/errors';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import type { Engine } from '../agent/engine';
+import type { TurnEngine } from '../base/engine';
 
 import type { AgentSettings } from '../agent/types';
 import { readHrBench, readVstar } from '../agent/eval/datasets';
@@ -80,7 +80,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
 }
 
 export interface LoadedEngine {
-  engine: Engine;
+  engine: TurnEngine;
   dispose(): Promise<void>;
 }
 

@@ -18,7 +18,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 import { decodeImageFile } from '../image-io/node-image';
-import { runDeepEyes } from '../agent/loop';
+import { runDeepEyes } from '../agent/executor';
 import type { AgentEvent, AgentSettings } from '../agent/types';
 import { serializeTrace } from '../agent/trace/trace-io';
 import { toDeepEyesJsonl } from '../agent/trace/deepeyes-jsonl';

@@ -4,7 +4,7 @@
  * tokens; a hard stop is the page terminating this worker. Every failure leaves as ErrorInfo
  * (toErrorInfo), typed where it is thrown; only failures nobody typed become `run_failed`.
  */
-import { runDeepEyes } from '../agent/loop';
+import { runDeepEyes } from '../agent/executor';
 import type { RunRequest } from '../agent/run-request';
 import { toErrorInfo, type ErrorInfo } from '../base/errors';
 import type { Backend } from '../base/types';
@@ -24,8 +24,8 @@ import {
 import { ortWeb } from '../model/backend/ort-web';
 import { noGpuProbe, probeWebGpu } from '../model/backend/webgpu-probe';
 import type { ModelFiles } from '../model/runtime/model-files';
-import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
-import { visionPixelBudget } from '../model/runtime/vision-budget';
+import type { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
+import { loadEngine } from '../model/load-engine';
 import { ModelNotLoadedError, WorkerBusyError } from './errors';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
 import type { FromWorker, ToWorker } from './protocol';
@@ -127,19 +127,23 @@ export class ModelHost {
       totalBytes: sizes.total_bytes,
       maxSingleTensorBytes: sizes.max_single_tensor_bytes,
     };
-    this.engine = await this.watchMemory(() => QwenVLEngine.load(ort, files, { variant, target }));
-    if (target === 'webgpu' && this.device) {
-      const budget = visionPixelBudget(
-        this.engine.runtime.config.vision,
-        this.device.probe.maxStorageBufferBindingSize,
-      );
-      if (this.engine.limitImagePixels(budget.maxPixels)) {
-        this.post({
-          kind: 'notice',
-          code: 'image-size-capped',
-          message: `This GPU's largest buffer holds the vision encoder's attention for images up to ${(budget.maxPixels / 1e6).toFixed(2)} megapixels; larger pictures are downscaled to that (zoom crops still come from the full-size original).`,
-        });
-      }
+    const loaded = await this.watchMemory(() =>
+      loadEngine(files, {
+        ort,
+        target,
+        variant,
+        ...(target === 'webgpu' && this.device
+          ? { maxScoreBytes: this.device.probe.maxStorageBufferBindingSize }
+          : {}),
+      }),
+    );
+    this.engine = loaded.engine;
+    if (loaded.cappedPixels !== undefined) {
+      this.post({
+        kind: 'notice',
+        code: 'image-size-capped',
+        message: `This GPU's largest buffer holds the vision encoder's attention for images up to ${(loaded.cappedPixels / 1e6).toFixed(2)} megapixels; larger pictures are downscaled to that (zoom crops still come from the full-size original).`,
+      });
     }
     this.post({
       kind: 'loaded',

@@ -1,12 +1,15 @@
 /**
- * Test engines for the agent loop. `ScriptedEngine` plays assistant turns from a script with no
- * model at all; `scriptOver` wraps a real engine so the script's tokens are really fed to the
- * decoder (real KV cache, real prefill sizes) while the choice of tokens is scripted.
+ * Test engines for the agent. Both are TurnEngines with the local engine's own message handling
+ * (chat template, incremental chunks: TokenTurnEngine); only the choice of tokens is scripted.
+ * `ScriptedEngine` runs no model at all; `scriptOver` wraps a real engine so the script's tokens
+ * are really fed to the decoder (real KV cache, real prefill sizes).
  */
-import type { Engine, PrefillStats } from '../../src/agent/engine';
+import type { ImageLimits } from '../../src/base/engine';
+import { TokenTurnEngine, type PrefillStats } from '../../src/model/chat/token-turn-engine';
 import type { PreparedImage } from '../../src/model/image/prepare-image';
 import type { GenerateOptions, GenerateResult } from '../../src/model/runtime/generate';
 import { RunCancelledError } from '../../src/model/runtime/qwen-vl-runtime';
+import type { QwenVLEngine } from '../../src/model/runtime/qwen-vl-engine';
 import type { Tokenizer } from '../../src/model/tokenizer/tokenizer';
 import type { ChatTemplate } from '../../src/model/tokenizer/chat-template';
 
@@ -39,14 +42,13 @@ async function playScript(
   return { ids: out, stop: 'max_tokens', decodeMs: performance.now() - t0 };
 }
 
-export class ScriptedEngine implements Engine {
-  readonly modelId = 'scripted';
+export class ScriptedEngine extends TokenTurnEngine {
+  readonly modelId: string = 'scripted';
   readonly backend = 'none';
-  readonly imageOptions = {};
+  readonly imageLimits: ImageLimits = {};
   readonly stopIds = { imEnd: 151645, toolCallEnd: 151658 };
-  readonly prefills: PrefillRecord[] = [];
   tokensFed = 0;
-  private turn = 0;
+  private turnIndex = 0;
 
   constructor(
     readonly tokenizer: Tokenizer,
@@ -54,59 +56,75 @@ export class ScriptedEngine implements Engine {
     private readonly turns: number[][],
     /** Called before each scripted turn: lets a test abort mid-run. */
     private readonly beforeTurn?: (turn: number) => void,
-  ) {}
-
-  reset(): void {
-    this.turn = 0;
+  ) {
+    super();
   }
 
-  async prefill(ids: readonly number[], images: readonly PreparedImage[]) {
-    this.prefills.push({ ids: [...ids], images: images.length });
+  protected restart(): void {}
+
+  override reset(): void {
+    this.turnIndex = 0;
+    super.reset();
+  }
+
+  protected async prefill(ids: readonly number[]): Promise<{ logits: Float32Array; stats: PrefillStats }> {
     this.tokensFed += ids.length;
-    const stats: PrefillStats = { tokens: ids.length, visionMs: 0, prefillMs: 0 };
-    return { logits: new Float32Array(8), stats };
+    return { logits: new Float32Array(8), stats: { tokens: ids.length, visionMs: 0, prefillMs: 0 } };
   }
 
-  async generate(_logits: Float32Array, opts: GenerateOptions): Promise<GenerateResult> {
-    this.beforeTurn?.(this.turn);
-    const ids = this.turns[this.turn++] ?? [];
+  protected decode(_logits: Float32Array, opts: GenerateOptions): Promise<GenerateResult> {
+    this.beforeTurn?.(this.turnIndex);
+    const ids = this.turns[this.turnIndex++] ?? [];
     return playScript(ids, opts, async () => {
       this.tokensFed++;
     });
   }
 }
 
+/** How scriptOver's engine prefills a chunk (the bench swaps in a stateless re-prefill). */
+export interface ScriptedPrefill {
+  prefill(
+    ids: readonly number[],
+    images: readonly PreparedImage[],
+    signal?: AbortSignal,
+  ): Promise<{ logits: Float32Array; stats: PrefillStats }>;
+  /** A conversation starts (the cache was just dropped). */
+  restart?(): void;
+}
+
 /** A real engine whose token choices come from a script (the decoder still runs every token). */
 export function scriptOver(
-  engine: Engine & { prefill: Engine['prefill'] },
+  engine: QwenVLEngine,
   turns: number[][],
   feed: (id: number) => Promise<void>,
-): Engine & { prefills: PrefillRecord[] } {
-  let turn = 0;
-  const prefills: PrefillRecord[] = [];
-  return {
-    get modelId() {
-      return engine.modelId;
-    },
-    get backend() {
-      return engine.backend;
-    },
-    get tokensFed() {
-      return engine.tokensFed;
-    },
-    tokenizer: engine.tokenizer,
-    template: engine.template as ChatTemplate,
-    imageOptions: engine.imageOptions,
-    stopIds: engine.stopIds,
-    prefills,
-    reset: () => {
-      turn = 0;
-      engine.reset();
-    },
+  how: ScriptedPrefill = {
     prefill: async (ids, images, signal) => {
-      prefills.push({ ids: [...ids], images: images.length });
-      return engine.prefill(ids, images, signal);
+      const r = await engine.runtime.append(ids, images, { signal });
+      return { logits: r.logits, stats: r.stats };
     },
-    generate: (_logits, opts) => playScript(turns[turn++] ?? [], opts, feed),
-  };
+  },
+): TokenTurnEngine {
+  let turn = 0;
+  return new (class extends TokenTurnEngine {
+    readonly modelId = engine.modelId;
+    readonly backend = engine.backend;
+    readonly imageLimits = engine.imageLimits;
+    readonly tokenizer = engine.tokenizer;
+    readonly template = engine.template;
+    readonly stopIds = engine.stopIds;
+    override reset(): void {
+      turn = 0;
+      super.reset();
+    }
+    protected restart(): void {
+      engine.runtime.reset();
+      how.restart?.();
+    }
+    protected prefill(ids: readonly number[], images: readonly PreparedImage[], signal?: AbortSignal) {
+      return how.prefill(ids, images, signal);
+    }
+    protected decode(_logits: Float32Array, opts: GenerateOptions): Promise<GenerateResult> {
+      return playScript(turns[turn++] ?? [], opts, feed);
+    }
+  })();
 }

@@ -1,18 +1,15 @@
 /**
- * Test engine for evaluation runs: one scripted conversation per item. runDeepEyes resets the
+ * Test engine for evaluation runs: one scripted conversation per item. The executor resets the
  * engine at the start of every run, so each reset moves on to the next item's script.
  */
-import type { Engine } from '../../src/agent/engine';
+import type { Message, TurnEngine, TurnOptions, TurnResult } from '../../src/base/engine';
 import { ScriptedEngine, scriptToIds } from './scripted-engine';
 import type { Tokenizer } from '../../src/model/tokenizer/tokenizer';
 import type { ChatTemplate } from '../../src/model/tokenizer/chat-template';
-import type { GenerateOptions } from '../../src/model/runtime/generate';
-import type { PreparedImage } from '../../src/model/image/prepare-image';
 
-export class PerItemScriptedEngine implements Engine {
+export class PerItemScriptedEngine implements TurnEngine {
   readonly backend = 'none';
-  readonly imageOptions = {};
-  readonly stopIds = { imEnd: 151645, toolCallEnd: 151658 };
+  readonly imageLimits = {};
   /** Items started (resets seen). */
   runs = 0;
   private current: ScriptedEngine | undefined;
@@ -33,18 +30,11 @@ export class PerItemScriptedEngine implements Engine {
     const turns = this.scripts[this.runs++];
     if (!turns) throw new Error(`no script for run ${this.runs}`);
     this.current = new ScriptedEngine(this.tokenizer, this.template, scriptToIds(this.tokenizer, turns));
+    this.current.reset();
   }
 
-  private engine(): ScriptedEngine {
-    if (!this.current) throw new Error('prefill before reset');
-    return this.current;
-  }
-
-  prefill(ids: readonly number[], images: readonly PreparedImage[]) {
-    return this.engine().prefill(ids, images);
-  }
-
-  generate(logits: Float32Array, opts: GenerateOptions) {
-    return this.engine().generate(logits, opts);
+  turn(append: readonly Message[], opts: TurnOptions): Promise<TurnResult> {
+    if (!this.current) throw new Error('turn before reset');
+    return this.current.turn(append, opts);
   }
 }

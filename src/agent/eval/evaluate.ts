@@ -3,8 +3,8 @@
  * rules, turned into a DeepEyes eval record (the fields their judge scripts read, plus ours).
  * No file I/O: the caller writes records and prints lines as `onItem` reports them.
  */
-import type { Engine } from '../engine';
-import { runDeepEyes } from '../loop';
+import type { TurnEngine } from '../../base/engine';
+import { runDeepEyes } from '../executor';
 import type { AgentSettings, Trace } from '../types';
 import { toDeepEyesRecord, type DeepEyesEvalExtras, type DeepEyesEvalRecord } from '../trace/deepeyes-jsonl';
 import type { DatasetKind, EvalDataset, EvalItem } from './item';
@@ -118,7 +118,7 @@ function countActions(trace: Trace): { toolCalls: number; toolErrors: number } {
 }
 
 export async function evaluateDataset(
-  engine: Engine,
+  engine: TurnEngine,
   dataset: EvalDataset,
   opts: EvaluateOptions,
 ): Promise<EvaluateOutcome> {

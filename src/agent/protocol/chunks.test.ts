@@ -9,6 +9,7 @@ import {
   toolErrorTail,
   toolResponseChunk,
   toolResponseMessages,
+  toolErrorMessages,
   toolResponseTail,
 } from './chunks';
 import { renderTurn1, turn1Messages } from './prompts';
@@ -55,8 +56,7 @@ describe('error turns', () => {
     const turn1 = renderTurn1(stock, { question, options });
     const whole = stock.render([
       ...turn1Messages({ question, options }),
-      { role: 'assistant', content: assistantText },
-      { role: 'user', content: `Error: ${msg}` },
+      ...toolErrorMessages(assistantText, msg),
     ]);
     expect(whole.slice(turn1.length)).toBe(toolErrorChunk(assistantText, msg));
   });

@@ -57,6 +57,14 @@ export function toolResponseMessages(assistantText: string): ChatMessage[] {
   ];
 }
 
+/** The two messages an error turn adds to the conversation, as the chat template sees them. */
+export function toolErrorMessages(assistantText: string, message: string): ChatMessage[] {
+  return [
+    { role: 'assistant', content: assistantText },
+    { role: 'user', content: `Error: ${message}` },
+  ];
+}
+
 /**
  * The latest assistant output in a rendered conversation: the text after the last
  * `<|im_start|>assistant\n`, without a trailing `<|im_end|>`. Only this is parsed: the tool

@@ -3,30 +3,27 @@
  * deepeyes-prompts.json is a byte-for-byte copy of the spec's file (docs/spec/deepeyes-protocol.md;
  * sha256 tested): the trained strings must never be retyped.
  */
-import { DeepEyesError } from '../../base/errors';
 import prompts from './deepeyes-prompts.json';
 import type { ChatMessage, ChatTemplate } from '../../model/tokenizer/chat-template';
+import {
+  IMAGE_PAD,
+  IM_END,
+  IM_START,
+  PromptInputError,
+  expandImagePads,
+} from '../../model/tokenizer/image-pads';
 
 /** System prompt the released DeepEyes was trained with (1166 chars). */
 export const DEEPEYES_SYSTEM_PROMPT: string = prompts.system_prompt;
 /** Appended to the question and to every tool response (174 chars, starts with "\n", ends with " "). */
 export const DEEPEYES_USER_SUFFIX: string = prompts.user_prompt_suffix;
 
-export const IMAGE_PAD = '<|image_pad|>';
 export const VISION_START = '<|vision_start|>';
 export const VISION_END = '<|vision_end|>';
-export const IM_START = '<|im_start|>';
-export const IM_END = '<|im_end|>';
+export { IMAGE_PAD, IM_START, IM_END, PromptInputError, expandImagePads };
 
 export const ZOOM_TOOL_NAME = 'image_zoom_in_tool';
 export const ROTATE_TOOL_NAME = 'image_rotate_tool';
-
-export class PromptInputError extends DeepEyesError {
-  constructor(message: string) {
-    super('prompt_input', message);
-    this.name = 'PromptInputError';
-  }
-}
 
 /**
  * The optional rotate tool, in the same one-line JSON style as the zoom tool. Our wording: the
@@ -109,26 +106,6 @@ export function turn1Messages(input: Turn1Input): ChatMessage[] {
       content: [{ type: 'image' }, { type: 'text', text: userText(input.question, input.options) }],
     },
   ];
-}
-
-/**
- * Replace the i-th `<|image_pad|>` by padCounts[i] copies (one per merged 28x28 patch,
- * t*h*w/4). Tokenizing the expanded text gives the same ids as expanding the pad id.
- */
-export function expandImagePads(text: string, padCounts: readonly number[]): string {
-  const parts = text.split(IMAGE_PAD);
-  if (parts.length - 1 !== padCounts.length) {
-    throw new PromptInputError(
-      `the text has ${parts.length - 1} image pads but ${padCounts.length} counts were given`,
-    );
-  }
-  let out = parts[0];
-  padCounts.forEach((n, i) => {
-    if (!Number.isInteger(n) || n < 1)
-      throw new PromptInputError(`image ${i} has ${n} tokens; expected an integer >= 1`);
-    out += IMAGE_PAD.repeat(n) + parts[i + 1];
-  });
-  return out;
 }
 
 /** Turn-1 text through the chat template, with one `<|image_pad|>` (unexpanded). */

@@ -1,11 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { GoldenSet } from '../../../test/support/golden-set';
-import { cropRgb, resolveZoomBox, zoomFrame, type ZoomFrame } from './crop';
+import { cropRgb, resizeForModel, resolveZoomBox, zoomFrame, type ZoomFrame } from './crop';
+import { prepareImage } from '../../model/image/prepare-image';
 import { firstDiff, goldenRgb } from '../../../test/support/golden-images';
 import { resizeBicubic } from '../../model/image/pil-bicubic';
 import { smartResizeCrop } from '../../model/image/smart-resize';
 
 const golden = GoldenSet.publicSet();
+
+describe('resizeForModel (the agent resizes, the engine applies only the processor rule)', () => {
+  it('gives the golden resized crop, and the processor then feeds the golden crop pixels', () => {
+    const crop = goldenRgb(golden, 'crop_uint8_hwc');
+    const resized = resizeForModel(crop);
+    expect(firstDiff(resized.data, golden.u8('crop_resized_uint8_hwc').data)).toBe('equal');
+    const viaEngine = prepareImage(resized, { rule: 'processor' });
+    expect(firstDiff(viaEngine.pixelValues, golden.f32('crop_pixel_values').data)).toBe('equal');
+    const crop1Step = prepareImage(crop, { rule: 'crop' });
+    expect(viaEngine.gridThw).toEqual(crop1Step.gridThw);
+    expect(firstDiff(viaEngine.pixelValues, crop1Step.pixelValues)).toBe('equal');
+  });
+
+  it('equals the one-step crop rule for a sliver under a small max_pixels', () => {
+    const sliver = { width: 20, height: 900, data: new Uint8Array(20 * 900 * 3).fill(200) };
+    const limits = { maxPixels: 28 * 28 * 8 };
+    const resized = resizeForModel(sliver, limits);
+    const a = prepareImage(resized, { ...limits, rule: 'processor' });
+    const b = prepareImage(sliver, { ...limits, rule: 'crop' });
+    expect([a.resizedWidth, a.resizedHeight]).toEqual([b.resizedWidth, b.resizedHeight]);
+    expect(firstDiff(a.pixelValues, b.pixelValues)).toBe('equal');
+  });
+});
 
 describe('zoom crop (golden case)', () => {
   it('bbox [120,40,220,150] on image1 -> golden crop, then golden resized crop', () => {

@@ -6,7 +6,13 @@
  */
 
 import { ImageSizeError } from '../../model/image/errors';
-import { roundHalfEven, smartResize, type SmartResizeOptions } from '../../model/image/smart-resize';
+import {
+  roundHalfEven,
+  smartResize,
+  smartResizeCrop,
+  type SmartResizeOptions,
+} from '../../model/image/smart-resize';
+import { resizeBicubic } from '../../model/image/pil-bicubic';
 
 import type { Box, RgbImage } from '../../base/types';
 /** How the model's pixel space relates to the original image. */
@@ -105,4 +111,14 @@ export function cropRgb(image: RgbImage, box: Box): RgbImage {
     data.set(src.subarray(from, from + (cx1 - cx0) * 3), ((y - y0) * width + (cx0 - x0)) * 3);
   }
   return { width, height, data };
+}
+
+/**
+ * DeepEyes resizes a tool's image before the processor sees it (qwen_vl_utils: sides
+ * `max(28, round(..))`, Pillow BICUBIC), so a 20-pixel crop still becomes one 28x28 patch. The
+ * engine then applies only the processor's own smart_resize, which keeps this size.
+ */
+export function resizeForModel(image: RgbImage, opts: SmartResizeOptions = {}): RgbImage {
+  const r = smartResizeCrop(image.height, image.width, opts);
+  return resizeBicubic(image, r.width, r.height);
 }

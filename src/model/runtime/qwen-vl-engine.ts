@@ -1,10 +1,13 @@
 /**
- * The agent's Engine over a converted Qwen2.5-VL / DeepEyes folder: runtime + tokenizer + template
- * + the processor's image limits, loaded together and disposed together.
+ * The local ONNX engine: a TurnEngine over a converted Qwen2.5-VL / DeepEyes folder (runtime +
+ * tokenizer + chat template + the processor's image limits, loaded together and disposed together).
+ * The KV cache is incremental: each turn after the first prefills only its new chunk.
  */
-import type { PrepareImageOptions, PreparedImage } from '../image/prepare-image';
+import type { ImageLimits } from '../../base/engine';
+import type { PreparedImage } from '../image/prepare-image';
 import type { Tokenizer } from '../tokenizer/tokenizer';
 import type { ChatTemplate } from '../tokenizer/chat-template';
+import { TokenTurnEngine, type StopIds } from '../chat/token-turn-engine';
 import { generate, type GenerateOptions, type GenerateResult } from './generate';
 import type { ModelFiles } from './model-files';
 import type { OrtApi } from './ort-api';
@@ -12,7 +15,7 @@ import { QwenVLRuntime } from './qwen-vl-runtime';
 import type { LoadProgress, SessionChoice } from './sessions';
 import { loadTextAssets } from './text-assets';
 
-async function imageOptionsOf(files: ModelFiles): Promise<PrepareImageOptions> {
+async function imageLimitsOf(files: ModelFiles): Promise<ImageLimits> {
   if (!(await files.exists('preprocessor_config.json'))) return {};
   const p = JSON.parse(await files.readText('preprocessor_config.json')) as Record<string, unknown>;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -23,17 +26,19 @@ async function imageOptionsOf(files: ModelFiles): Promise<PrepareImageOptions> {
   };
 }
 
-export class QwenVLEngine {
+export class QwenVLEngine extends TokenTurnEngine {
   private constructor(
     readonly runtime: QwenVLRuntime,
     readonly tokenizer: Tokenizer,
     readonly template: ChatTemplate,
-    private options: PrepareImageOptions,
+    private limits: ImageLimits,
     readonly backend: string,
-  ) {}
+  ) {
+    super();
+  }
 
-  get imageOptions(): PrepareImageOptions {
-    return this.options;
+  get imageLimits(): ImageLimits {
+    return this.limits;
   }
 
   /**
@@ -41,9 +46,9 @@ export class QwenVLEngine {
    * images will now be downscaled more than the model's processor would.
    */
   limitImagePixels(maxPixels: number): boolean {
-    const current = this.options.maxPixels ?? 12845056;
+    const current = this.limits.maxPixels ?? 12845056;
     if (maxPixels >= current) return false;
-    this.options = { ...this.options, maxPixels };
+    this.limits = { ...this.limits, maxPixels };
     return true;
   }
 
@@ -54,13 +59,13 @@ export class QwenVLEngine {
     onProgress?: (p: LoadProgress) => void,
   ): Promise<QwenVLEngine> {
     const text = await loadTextAssets(files);
-    const imageOptions = await imageOptionsOf(files);
+    const limits = await imageLimitsOf(files);
     const runtime = await QwenVLRuntime.load(ort, files, choice, onProgress);
     return new QwenVLEngine(
       runtime,
       text.tokenizer,
       text.template,
-      imageOptions,
+      limits,
       `${choice.target}/${choice.variant}`,
     );
   }
@@ -69,25 +74,26 @@ export class QwenVLEngine {
     return this.runtime.modelId;
   }
 
-  get stopIds(): { imEnd: number; toolCallEnd: number } {
+  get stopIds(): StopIds {
     const t = this.runtime.config.tokens;
     return { imEnd: t.imEnd, toolCallEnd: t.toolCallEnd };
   }
 
+  /** Tokens fed to the decoder since load (prefills and decode steps). */
   get tokensFed(): number {
     return this.runtime.tokensFed;
   }
 
-  reset(): void {
+  protected restart(): void {
     this.runtime.reset();
   }
 
-  async prefill(ids: readonly number[], images: readonly PreparedImage[], signal?: AbortSignal) {
+  protected async prefill(ids: readonly number[], images: readonly PreparedImage[], signal?: AbortSignal) {
     const r = await this.runtime.append(ids, images, { signal });
     return { logits: r.logits, stats: r.stats };
   }
 
-  generate(firstLogits: Float32Array, opts: GenerateOptions): Promise<GenerateResult> {
+  protected decode(firstLogits: Float32Array, opts: GenerateOptions): Promise<GenerateResult> {
     return generate(this.runtime, firstLogits, opts);
   }
 
