@@ -7,15 +7,7 @@
  */
 import type { Message, TurnEngine } from '../base/engine';
 import type { RgbImage } from '../base/types';
-import type {
-  AgentEvent,
-  AgentSettings,
-  CropInfo,
-  StepAction,
-  ToolCallInfo,
-  Trace,
-  TraceStep,
-} from './types';
+import type { AgentEvent, CropInfo, StepAction, ToolCallInfo, Trace, TraceStep } from './types';
 import { parseAssistantTurn } from './protocol/parse';
 import { zoomBoxValidator } from './protocol/tool-call';
 import { TurnSegmenter } from './protocol/segmenter';
@@ -27,21 +19,14 @@ import { pngDataUrl } from '../image-io/png';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
 import { sha256Hex } from './sha256';
 import { resumableSteps } from './resume';
+import type { RunRequest } from './run-request';
 import { errorTurn, firstTurn, nextStep, toolResponseTurn, turnAllowance, type Counters } from './kernel';
 
-export interface RunInput {
-  image: RgbImage;
-  question: string;
-  options?: string[];
-  settings: AgentSettings;
+/** A RunRequest plus what the caller listens with. */
+export interface RunInput extends RunRequest {
   signal?: AbortSignal;
   onEvent?: (e: AgentEvent) => void;
   traceId?: string;
-  /**
-   * Continue an interrupted run (device lost, worker crashed): its completed zoom/error turns are
-   * sent again with turn 1 in one call and generation goes on from the next turn.
-   */
-  resumeFrom?: Trace;
 }
 
 function errorInfo(e: unknown): { code: string; message: string } {
