@@ -45,6 +45,18 @@ export default tseslint.config(
     'src/store/**': ['worker', 'app', 'ui', 'golden', 'cli', 'model', 'delivery', 'convert'],
     'src/ui/**': ['worker', 'app', 'golden', 'cli', 'model', 'delivery', 'convert'],
     'src/app/**': ['golden', 'cli', 'convert'],
+    'src/offline/**': [
+      'model',
+      'delivery',
+      'convert',
+      'agent',
+      'worker',
+      'app',
+      'store',
+      'ui',
+      'golden',
+      'cli',
+    ],
   }),
 );
 
