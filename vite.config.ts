@@ -17,7 +17,7 @@ const buildId = new Date().toISOString();
 export default defineConfig({
   base: './',
   define: { __DEEPEYES_BUILD_ID__: JSON.stringify(buildId) },
-  plugins: [react(), ortAssets(), contentSecurityPolicy(), offlineSupport()],
+  plugins: [react(), ortAssets(), contentSecurityPolicy(isolation), offlineSupport()],
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation, port: 4173, strictPort: true },
   worker: { format: 'es' },
@@ -26,10 +26,11 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
+      // harness.html (delivery test hooks: clears OPFS, flips bytes) is test-only: the e2e tests
+      // serve it from the dev server (e2e/harness/harness-server.ts), never from the build.
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         diagnostics: resolve(import.meta.dirname, 'diagnostics.html'),
-        harness: resolve(import.meta.dirname, 'harness.html'),
       },
     },
   },
