@@ -46,6 +46,18 @@ export default tseslint.config(
     // The UI names model sources with delivery's ModelSource type; it never downloads itself.
     'src/ui/**': ['worker', 'app', 'golden', 'cli', 'model', 'convert'],
     'src/app/**': ['golden', 'cli', 'convert'],
+    'src/offline/**': [
+      'model',
+      'delivery',
+      'convert',
+      'agent',
+      'worker',
+      'app',
+      'store',
+      'ui',
+      'golden',
+      'cli',
+    ],
   }),
 );
 

@@ -5,6 +5,7 @@ import { expect, type Page } from '@playwright/test';
 import type { HarnessRunOptions, HarnessRunResult } from '../../src/harness/protocol';
 import type { DeliveryEvent } from '../../src/delivery/events';
 import { RouteModelServer, testModel, type TestFile } from './model-server';
+import { harnessBaseUrl } from './harness-server';
 
 /** A few MB in three files: a small config, a graph and an external-data chunk. */
 export const SIZES = {
@@ -46,7 +47,7 @@ export async function openDeliveryPage(page: Page, name: string): Promise<Delive
       return original.call(this);
     };
   });
-  await page.goto('harness.html');
+  await page.goto(new URL('harness.html', await harnessBaseUrl()).href);
   await expect(page.getByTestId('harness-status')).toHaveText('ready');
   const key = new URL(`__models/${name}/`, page.url()).href;
   return {

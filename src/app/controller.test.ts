@@ -192,4 +192,21 @@ describe('controller', () => {
       message: expect.stringMatching(/DeepEyes trace/),
     });
   });
+
+  it('refuses an imported file over the size limit before reading it', async () => {
+    const { store, c } = setup();
+    let reads = 0;
+    const huge = new Blob(['{}']);
+    Object.defineProperty(huge, 'size', { value: 51 * 2 ** 20 });
+    huge.text = () => {
+      reads++;
+      return Promise.resolve('{}');
+    };
+    await c.importTrace(huge);
+    expect(reads).toBe(0);
+    expect(store.getState().inputError).toMatchObject({
+      code: 'bad_trace',
+      message: expect.stringMatching(/limit/),
+    });
+  });
 });

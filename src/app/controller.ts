@@ -6,7 +6,8 @@
 import type { Trace } from '../agent/types';
 import { restoreAutosave, startAutosave } from '../store/autosave';
 import type { AppStore } from '../store/store';
-import { parseTrace, serializeTrace, toDeepEyesJsonl } from '../store/trace-io';
+import { serializeTrace, toDeepEyesJsonl } from '../store/trace-io';
+import { readTraceFile } from './replay/read-trace-file';
 import { downloadBlob, traceFileStem } from '../ui/export/download';
 import { drawTraceStrip } from '../ui/export/strip-draw';
 import { decodeImageBlob, type DecodedImage } from '../ui/input/decode';
@@ -266,7 +267,7 @@ export function createController(
 
     async importTrace(file) {
       try {
-        const trace = parseTrace(await file.text());
+        const trace = await readTraceFile(file);
         s().setInputImage(null);
         showTrace(trace, 'import');
       } catch (e) {

@@ -41,11 +41,16 @@ export class DecompressionBombError extends ImageInputError {
     readonly width: number,
     readonly height: number,
     readonly maxPixels: number,
+    /** Set when the size is refused for the file being far too small to hold it. */
+    readonly fileBytes?: number,
   ) {
+    const mp = `${width}x${height} pixels (${((width * height) / 1e6).toFixed(0)} MP)`;
     super(
       'too_many_pixels',
-      `the image declares ${width}x${height} pixels (${((width * height) / 1e6).toFixed(0)} MP), over the ` +
-        `${(maxPixels / 1e6).toFixed(0)} MP this page will decode; downscale it first`,
+      fileBytes === undefined
+        ? `the image declares ${mp}, over the ${(maxPixels / 1e6).toFixed(0)} MP this page will decode; downscale it first`
+        : `the image declares ${mp} in a file of only ${fileBytes} bytes, far too small for a photo that size ` +
+            '(a decompression bomb); it was not decoded. If it is a real picture, re-save it as JPEG',
     );
     this.name = 'DecompressionBombError';
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { encode } from 'fast-png';
 import { GoldenSet } from '../../test/support/golden-set';
 import { decodePng, encodePng, pngDataUrl, PngDecodeError } from './png';
@@ -38,4 +40,20 @@ describe('png codec', () => {
     expect(() => decodePng(bytes.subarray(0, 100))).toThrow(PngDecodeError);
     expect(() => decodePng(new Uint8Array(0))).toThrow(PngDecodeError);
   });
+});
+
+describe('low bit depths (fixtures made with Python zlib/struct: fixtures/make-grey-pngs.py)', () => {
+  const dir = resolve(import.meta.dirname, 'fixtures');
+  const expected = JSON.parse(readFileSync(resolve(dir, 'grey-expected.json'), 'utf8')) as {
+    width: number;
+    height: number;
+    grey: Record<string, number[]>;
+  };
+  for (const [file, grey] of Object.entries(expected.grey)) {
+    it(`${file} decodes to its grey levels on every channel`, () => {
+      const img = decodePng(new Uint8Array(readFileSync(resolve(dir, file))));
+      expect([img.width, img.height]).toEqual([expected.width, expected.height]);
+      expect(Array.from(img.data)).toEqual(grey.flatMap((v) => [v, v, v]));
+    });
+  }
 });

@@ -1,6 +1,6 @@
 /**
  * PNG in and out without a canvas (works in workers and Node alike), via fast-png. Decoding
- * flattens every PNG flavour to 8-bit RGB: grey, palette and 16-bit are converted, and alpha is
+ * flattens every PNG flavour to 8-bit RGB: grey (1 to 16 bits), palette and 16-bit are converted, and alpha is
  * composited on white, so a transparent logo reads as it looks in a viewer.
  */
 import { DeepEyesError } from '../base/errors';
@@ -33,6 +33,9 @@ export function decodePng(bytes: Uint8Array): RgbImage {
   if (png.palette) {
     src = convertIndexedToRgb(png);
     channels = png.palette[0]?.length ?? 3;
+  } else if (png.depth < 8) {
+    // fast-png hands 1-, 2- and 4-bit greyscale back still packed, rows byte-aligned.
+    src = unpackGrey(png.data as Uint8Array, width, height, png.depth);
   }
   const shift = png.depth === 16 ? 8 : 0;
   const out = new Uint8Array(width * height * 3);
@@ -55,6 +58,22 @@ export function decodePng(bytes: Uint8Array): RgbImage {
     out[3 * p + 2] = b;
   }
   return { width, height, data: out };
+}
+
+/** Packed 1/2/4-bit grey levels (leftmost pixel in the high bits) to 8-bit, full scale. */
+export function unpackGrey(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const top = (1 << depth) - 1;
+  const scale = 255 / top; // exact: 255, 85 or 17
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth;
+      const byte = packed[y * rowBytes + (bit >> 3)];
+      out[y * width + x] = ((byte >> (8 - depth - (bit & 7))) & top) * scale;
+    }
+  }
+  return out;
 }
 
 export function pngDataUrl(image: RgbImage): string {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { GoldenSet } from '../../test/support/golden-set';
@@ -206,7 +208,41 @@ describe('inspectImage', () => {
         message: expect.stringMatching(/30000x30000 pixels \(900 MP\)/),
       }),
     );
-    expect(inspectImage(pngHeaderOnly(10_000, 10_000)).width).toBe(10_000);
+    // 100 MP declared in a few dozen bytes: refused too, for the file being far too small.
+    expect(() => inspectImage(pngHeaderOnly(10_000, 10_000))).toThrow(
+      expect.objectContaining({ code: 'too_many_pixels', message: expect.stringMatching(/only \d+ bytes/) }),
+    );
+    // A small picture needs no minimum file size.
+    expect(inspectImage(pngHeaderOnly(4_000, 4_000)).width).toBe(4_000);
+  });
+
+  /** A real JPEG (a bundled sample) relabelled as width x height and padded to `bytes`, as a camera file. */
+  function cameraJpeg(width: number, height: number, bytes: number): Uint8Array {
+    const real = new Uint8Array(
+      readFileSync(resolve(import.meta.dirname, '../../public/samples/raindrops.jpg')),
+    );
+    const out = new Uint8Array(bytes);
+    out.set(real.subarray(0, real.length - 2));
+    out.set([0xff, 0xd9], bytes - 2);
+    let at = 2;
+    for (;;) {
+      const marker = out[at + 1];
+      if (marker >= 0xc0 && marker <= 0xc3) break;
+      at += 2 + ((out[at + 2] << 8) | out[at + 3]);
+    }
+    out.set([height >> 8, height & 255, width >> 8, width & 255], at + 5);
+    return out;
+  }
+
+  it('accepts real camera photos up to 200 MP and refuses bigger ones', () => {
+    // A 200 MP phone sensor (16320x12240) makes files of 20-40 MB.
+    const phone = cameraJpeg(16_320, 12_240, 24_000_000);
+    expect(inspectImage(phone)).toMatchObject({ format: 'jpeg', width: 16_320, height: 12_240 });
+    // 150 MP medium format (14204x10652), 30 MB.
+    expect(inspectImage(cameraJpeg(14_204, 10_652, 30_000_000)).width).toBe(14_204);
+    expect(() => inspectImage(cameraJpeg(20_000, 12_000, 40_000_000))).toThrow(
+      expect.objectContaining({ code: 'too_many_pixels', message: expect.stringMatching(/over the 200 MP/) }),
+    );
   });
 
   it('refuses aspect ratios over 200 (the smart_resize limit)', () => {

@@ -252,13 +252,30 @@ export function sniffImage(bytes: Uint8Array): SniffResult {
 }
 
 export interface ImageLimits {
-  /** Declared pixels above this are refused before decoding (decompression bombs). */
+  /** Declared pixels above this are refused before decoding, whatever the file size. */
   maxPixels: number;
   /** Qwen2.5-VL's smart_resize refuses aspect ratios over 200. */
   maxAspect: number;
+  /**
+   * Above `ratioCheckPixels`, declared pixels per byte of file above this are refused as a
+   * decompression bomb: a photo needs far more than a byte per thousand pixels.
+   */
+  maxPixelsPerByte?: number;
+  ratioCheckPixels?: number;
 }
 
-export const DEFAULT_LIMITS: ImageLimits = { maxPixels: 100_000_000, maxAspect: 200 };
+/**
+ * 200 MP is what the largest phone and medium-format sensors make (16320x12240). Their files
+ * run to tens of MB (well under 10 pixels per byte); deflate cannot pack 8-bit pixels much past
+ * 1000 per byte, so a header declaring more than that is a bomb. Below 16 MP (64 MB of RGBA) the
+ * decode is affordable whatever the file is.
+ */
+export const DEFAULT_LIMITS: ImageLimits = {
+  maxPixels: 200_000_000,
+  maxAspect: 200,
+  maxPixelsPerByte: 1000,
+  ratioCheckPixels: 16_000_000,
+};
 
 const FORMAT_NAMES: Record<ImageFormat, string> = {
   png: 'PNG',
@@ -305,8 +322,14 @@ export function inspectImage(
     throw new TruncatedImageError(fname, r.truncated ?? 'no size in the header');
   if (r.width === 0 || r.height === 0)
     throw new TruncatedImageError(fname, `it declares a ${r.width}x${r.height} size`);
-  if (r.width * r.height > limits.maxPixels)
-    throw new DecompressionBombError(r.width, r.height, limits.maxPixels);
+  const pixels = r.width * r.height;
+  if (pixels > limits.maxPixels) throw new DecompressionBombError(r.width, r.height, limits.maxPixels);
+  if (
+    limits.maxPixelsPerByte !== undefined &&
+    pixels > (limits.ratioCheckPixels ?? 0) &&
+    pixels > bytes.length * limits.maxPixelsPerByte
+  )
+    throw new DecompressionBombError(r.width, r.height, limits.maxPixels, bytes.length);
   if (Math.max(r.width, r.height) / Math.min(r.width, r.height) > limits.maxAspect) {
     throw new ExtremeAspectError(r.width, r.height, limits.maxAspect);
   }

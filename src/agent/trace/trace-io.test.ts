@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../types';
 import { migrations, type TraceMigration } from './migrations';
@@ -5,7 +6,11 @@ import { PNG_DATA_URL_PREFIX } from './png-data-url';
 import { MAX_TRACE_JSON_BYTES, TRACE_VERSION } from './schema';
 import { sampleTrace } from '../../../test/support/trace-fixtures';
 import {
+  checkTraceFileSize,
+  MAX_EMBEDDED_IMAGE_SIDE,
   parseTrace,
+  pngDataUrlDimensions,
+  TraceImageTooLargeError,
   serializeTrace,
   TraceFormatError,
   TraceTooLargeError,
@@ -147,5 +152,68 @@ describe('migrations', () => {
     const v0 = { ...raw(), version: 0 };
     const broken: TraceMigration = (t) => ({ ...t, steps: 'nope' });
     expect(() => parseTrace(v0, { migrations: { 0: broken } })).toThrow(TraceValidationError);
+  });
+});
+
+/** A PNG made byte by byte here (signature, IHDR, one IDAT, IEND), independent of our encoders. */
+function handMadePng(width: number, height: number, idat: Buffer): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale, deflate, no filter method, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('embedded image dimensions, from the PNG header, before any decoding', () => {
+  // The start of 60000 rows of zeros: a tiny file declaring 3.6 gigapixels.
+  const bomb = handMadePng(60000, 60000, deflateSync(Buffer.alloc(60001 * 4)));
+
+  it('reads width and height from IHDR', () => {
+    const url = PNG_DATA_URL_PREFIX + bomb.toString('base64');
+    expect(pngDataUrlDimensions(url)).toEqual({ width: 60000, height: 60000 });
+    const small = handMadePng(3, 2, deflateSync(Buffer.alloc(2 * 4)));
+    expect(pngDataUrlDimensions(PNG_DATA_URL_PREFIX + small.toString('base64'))).toEqual({
+      width: 3,
+      height: 2,
+    });
+  });
+
+  it('refuses a small PNG declaring 60000x60000 as the picture or as a crop', () => {
+    expect(bomb.length).toBeLessThan(600);
+    const url = PNG_DATA_URL_PREFIX + bomb.toString('base64');
+    const asPicture = raw();
+    asPicture.image.pngDataUrl = url;
+    expect(() => parseTrace(JSON.stringify(asPicture))).toThrow(TraceImageTooLargeError);
+    const asCrop = raw();
+    asCrop.steps[0].action.crop.pngDataUrl = url;
+    expect(() => parseTrace(asCrop)).toThrow(/crop of step 1 declares 60000x60000/);
+  });
+
+  it('accepts a picture at the limits and refuses one pixel over', () => {
+    const side = handMadePng(MAX_EMBEDDED_IMAGE_SIDE, 1, deflateSync(Buffer.alloc(2)));
+    const over = handMadePng(MAX_EMBEDDED_IMAGE_SIDE + 1, 1, deflateSync(Buffer.alloc(2)));
+    const t = raw();
+    t.image.pngDataUrl = PNG_DATA_URL_PREFIX + side.toString('base64');
+    expect(() => parseTrace(t)).not.toThrow();
+    t.image.pngDataUrl = PNG_DATA_URL_PREFIX + over.toString('base64');
+    expect(() => parseTrace(t)).toThrow(TraceImageTooLargeError);
+  });
+
+  it('checks an imported file size before reading it', () => {
+    expect(() => checkTraceFileSize(MAX_TRACE_JSON_BYTES)).not.toThrow();
+    expect(() => checkTraceFileSize(MAX_TRACE_JSON_BYTES + 1)).toThrow(TraceTooLargeError);
   });
 });

@@ -2,11 +2,20 @@
  * Reading and writing traces. parseTrace takes untrusted input (an imported file, IndexedDB, a
  * message) and returns a valid current-version Trace or throws one of the errors below.
  */
-import { DeepEyesError } from '../../base/errors';
 import { z } from 'zod';
+import { DeepEyesError } from '../../base/errors';
 import type { Trace } from '../types';
 import { migrations as defaultMigrations, type TraceMigration } from './migrations';
+import { PNG_DATA_URL_PREFIX } from './png-data-url';
 import { MAX_TRACE_JSON_BYTES, TRACE_FORMAT, TRACE_VERSION, traceSchema } from './schema';
+
+/**
+ * Limits on an embedded image's declared size, checked from its PNG header before anything
+ * decodes it: a few hundred bytes of PNG can declare 60000x60000 (14 GB of RGBA). The app's
+ * working picture is capped well below these; crops are smaller still.
+ */
+export const MAX_EMBEDDED_IMAGE_SIDE = 16_384;
+export const MAX_EMBEDDED_IMAGE_PIXELS = 40_000_000;
 
 export class TraceTooLargeError extends DeepEyesError {
   constructor(readonly bytes: number) {
@@ -63,6 +72,76 @@ export function utf8ByteLength(s: string): number {
     } else n += 3;
   }
   return n;
+}
+
+/** An imported file's size, checked before a byte of it is read. */
+export function checkTraceFileSize(bytes: number): void {
+  if (bytes > MAX_TRACE_JSON_BYTES) throw new TraceTooLargeError(bytes);
+}
+
+export class TraceImageTooLargeError extends DeepEyesError {
+  constructor(where: string, width: number, height: number) {
+    super(
+      'trace_image_too_large',
+      `the trace's ${where} declares ${width}x${height} pixels; at most ` +
+        `${MAX_EMBEDDED_IMAGE_SIDE} px a side and ${MAX_EMBEDDED_IMAGE_PIXELS / 1e6} megapixels are accepted`,
+      { advice: 'This file was not made by DeepEyes, or was edited: export the trace again from the app.' },
+    );
+  }
+}
+
+export class TraceImageHeaderError extends DeepEyesError {
+  constructor(where: string) {
+    super('trace_image_malformed', `the trace's ${where} is not a PNG with a readable header`, {
+      advice: 'This file was not made by DeepEyes, or was damaged: export the trace again from the app.',
+    });
+  }
+}
+
+/** Width and height from a PNG data URL's IHDR chunk (the first 24 bytes), or null if absent. */
+export function pngDataUrlDimensions(url: string): { width: number; height: number } | null {
+  if (!url.startsWith(PNG_DATA_URL_PREFIX)) return null;
+  let head: string;
+  try {
+    head = atob(url.slice(PNG_DATA_URL_PREFIX.length, PNG_DATA_URL_PREFIX.length + 32));
+  } catch {
+    return null;
+  }
+  if (head.length < 24 || head.slice(12, 16) !== 'IHDR') return null;
+  const u32 = (at: number) =>
+    ((head.charCodeAt(at) << 24) |
+      (head.charCodeAt(at + 1) << 16) |
+      (head.charCodeAt(at + 2) << 8) |
+      head.charCodeAt(at + 3)) >>>
+    0;
+  return { width: u32(16), height: u32(20) };
+}
+
+/** Every embedded image of a (schema-valid) trace, with where it sits, for messages. */
+export function embeddedImages(trace: Trace): { where: string; pngDataUrl: string }[] {
+  const out = [{ where: 'picture', pngDataUrl: trace.image.pngDataUrl }];
+  for (const step of trace.steps) {
+    const a = step.action as { crop?: { pngDataUrl?: unknown } };
+    if (typeof a.crop?.pngDataUrl === 'string')
+      out.push({ where: `crop of step ${step.index + 1}`, pngDataUrl: a.crop.pngDataUrl });
+  }
+  return out;
+}
+
+function checkImageDimensions(trace: Trace): void {
+  for (const { where, pngDataUrl } of embeddedImages(trace)) {
+    const d = pngDataUrlDimensions(pngDataUrl);
+    if (!d) throw new TraceImageHeaderError(where);
+    const { width, height } = d;
+    if (
+      width === 0 ||
+      height === 0 ||
+      width > MAX_EMBEDDED_IMAGE_SIDE ||
+      height > MAX_EMBEDDED_IMAGE_SIDE ||
+      width * height > MAX_EMBEDDED_IMAGE_PIXELS
+    )
+      throw new TraceImageTooLargeError(where, width, height);
+  }
 }
 
 function checkSize(json: string): void {
@@ -141,6 +220,7 @@ export function parseTrace(input: unknown, options: ParseTraceOptions = {}): Tra
   const migrated = migrate(value, options.migrations ?? defaultMigrations);
   const result = traceSchema.safeParse(migrated);
   if (!result.success) throw new TraceValidationError(result.error.issues);
+  checkImageDimensions(result.data);
   return result.data;
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reduceAgentEvents } from '../../agent/trace/fold';
 import {
   buildSampleTrace,
@@ -8,7 +8,10 @@ import {
   sampleImageInfo,
   TWO_WINGS,
 } from '../samples/sample-trace';
-import { cancelledTrace, splitTokens, traceToEvents } from './trace-to-events';
+import { cancelledTrace, closingPieces, splitTokens, traceToEvents } from './trace-to-events';
+import { parseTrace } from '../../agent/trace/trace-io';
+import { MAX_TEXT_CHARS } from '../../agent/trace/schema';
+import { sampleTrace } from '../../../test/support/trace-fixtures';
 
 const build = (spec: typeof LADYBIRD) =>
   buildSampleTrace(
@@ -80,5 +83,68 @@ describe('traceToEvents', () => {
     const t = cancelledTrace(build(LADYBIRD), 2);
     expect(t.steps).toHaveLength(2);
     expect(t).toMatchObject({ endReason: 'cancelled', finalAnswer: undefined });
+  });
+});
+
+/** The streamed text searched again at every piece: the reference behaviour, quadratic. */
+function naiveClosingPieces(pieces: string[], tags: string[]): number[] {
+  const at = tags.map(() => -1);
+  let text = '';
+  let next = 0;
+  pieces.forEach((p, i) => {
+    text += p;
+    while (next < tags.length && text.includes(tags[next])) at[next++] = i;
+  });
+  return at;
+}
+
+describe('replaying an imported trace with a 1,000,000-character step', () => {
+  const big = (() => {
+    const t = sampleTrace();
+    const step = t.steps[0];
+    const open = step.text.indexOf('<think>') + '<think>'.length;
+    const filler = 'lorem ipsum '.repeat(MAX_TEXT_CHARS / 12).slice(0, MAX_TEXT_CHARS - step.text.length);
+    step.text = step.text.slice(0, open) + filler + step.text.slice(open);
+    return t;
+  })();
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('is a schema-valid trace', () => {
+    expect(big.steps[0].text).toHaveLength(MAX_TEXT_CHARS);
+    expect(parseTrace(JSON.stringify(big)).steps[0].text).toHaveLength(MAX_TEXT_CHARS);
+  });
+
+  it('searches the text a fixed number of times, not once per token', () => {
+    const includes = vi.spyOn(String.prototype, 'includes');
+    const indexOf = vi.spyOn(String.prototype, 'indexOf');
+    const events = traceToEvents(big);
+    expect(includes.mock.calls.length + indexOf.mock.calls.length).toBeLessThan(50);
+    // Every piece of the long step still streams, and the trace ends as recorded.
+    const tokens = events.filter((e) => e.event.type === 'token' && e.event.turn === 0);
+    expect(tokens.length).toBe(splitTokens(big.steps[0].text).length);
+    expect(events.at(-1)?.event).toEqual({ type: 'run_end', trace: big });
+  });
+
+  it('emits segments where the reference (search at every piece) does', () => {
+    const cases: [string, string[]][] = [
+      ['<think>a b</think> c <tool_call>{}</tool_call>', ['</think>', '</tool_call>']],
+      ['x</tool_call> y </think>z', ['</think>', '</tool_call>']],
+      ['no tags at all', ['</think>', '</answer>']],
+      ['<think>t</think>', ['</think>', '</answer>']],
+      ['</answer> only', ['</think>', '</answer>']],
+      ['', ['</think>']],
+    ];
+    for (const [text, tags] of cases) {
+      const pieces = splitTokens(text);
+      expect(closingPieces(pieces, tags), text).toEqual(naiveClosingPieces(pieces, tags));
+    }
+    // Tags cut across pieces of every size.
+    const text = 'ab</think>cd</tool_call>ef';
+    for (let size = 1; size <= 6; size++) {
+      const pieces = text.match(new RegExp(`[^]{1,${size}}`, 'g'))!;
+      const tags = ['</think>', '</tool_call>'];
+      expect(closingPieces(pieces, tags), `size ${size}`).toEqual(naiveClosingPieces(pieces, tags));
+    }
   });
 });

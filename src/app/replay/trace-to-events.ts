@@ -39,23 +39,65 @@ function segmentsAt(step: TraceStep): { after: string; segment: Segment }[] {
   return out;
 }
 
+/**
+ * For each closing tag, the index of the piece at which its segment is emitted as the text
+ * streams: the first piece by whose end the text contains the tag and every tag before it; -1
+ * once a tag never appears (it and the ones after wait for the end of the turn). One search of
+ * the text per tag, so linear however long the step (an imported trace may carry a
+ * million-character one); searching the streamed text again at every piece was quadratic.
+ */
+export function closingPieces(pieces: readonly string[], tags: readonly string[]): number[] {
+  const text = pieces.join('');
+  const ends: number[] = [];
+  let end = 0;
+  for (const p of pieces) ends.push((end += p.length));
+  const at: number[] = [];
+  let last = 0;
+  for (const tag of tags) {
+    const found = at.at(-1) === -1 ? -1 : text.indexOf(tag);
+    if (found < 0) {
+      at.push(-1);
+      continue;
+    }
+    const closesAt = lowerBound(ends, found + tag.length);
+    last = Math.max(last, closesAt);
+    at.push(last);
+  }
+  return at;
+}
+
+/** The first index whose value is >= x (values ascending). */
+function lowerBound(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function stepEvents(step: TraceStep, pacing: ReplayPacing): TimedEvent[] {
   const out: TimedEvent[] = [
     { delayMs: 0, event: { type: 'turn_start', turn: step.index, promptTokens: step.promptTokens } },
   ];
-  const pending = segmentsAt(step);
-  let text = '';
-  splitTokens(step.text).forEach((piece, i) => {
-    text += piece;
+  const segments = segmentsAt(step);
+  const pieces = splitTokens(step.text);
+  const at = closingPieces(
+    pieces,
+    segments.map((s) => s.after),
+  );
+  let next = 0;
+  pieces.forEach((piece, i) => {
     const delayMs = i === 0 ? Math.min(step.timings.ttftMs, pacing.maxTurnPauseMs) : pacing.tokenMs;
     out.push({ delayMs, event: { type: 'token', turn: step.index, tokenId: -1, text: piece } });
-    while (pending.length > 0 && text.includes(pending[0].after)) {
-      out.push({
-        delayMs: 0,
-        event: { type: 'segment', turn: step.index, segment: pending.shift()!.segment },
-      });
+    while (next < segments.length && at[next] === i) {
+      out.push({ delayMs: 0, event: { type: 'segment', turn: step.index, segment: segments[next].segment } });
+      next++;
     }
   });
+  const pending = segments.slice(next);
   // Markers the text lacks (a hand-edited trace): emit their segments at the end of the turn.
   for (const p of pending)
     out.push({ delayMs: 0, event: { type: 'segment', turn: step.index, segment: p.segment } });
@@ -87,7 +129,8 @@ export function traceToEvents(trace: Trace, pacing: ReplayPacing = DEFAULT_PACIN
       },
     },
   ];
-  for (const step of trace.steps) out.push(...stepEvents(step, pacing));
+  // A loop, not push(...spread): a long step's events would overflow the argument stack.
+  for (const step of trace.steps) for (const e of stepEvents(step, pacing)) out.push(e);
   out.push({ delayMs: 0, event: { type: 'run_end', trace } });
   return out;
 }

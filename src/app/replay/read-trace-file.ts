@@ -1,0 +1,46 @@
+/**
+ * Reading a trace file the user imports: untrusted input that must not freeze or blank the page.
+ * The size is checked before a byte is read, the JSON is validated (schema, image headers: see
+ * parseTrace), and every embedded image is decoded once before the trace is shown, so a picture
+ * that cannot be decoded is a message, not an empty canvas.
+ */
+import { DeepEyesError } from '../../base/errors';
+import { checkTraceFileSize, embeddedImages, parseTrace } from '../../agent/trace/trace-io';
+import { PNG_DATA_URL_PREFIX } from '../../agent/trace/png-data-url';
+import type { Trace } from '../../agent/types';
+
+export class TraceImageDecodeError extends DeepEyesError {
+  constructor(where: string, cause: unknown) {
+    super('trace_image_undecodable', `the trace's ${where} cannot be decoded as an image`, {
+      cause,
+      advice: 'The file is damaged or was not made by DeepEyes: export the trace again from the app.',
+    });
+  }
+}
+
+/** Decodes a PNG data URL and lets go of the pixels; throws when the browser cannot decode it. */
+export type ImageCheck = (pngDataUrl: string) => Promise<void>;
+
+export const browserImageCheck: ImageCheck = async (pngDataUrl) => {
+  // Outside a browser (Node tests, CLIs) there is no canvas to leave blank.
+  if (typeof createImageBitmap === 'undefined') return;
+  // From the base64 itself: fetch() of a data: URL is a connection under the page's CSP.
+  const bin = atob(pngDataUrl.slice(PNG_DATA_URL_PREFIX.length));
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+  bitmap.close();
+};
+
+export async function readTraceFile(file: Blob, check: ImageCheck = browserImageCheck): Promise<Trace> {
+  checkTraceFileSize(file.size);
+  const trace = parseTrace(await file.text());
+  for (const { where, pngDataUrl } of embeddedImages(trace)) {
+    try {
+      await check(pngDataUrl);
+    } catch (e) {
+      throw new TraceImageDecodeError(where, e);
+    }
+  }
+  return trace;
+}
