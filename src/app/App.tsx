@@ -2,6 +2,8 @@
  * The playground page. The lead's entry renders <App /> (replay only) or <App engine={port} />
  * with the worker-backed engine; everything else is wired here.
  */
+// The page-wide sheets first: each component's own sheet, imported with it, must cascade after them.
+import '../ui/styles.css';
 import { useEffect, useMemo } from 'react';
 import { appStore, useAppStore } from '../store/store';
 import { ActionsContext } from '../ui/actions';
@@ -17,7 +19,6 @@ import { createController } from './controller';
 import type { EnginePort } from './engine-port';
 import { DEFAULT_MODEL_CATALOG } from './model-catalog';
 import { SAMPLES } from './samples/load-sample';
-import '../ui/styles.css';
 
 export interface AppProps {
   /** The model engine; without one the page replays recorded traces only. */

@@ -24,6 +24,7 @@ import { stepColor } from './palette';
 import { activeStep, stepBoxes, visibleBoxes, type StepBox } from './step-boxes';
 import { useCanvasImage } from './use-canvas-image';
 import { CropPreview } from './CropPreview';
+import './ImageCanvas.css';
 
 const PADDING = 16;
 const WHEEL_STEP = 1.15;

@@ -4,6 +4,7 @@ import { runStats } from '../../store/run-stats';
 import type { AppState } from '../../store/store';
 import { useAppStore } from '../../store/store';
 import { useRafSelector } from '../use-raf-selector';
+import './StatusBar.css';
 
 const selectStats = (s: AppState) => runStats(s.trace);
 // Below 1 tok/s (a software GPU) fixed digits would print "0.0": keep two significant ones.

@@ -7,6 +7,7 @@ import type { TraceStep } from '../../agent/types';
 import { stepColor } from '../canvas/palette';
 
 import type { Box } from '../../base/types';
+import './StepCard.css';
 const fmtBox = (b?: Box) => (b ? `[${b.map((v) => Math.round(v)).join(', ')}]` : '—');
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 

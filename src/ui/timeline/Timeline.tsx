@@ -8,6 +8,7 @@ import { resumableSteps } from '../../agent/resume';
 import { useActions } from '../actions';
 import { LiveStepCard } from './LiveStepCard';
 import { StepCard } from './StepCard';
+import './Timeline.css';
 
 const END_NOTES: Record<string, string> = {
   cancelled: 'Stopped before the model answered.',
