@@ -24,6 +24,7 @@ import { stepColor } from './palette';
 import { activeStep, stepBoxes, visibleBoxes, type StepBox } from './step-boxes';
 import { useCanvasImage } from './use-canvas-image';
 import { CropPreview } from './CropPreview';
+import { HandWrittenLabel } from './HandWrittenLabel';
 import './ImageCanvas.css';
 
 const PADDING = 16;
@@ -297,6 +298,7 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
           </Stage>
         )}
       </div>
+      <HandWrittenLabel />
       {t && activeRect && active !== null && <CropPreview pos={active} rect={activeRect} stage={size} />}
       <div className="canvas-tools" role="toolbar" aria-label="Zoom" data-testid="canvas-tools">
         <button

@@ -7,6 +7,8 @@ import type { TraceStep } from '../../agent/types';
 import { stepColor } from '../canvas/palette';
 
 import type { Box } from '../../base/types';
+import { isHandWritten } from '../hand-written';
+import { useAppStore } from '../../store/store';
 import './StepCard.css';
 const fmtBox = (b?: Box) => (b ? `[${b.map((v) => Math.round(v)).join(', ')}]` : '—');
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -119,6 +121,7 @@ export const StepCard = memo(function StepCard({
 }: StepCardProps) {
   const c = stepColor(step.index);
   const t = step.timings;
+  const handWritten = useAppStore((s) => isHandWritten(s.trace?.final?.modelId));
   const kind = step.action.kind;
   const title =
     kind === 'tool_call'
@@ -146,9 +149,21 @@ export const StepCard = memo(function StepCard({
           {step.index + 1}
         </span>
         <span className="step-card__title">{title}</span>
-        <span className="step-card__meta" title="generated tokens · decode time · prompt tokens of this turn">
-          {step.generatedTokens} tok · {fmtMs(t.decodeMs)} · prompt {step.promptTokens}
-        </span>
+        {handWritten ? (
+          <span
+            className="step-card__meta step-card__meta--example"
+            title="written by hand to show the format; not model output, not timed"
+          >
+            hand-written example
+          </span>
+        ) : (
+          <span
+            className="step-card__meta"
+            title="generated tokens · decode time · prompt tokens of this turn"
+          >
+            {step.generatedTokens} tok · {fmtMs(t.decodeMs)} · prompt {step.promptTokens}
+          </span>
+        )}
       </header>
       {/* No think tags (a budget cut, a stop, a model that skips them): the raw text is what there is. */}
       <ThinkText text={step.think ?? (kind === 'none' || kind === 'budget' ? step.text : '')} />
