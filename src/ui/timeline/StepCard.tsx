@@ -102,11 +102,32 @@ function ActionBody({ step }: { step: TraceStep }) {
   }
 }
 
+/** Up/Down/Home/End move focus between the cards; Enter or Space selects (or unselects) one. */
+function onCardKey(e: React.KeyboardEvent<HTMLElement>, pos: number, onSelect: (pos: number) => void) {
+  if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+  const cards = Array.from(
+    e.currentTarget.parentElement?.querySelectorAll<HTMLElement>(':scope > [data-pos]') ?? [],
+  );
+  const i = cards.indexOf(e.currentTarget);
+  let to: HTMLElement | undefined;
+  if (e.key === 'ArrowDown') to = cards[i + 1];
+  else if (e.key === 'ArrowUp') to = cards[i - 1];
+  else if (e.key === 'Home') to = cards[0];
+  else if (e.key === 'End') to = cards[cards.length - 1];
+  else if (e.key === 'Enter' || e.key === ' ') onSelect(pos);
+  else return;
+  e.preventDefault();
+  e.stopPropagation();
+  to?.focus();
+}
+
 interface StepCardProps {
   step: TraceStep;
   pos: number;
   selected: boolean;
   active: boolean;
+  /** The one card in the timeline that Tab reaches (roving tabindex); arrows move between cards. */
+  tabbable: boolean;
   onSelect(pos: number): void;
   onHover(pos: number | null): void;
 }
@@ -116,6 +137,7 @@ export const StepCard = memo(function StepCard({
   pos,
   selected,
   active,
+  tabbable,
   onSelect,
   onHover,
 }: StepCardProps) {
@@ -142,6 +164,9 @@ export const StepCard = memo(function StepCard({
       onClick={() => onSelect(pos)}
       onMouseEnter={() => onHover(pos)}
       onMouseLeave={() => onHover(null)}
+      onKeyDown={(e) => onCardKey(e, pos, onSelect)}
+      tabIndex={tabbable ? 0 : -1}
+      aria-label={`Step ${step.index + 1}: ${title}${selected ? ', selected' : ''}`}
       aria-current={selected ? 'step' : undefined}
     >
       <header className="step-card__head">
