@@ -5,10 +5,24 @@
  * sample, so none needs a model or a GPU.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { stepColor } from '../src/ui/canvas/palette';
+import type { Page } from '@playwright/test';
+import { LADYBIRD } from '../src/app/samples/sample-trace';
+import { COMPARE_COLOUR, PALETTE_SIZE, stepColor } from '../src/ui/canvas/palette';
 import { test, expect } from './fixtures';
 import { openApp, saveScreenshot } from './playground/app';
-import { boxOnPage, hexToRgb, snapshot } from './playground/pixels';
+import { boxOnPage, colourDistance, hexToRgb, snapshot, type PageRect, type Rgb } from './playground/pixels';
+import { sampleTraceFile } from './playground/sample-trace-file';
+
+/** How many of `n` points spread along a box's left and right edges come within 40 of `want`. */
+async function edgeHits(page: Page, r: PageRect, want: Rgb, n = 12): Promise<number> {
+  const shot = await snapshot(page, { x: r.x - 6, y: r.y - 6, width: r.width + 12, height: r.height + 12 });
+  let hits = 0;
+  for (let k = 0; k < n; k++) {
+    const y = r.y + ((k + 0.5) / n) * r.height;
+    for (const x of [r.x, r.x + r.width]) if (shot.nearest(x, y, want, 2).distance <= 40) hits++;
+  }
+  return hits;
+}
 
 test('first visit: the example says it is hand-written on the canvas, the cards and the status bar, and shows no timings', async ({
   page,
@@ -166,3 +180,64 @@ for (const [name, width, height] of [
     await saveScreenshot(page, `booth-${name}`);
   });
 }
+
+test('compare: a second trace of the same picture joins the canvas in its own colour, answers and zooms side by side', async ({
+  page,
+}) => {
+  const a = sampleTraceFile(LADYBIRD);
+  const b = sampleTraceFile({
+    ...LADYBIRD,
+    id: 'ladybird-b',
+    turns: [
+      {
+        think: 'The pale flowers at the left edge look pinkish at this size; let me check them.',
+        zoom: { box: [100, 200, 700, 800], label: 'flowers at the left' },
+      },
+      { think: 'They look pink.', answer: 'B' },
+    ],
+  });
+  await openApp(page);
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'a.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(a.json),
+  });
+  await expect(page.getByText('imported trace')).toBeVisible();
+  await page.getByTestId('compare-input').setInputFiles({
+    name: 'b.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(b.json),
+  });
+  const table = page.getByTestId('compare-table');
+  await expect(table).toBeVisible();
+  await expect(page.getByTestId('compare-answer-a')).toHaveText('A');
+  await expect(page.getByTestId('compare-answer-b')).toHaveText('B');
+  await expect(page.getByTestId('compare-zooms-a')).toHaveText('3');
+  await expect(page.getByTestId('compare-zooms-b')).toHaveText('1');
+  await expect(table).toContainText('zoom “flowers at the left” [100, 200, 700, 800]');
+  await page.waitForTimeout(300);
+
+  // B's box, [100, 200, 700, 800] on the photo, is drawn in the compare colour (dashed: most edge
+  // points, not all); A's first box keeps its step colour, and no B colour sits on it.
+  const magenta = hexToRgb(COMPARE_COLOUR.fill);
+  const rb = await boxOnPage(page, [100, 200, 700, 800]);
+  expect(await edgeHits(page, rb, magenta)).toBeGreaterThanOrEqual(14);
+  const ra = await boxOnPage(page, [1560, 640, 2040, 1040]);
+  expect(await edgeHits(page, ra, hexToRgb(stepColor(0).fill))).toBeGreaterThanOrEqual(20);
+  expect(await edgeHits(page, ra, magenta)).toBe(0);
+  for (let i = 0; i < PALETTE_SIZE; i++) {
+    expect(colourDistance(magenta, hexToRgb(stepColor(i).fill))).toBeGreaterThan(100);
+  }
+  await saveScreenshot(page, 'booth-compare');
+
+  // A trace of another picture is refused with the reason.
+  const other = sampleTraceFile({ ...LADYBIRD, id: 'x', width: 2560, height: 1600 });
+  const tampered = JSON.parse(other.json) as { image: { sha256: string } };
+  tampered.image.sha256 = '0'.repeat(64);
+  await page.getByTestId('compare-input').setInputFiles({
+    name: 'other.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(tampered)),
+  });
+  await expect(page.getByTestId('compare-panel')).toContainText('different picture');
+});

@@ -8,6 +8,7 @@ import { useEffect, useMemo } from 'react';
 import { appStore, useAppStore } from '../store/store';
 import { ActionsContext } from '../ui/actions';
 import { ImageCanvas } from '../ui/canvas/ImageCanvas';
+import { ComparePanel } from '../ui/compare/ComparePanel';
 import { Header } from '../ui/Header';
 import { DropZone, InputBar, InputNotices } from '../ui/input/ImageInput';
 import { usePlayback, useShortcuts } from '../ui/keyboard/use-shortcuts';
@@ -58,6 +59,7 @@ export function App({ engine = null }: AppProps) {
           </DropZone>
           <aside className="side-panel">
             <QuestionPanel />
+            <ComparePanel />
             <Timeline />
           </aside>
         </main>

@@ -20,7 +20,8 @@ import {
   type Size,
   type Transform,
 } from './geometry';
-import { stepColor } from './palette';
+import { COMPARE_COLOUR, stepColor } from './palette';
+import { useCompareStore } from '../../store/compare-store';
 import { activeStep, stepBoxes, visibleBoxes, type StepBox } from './step-boxes';
 import { useCanvasImage } from './use-canvas-image';
 import { CropPreview } from './CropPreview';
@@ -108,6 +109,40 @@ function BoxShape({ b, t, stage, active, dimmed, fontSize }: BoxShapeProps) {
   );
 }
 
+/** A box of the compared run (B): one colour for all, dashed, its tag under the box. */
+function CompareBoxShape({ b, t, stage, fontSize }: Omit<BoxShapeProps, 'active' | 'dimmed'>) {
+  const r = boxToStageRect(t, b.box);
+  const text = `B${b.stepIndex + 1}  ${b.label}`;
+  const labelW = text.length * fontSize * 0.62 + 10;
+  const x = Math.max(0, Math.min(r.x, stage.width - labelW));
+  const y = Math.min(r.y + r.height + 3, stage.height - fontSize - 10);
+  return (
+    <Group listening={false}>
+      <Rect x={r.x} y={r.y} width={r.width} height={r.height} stroke="rgba(0,0,0,0.55)" strokeWidth={5} />
+      <Rect
+        x={r.x}
+        y={r.y}
+        width={r.width}
+        height={r.height}
+        stroke={COMPARE_COLOUR.fill}
+        strokeWidth={2.5}
+        dash={[12, 5]}
+      />
+      <Label x={x} y={y}>
+        <Tag fill={COMPARE_COLOUR.fill} cornerRadius={3} />
+        <Text
+          text={text}
+          fontSize={fontSize}
+          fontStyle="bold"
+          padding={5}
+          fill={COMPARE_COLOUR.text}
+          fontFamily="system-ui, sans-serif"
+        />
+      </Label>
+    </Group>
+  );
+}
+
 /** Darkens everything but the active box, so a room can see what the model looked at. */
 function Spotlight({
   rect,
@@ -152,6 +187,10 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
     [steps, liveTurn, liveSegments],
   );
   const shown = useMemo(() => visibleBoxes(boxes, selected), [boxes, selected]);
+  // The compared run's boxes (compare mode), all of them: its steps are not selectable here.
+  const other = useCompareStore((s) => s.other);
+  const currentSha = useAppStore((s) => s.trace?.final?.image.sha256 ?? null);
+  const otherBoxes = useMemo(() => (other ? stepBoxes(other.steps, null) : []), [other]);
   const active = activeStep(hovered, selected, running, boxes);
   const activeBox = shown.find((b) => b.pos === active) ?? null;
 
@@ -355,6 +394,12 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
                 />
               )}
               {activeRect && <Spotlight rect={activeRect} size={size} />}
+              {t &&
+                other &&
+                other.image.sha256 === currentSha &&
+                otherBoxes.map((b) => (
+                  <CompareBoxShape key={`b${b.pos}`} b={b} t={t} stage={size} fontSize={fontSize} />
+                ))}
               {t &&
                 shown.map((b) => (
                   <BoxShape
