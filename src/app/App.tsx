@@ -2,10 +2,13 @@
  * The playground page. The lead's entry renders <App /> (replay only) or <App modelPort={port} />
  * with the worker-backed model port; everything else is wired here.
  */
+// The page-wide sheets first: each component's own sheet, imported with it, must cascade after them.
+import '../ui/styles.css';
 import { useEffect, useMemo } from 'react';
 import { appStore, useAppStore } from '../store/store';
 import { ActionsContext } from '../ui/actions';
 import { ImageCanvas } from '../ui/canvas/ImageCanvas';
+import { ComparePanel } from '../ui/compare/ComparePanel';
 import { Header } from '../ui/Header';
 import { DropZone, InputBar, InputNotices } from '../ui/input/ImageInput';
 import { usePlayback, useShortcuts } from '../ui/keyboard/use-shortcuts';
@@ -17,7 +20,6 @@ import { createController } from './controller';
 import type { ModelPort } from './model-port';
 import { DEFAULT_MODEL_CATALOG } from './model-catalog';
 import { SAMPLES } from './samples/load-sample';
-import '../ui/styles.css';
 
 export interface AppProps {
   /** The model port; without one the page replays recorded traces only. */
@@ -57,6 +59,7 @@ export function App({ modelPort = null }: AppProps) {
           </DropZone>
           <aside className="side-panel">
             <QuestionPanel />
+            <ComparePanel />
             <Timeline />
           </aside>
         </main>

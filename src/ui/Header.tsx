@@ -4,6 +4,7 @@ import { useAppStore } from '../store/store';
 import { ExportMenu } from './export/ExportMenu';
 import { ModelButton, ModelPanel } from './model-picker/ModelPicker';
 import { SettingsPanel } from './settings/SettingsPanel';
+import './Header.css';
 
 function StatusPill() {
   const status = useAppStore((s) => s.runStatus);

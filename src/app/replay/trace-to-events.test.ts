@@ -67,7 +67,12 @@ describe('traceToEvents', () => {
   });
 
   it('paces the first token of a turn by its recorded TTFT, capped', () => {
-    const trace = build(LADYBIRD);
+    // The hand-written sample records no timings: give its first turn a measured-looking 7 s TTFT.
+    const built = build(LADYBIRD);
+    const trace = {
+      ...built,
+      steps: built.steps.map((s) => ({ ...s, timings: { ...s.timings, ttftMs: 7000 } })),
+    };
     const timed = traceToEvents(trace, { tokenMs: 10, maxTurnPauseMs: 500, resultPauseMs: 300 });
     const firstToken = timed.find((e) => e.event.type === 'token')!;
     expect(firstToken.delayMs).toBe(500);

@@ -9,7 +9,6 @@ import { regionToPngDataUrl, sha256Hex } from '../../ui/image/canvas-io';
 import {
   buildSampleTrace,
   cropInfoFor,
-  RAINDROPS,
   sampleCropBoxes,
   sampleImageInfo,
   SAMPLE_TRACES,
@@ -34,7 +33,6 @@ export const SAMPLES: readonly SampleEntry[] = [
     options: spec.options,
     spec,
   })),
-  { id: RAINDROPS.id, title: RAINDROPS.title, url: RAINDROPS.url, question: RAINDROPS.question },
 ];
 
 export class SampleLoadError extends DeepEyesError {

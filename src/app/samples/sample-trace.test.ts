@@ -9,7 +9,6 @@ import {
   sampleCropBoxes,
   sampleImageInfo,
   SAMPLE_TRACES,
-  toModelBox,
   TWO_WINGS,
 } from './sample-trace';
 
@@ -64,16 +63,27 @@ describe('sample traces', () => {
         // Training's validity rules: inside the image, ordered, shorter side > 30, aspect <= 100.
         expect(x1 >= 0 && y1 >= 0 && x2 <= spec.width && y2 <= spec.height && x1 < x2 && y1 < y2).toBe(true);
         expect(Math.min(x2 - x1, y2 - y1)).toBeGreaterThan(30);
-        expect(
-          toModelBox(s.action.call.bboxOriginal!, t.image, {
-            width: t.image.resizedWidth,
-            height: t.image.resizedHeight,
-          }),
-        ).toEqual(s.action.call.bboxModel);
+        // 2560x1600 is under smart_resize's max_pixels (12845056), so the runtime takes bbox_2d as
+        // original pixels, unscaled (DeepEyes' VisualToolBoxV2): the sample's box must land there.
+        expect(spec.width * spec.height).toBeLessThan(12845056);
+        expect(s.action.call.bboxOriginal).toEqual(s.action.call.bboxModel);
+        expect([s.action.crop.width, s.action.crop.height]).toEqual([x2 - x1, y2 - y1]);
         expect(s.text.startsWith(`<think>${s.think}</think>`)).toBe(true);
       }
     });
   }
+
+  it('claims no timings: nothing was measured, and the trace says it is hand-written', () => {
+    for (const spec of SAMPLE_TRACES) {
+      const t = build(spec);
+      expect(t.modelId).toMatch(/hand-written/);
+      for (const s of t.steps) {
+        expect([s.timings.ttftMs, s.timings.prefillMs, s.timings.decodeMs, s.timings.visionMs]).toEqual([
+          0, 0, 0, 0,
+        ]);
+      }
+    }
+  });
 
   it('passes the trace schema: exportable, importable and autosavable as built', () => {
     // Any real PNG stands in for the photo and its crops; the schema checks PNG-ness, not content.

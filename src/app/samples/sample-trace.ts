@@ -1,15 +1,21 @@
 /**
- * Hand-written traces for the bundled sample photos (not model output: the page says so), so it
- * shows a complete run with no model: realistic DeepEyes turns (think, zoom-in tool calls in the model's pixel space,
- * a bad call answered with the training environment's error, a final answer) over boxes that
- * frame real details of the photos. Pure: the crops are cut by the caller (see load-sample.ts).
+ * Hand-written traces for the bundled sample photos (not model output: the card, the canvas and
+ * the status bar say so), so the page shows a complete run with no model: realistic DeepEyes turns
+ * (think, zoom-in tool calls, a bad call answered with the training environment's error, a final
+ * answer) over boxes that frame real details of the photos. Each box is what the model would write
+ * (`bbox_2d`), mapped to the original picture by the runtime's own rule (resolveZoomBox); nothing
+ * was timed, so the timings are zero and the page shows none. Pure: the crops are cut by the caller
+ * (see load-sample.ts).
  */
 import type { CropInfo, Trace, TraceImageInfo, TraceStep } from '../../agent/types';
 import type { TurnTimings } from '../../base/engine';
 import { DEFAULT_SETTINGS } from '../../agent/types';
 import { smartResize, smartResizeCrop } from '../../model/image/smart-resize';
+import { resolveZoomBox, zoomFrame } from '../../agent/tools/crop';
+import { HAND_WRITTEN_MODEL_ID } from '../../ui/hand-written';
 
 import type { Box } from '../../base/types';
+/** `box` is the zoom call's bbox_2d as the model writes it, in the pixels of the picture it saw. */
 type SampleTurn =
   | { think: string; zoom: { box: Box; label: string } }
   | { think: string; badZoom: { box: Box; label: string; message: string } }
@@ -89,16 +95,6 @@ export const TWO_WINGS: SampleSpec = {
   ],
 };
 
-/** Photo with no recorded run: with a model loaded, Run asks about it for real. */
-export const RAINDROPS = {
-  id: 'raindrops',
-  title: 'Raindrops on leaves',
-  url: 'samples/raindrops.jpg',
-  width: 1920,
-  height: 1200,
-  question: 'How many water drops are on the broad leaf in the centre?',
-} as const;
-
 export const SAMPLE_TRACES: readonly SampleSpec[] = [LADYBIRD, TWO_WINGS];
 
 const ZOOM_NAME = 'image_zoom_in_tool';
@@ -107,20 +103,24 @@ const TURN1_TEXT_TOKENS = 336;
 const TOOL_RESPONSE_TEXT_TOKENS = 42;
 const ERROR_TEXT_TOKENS = 18;
 
-/** A box in original pixels as the model wrote it: in the pixels of the resized image it saw. */
-export function toModelBox(
-  box: Box,
-  image: { width: number; height: number },
-  resized: { width: number; height: number },
-): Box {
-  const sx = resized.width / image.width;
-  const sy = resized.height / image.height;
-  return [Math.round(box[0] * sx), Math.round(box[1] * sy), Math.round(box[2] * sx), Math.round(box[3] * sy)];
+/**
+ * Where the runtime cuts the crop for the model's `bbox_2d` on this picture: the agent loop's rule
+ * (zoomFrame + resolveZoomBox), so sample boxes land where a real run's would. Throws for a box
+ * the runtime would reject: a hand-written zoom must be a valid one.
+ */
+export function sampleZoom(
+  spec: Pick<SampleSpec, 'id' | 'width' | 'height'>,
+  bbox: Box,
+): { box: Box; rect: Box } {
+  const r = resolveZoomBox(bbox, zoomFrame(spec.width, spec.height));
+  if (!r.ok)
+    throw new RangeError(`sample ${spec.id}: zoom box [${bbox.join(', ')}] is invalid (${r.message})`);
+  return { box: r.box, rect: r.rect };
 }
 
-/** The original-pixel boxes the caller must cut crops for, in turn order. */
+/** The original-pixel rectangles the caller must cut crops from, in turn order. */
 export function sampleCropBoxes(spec: SampleSpec): Box[] {
-  return spec.turns.flatMap((t) => ('zoom' in t ? [t.zoom.box] : []));
+  return spec.turns.flatMap((t) => ('zoom' in t ? [sampleZoom(spec, t.zoom.box).rect] : []));
 }
 
 /** What the crop cut at `box` becomes for the model (sizes and token count); the pixels come later. */
@@ -142,17 +142,15 @@ function toolCallText(name: string, box: Box, label: string): string {
   return `<tool_call>\n{"name": "${name}", "arguments": {"bbox_2d": [${box.join(', ')}], "label": ${JSON.stringify(label)}}}\n</tool_call>`;
 }
 
-/** Plausible WebGPU timings for a 7B int4 model (fixture numbers, not measurements). */
-function timingsFor(promptTokens: number, generated: number, visionTokens: number): TurnTimings {
-  const prefillMs = Math.round(promptTokens / 1.15);
-  const visionMs = Math.round(visionTokens * 0.45);
+/** Nothing was timed: zeros, which the page shows as "not measured" for a hand-written trace. */
+function untimed(promptTokens: number, generated: number): TurnTimings {
   return {
-    ttftMs: prefillMs + visionMs + 35,
-    prefillMs,
+    ttftMs: 0,
+    prefillMs: 0,
     prefillTokens: promptTokens,
-    decodeMs: Math.round(generated * 55),
+    decodeMs: 0,
     decodeTokens: generated,
-    visionMs,
+    visionMs: 0,
   };
 }
 
@@ -185,15 +183,23 @@ export function buildSampleTrace(
     let action: TraceStep['action'];
     let next: { tokens: number; vision: number };
     if ('zoom' in turn) {
-      const bboxModel = toModelBox(turn.zoom.box, image, resized);
-      const call = { name: ZOOM_NAME, label: turn.zoom.label, bboxModel, bboxOriginal: turn.zoom.box };
+      const bboxModel = turn.zoom.box;
+      const call = {
+        name: ZOOM_NAME,
+        label: turn.zoom.label,
+        bboxModel,
+        bboxOriginal: sampleZoom(spec, bboxModel).box,
+      };
       const crop = crops[cropIndex++];
       if (!crop) throw new RangeError(`sample ${spec.id}: no crop given for zoom ${cropIndex}`);
       text += toolCallText(ZOOM_NAME, bboxModel, turn.zoom.label);
       action = { kind: 'tool_call', call, crop };
       next = { tokens: TOOL_RESPONSE_TEXT_TOKENS + crop.imageTokens, vision: crop.imageTokens };
     } else if ('badZoom' in turn) {
-      const bboxModel = toModelBox(turn.badZoom.box, image, resized);
+      const bboxModel = turn.badZoom.box;
+      if (resolveZoomBox(bboxModel, zoomFrame(spec.width, spec.height)).ok) {
+        throw new RangeError(`sample ${spec.id}: the rejected zoom [${bboxModel.join(', ')}] is valid`);
+      }
       const callText = toolCallText(ZOOM_NAME, bboxModel, turn.badZoom.label);
       text += callText;
       action = {
@@ -216,7 +222,7 @@ export function buildSampleTrace(
       action,
       promptTokens: prevChunk.tokens,
       generatedTokens: generated,
-      timings: timingsFor(prevChunk.tokens, generated, prevChunk.vision),
+      timings: untimed(prevChunk.tokens, generated),
     };
     prevChunk = next;
     return step;
@@ -228,7 +234,7 @@ export function buildSampleTrace(
     id: `sample-${spec.id}`,
     createdAt,
     // Said plainly: these runs were written by hand to show the format, not produced by the model.
-    modelId: 'hand-written sample (not model output)',
+    modelId: HAND_WRITTEN_MODEL_ID,
     backend: 'replay',
     question: spec.question,
     options: spec.options,

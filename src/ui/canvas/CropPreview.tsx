@@ -7,6 +7,7 @@ import { useAppStore } from '../../store/store';
 import type { AppState } from '../../store/store';
 import { farthestCorner, type Rect, type Size } from './geometry';
 import { stepColor } from './palette';
+import './CropPreview.css';
 
 interface PreviewData {
   stepIndex: number;

@@ -20,10 +20,14 @@ import {
   type Size,
   type Transform,
 } from './geometry';
-import { stepColor } from './palette';
+import { COMPARE_COLOUR, stepColor } from './palette';
+import { useCompareStore } from '../../store/compare-store';
 import { activeStep, stepBoxes, visibleBoxes, type StepBox } from './step-boxes';
 import { useCanvasImage } from './use-canvas-image';
 import { CropPreview } from './CropPreview';
+import { HandWrittenLabel } from './HandWrittenLabel';
+import { gestureStep, type TouchPoint } from './gesture';
+import './ImageCanvas.css';
 
 const PADDING = 16;
 const WHEEL_STEP = 1.15;
@@ -105,6 +109,40 @@ function BoxShape({ b, t, stage, active, dimmed, fontSize }: BoxShapeProps) {
   );
 }
 
+/** A box of the compared run (B): one colour for all, dashed, its tag under the box. */
+function CompareBoxShape({ b, t, stage, fontSize }: Omit<BoxShapeProps, 'active' | 'dimmed'>) {
+  const r = boxToStageRect(t, b.box);
+  const text = `B${b.stepIndex + 1}  ${b.label}`;
+  const labelW = text.length * fontSize * 0.62 + 10;
+  const x = Math.max(0, Math.min(r.x, stage.width - labelW));
+  const y = Math.min(r.y + r.height + 3, stage.height - fontSize - 10);
+  return (
+    <Group listening={false}>
+      <Rect x={r.x} y={r.y} width={r.width} height={r.height} stroke="rgba(0,0,0,0.55)" strokeWidth={5} />
+      <Rect
+        x={r.x}
+        y={r.y}
+        width={r.width}
+        height={r.height}
+        stroke={COMPARE_COLOUR.fill}
+        strokeWidth={2.5}
+        dash={[12, 5]}
+      />
+      <Label x={x} y={y}>
+        <Tag fill={COMPARE_COLOUR.fill} cornerRadius={3} />
+        <Text
+          text={text}
+          fontSize={fontSize}
+          fontStyle="bold"
+          padding={5}
+          fill={COMPARE_COLOUR.text}
+          fontFamily="system-ui, sans-serif"
+        />
+      </Label>
+    </Group>
+  );
+}
+
 /** Darkens everything but the active box, so a room can see what the model looked at. */
 function Spotlight({
   rect,
@@ -149,6 +187,10 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
     [steps, liveTurn, liveSegments],
   );
   const shown = useMemo(() => visibleBoxes(boxes, selected), [boxes, selected]);
+  // The compared run's boxes (compare mode), all of them: its steps are not selectable here.
+  const other = useCompareStore((s) => s.other);
+  const currentSha = useAppStore((s) => s.trace?.final?.image.sha256 ?? null);
+  const otherBoxes = useMemo(() => (other ? stepBoxes(other.steps, null) : []), [other]);
   const active = activeStep(hovered, selected, running, boxes);
   const activeBox = shown.find((b) => b.pos === active) ?? null;
 
@@ -239,6 +281,65 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
     if (h !== null) appStore.getState().selectStep(h);
   };
 
+  // Touch: one finger pans, two pinch-zoom; a tap without travel selects the box under it.
+  const touches = useRef<{ points: TouchPoint[]; moved: boolean } | null>(null);
+  const touchPoints = (e: React.TouchEvent<HTMLDivElement>): TouchPoint[] => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return Array.from(e.touches, (p) => ({ x: p.clientX - r.left, y: p.clientY - r.top }));
+  };
+  const onTouchStart = (e: React.TouchEvent<HTMLDivElement>) => {
+    touches.current = { points: touchPoints(e), moved: e.touches.length > 1 };
+  };
+  const onTouchMove = (e: React.TouchEvent<HTMLDivElement>) => {
+    const prev = touches.current;
+    const next = touchPoints(e);
+    const step = prev && fit ? gestureStep(prev.points, next) : null;
+    if (step && prev) {
+      const travelled = prev.moved || Math.hypot(step.dx, step.dy) > DRAG_THRESHOLD || step.factor !== 1;
+      if (travelled) {
+        const st = appStore.getState();
+        const panned = panBy(st.canvasView, step.dx, step.dy);
+        st.setCanvasView(step.factor === 1 ? panned : zoomAt(panned, fit!, size, step.at, step.factor));
+        touches.current = { points: next, moved: true };
+      }
+      return;
+    }
+    touches.current = { points: next, moved: true };
+  };
+  const onTouchEnd = (e: React.TouchEvent<HTMLDivElement>) => {
+    const prev = touches.current;
+    if (e.touches.length > 0) {
+      touches.current = { points: touchPoints(e), moved: true };
+      return;
+    }
+    touches.current = null;
+    if (!prev || prev.moved || prev.points.length !== 1) return;
+    const h = hit(prev.points[0]);
+    if (h !== null) appStore.getState().selectStep(h);
+  };
+
+  // Keyboard: arrows pick the previous/next box, Enter zooms to it, + and - zoom, 0 fits.
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+    const st = appStore.getState();
+    const order = boxes.map((b) => b.pos);
+    const at = st.selectedStep === null ? -1 : order.indexOf(st.selectedStep);
+    let handled = true;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') {
+      if (order.length > 0) st.selectStep(order[at < 0 ? 0 : (at + 1) % order.length]);
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
+      if (order.length > 0) st.selectStep(order[at <= 0 ? order.length - 1 : at - 1]);
+    } else if (e.key === 'Enter') focusActive();
+    else if (e.key === '+' || e.key === '=') zoomBy(WHEEL_STEP * WHEEL_STEP);
+    else if (e.key === '-') zoomBy(1 / (WHEEL_STEP * WHEEL_STEP));
+    else if (e.key === '0') st.setCanvasView(FIT_VIEW);
+    else handled = false;
+    if (handled) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  };
+
   const zoomBy = (factor: number) => {
     if (!fit) return;
     const st = appStore.getState();
@@ -252,9 +353,22 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
   const fontSize = presentation ? 20 : 14;
   const activeRect = t && activeBox ? boxToStageRect(t, activeBox.box) : null;
 
+  const activeLabel = activeBox ? `Step ${activeBox.stepIndex + 1}: ${activeBox.label}. ` : '';
   return (
     <div className="canvas-wrap" ref={wrapRef}>
-      <div className="canvas-stage" data-testid="image-stage">
+      <div
+        className="canvas-stage"
+        data-testid="image-stage"
+        tabIndex={0}
+        role="application"
+        aria-roledescription="picture with zoom boxes"
+        aria-label={`${activeLabel}${boxes.length} zoom box${boxes.length === 1 ? '' : 'es'}. Arrow keys pick a box, Enter zooms to it, plus and minus zoom, 0 fits the picture.`}
+        onKeyDown={onKeyDown}
+        onTouchStart={onTouchStart}
+        onTouchMove={onTouchMove}
+        onTouchEnd={onTouchEnd}
+        onTouchCancel={() => (touches.current = null)}
+      >
         {size.width > 0 && size.height > 0 && (
           <Stage
             width={size.width}
@@ -281,6 +395,12 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
               )}
               {activeRect && <Spotlight rect={activeRect} size={size} />}
               {t &&
+                other &&
+                other.image.sha256 === currentSha &&
+                otherBoxes.map((b) => (
+                  <CompareBoxShape key={`b${b.pos}`} b={b} t={t} stage={size} fontSize={fontSize} />
+                ))}
+              {t &&
                 shown.map((b) => (
                   <BoxShape
                     key={b.pos}
@@ -296,6 +416,7 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
           </Stage>
         )}
       </div>
+      <HandWrittenLabel />
       {t && activeRect && active !== null && <CropPreview pos={active} rect={activeRect} stage={size} />}
       <div className="canvas-tools" role="toolbar" aria-label="Zoom" data-testid="canvas-tools">
         <button

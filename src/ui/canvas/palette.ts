@@ -20,3 +20,10 @@ export function stepColor(index: number): { fill: string; text: string } {
 }
 
 export const PALETTE_SIZE = PALETTE.length;
+
+/**
+ * The second run's boxes when two runs are compared: one colour for all of them, far from every
+ * step colour above (each differs by at least 121 in some channel; the nearest is #CC79A7), and
+ * drawn dashed as well.
+ */
+export const COMPARE_COLOUR = { fill: '#FF00FF', text: '#000000' } as const;

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useAppStore } from '../../store/store';
 import { useActions } from '../actions';
+import './ImageInput.css';
 
 export interface SampleChip {
   id: string;

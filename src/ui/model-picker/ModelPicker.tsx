@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { formatBytes, modelProgress, unmetNeeds, type ModelEntry } from '../../store/models';
 import { useAppStore } from '../../store/store';
 import { useActions } from '../actions';
+import './ModelPicker.css';
 
 const CACHE_LABEL: Record<ModelEntry['cache'], string> = {
   unknown: '',

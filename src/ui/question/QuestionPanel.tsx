@@ -2,6 +2,7 @@
 import { useAppStore } from '../../store/store';
 import { MAX_OPTIONS } from '../../store/slices/input-slice';
 import { useActions } from '../actions';
+import './QuestionPanel.css';
 
 const LETTERS = 'ABCDEFGHIJ';
 

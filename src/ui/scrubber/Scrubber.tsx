@@ -2,6 +2,7 @@
 import { useAppStore } from '../../store/store';
 import { playbackStart } from '../../store/step-nav';
 import { stepColor } from '../canvas/palette';
+import './Scrubber.css';
 
 export function Scrubber() {
   const steps = useAppStore((s) => s.trace?.steps ?? null);

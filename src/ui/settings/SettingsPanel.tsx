@@ -2,6 +2,7 @@
 import { useAppStore } from '../../store/store';
 import { SETTINGS_BOUNDS } from '../../store/settings';
 import { DEFAULT_SETTINGS } from '../../agent/types';
+import './SettingsPanel.css';
 
 export function SettingsPanel({ onClose }: { onClose(): void }) {
   const settings = useAppStore((s) => s.settings);

@@ -4,6 +4,8 @@ import { runStats } from '../../store/run-stats';
 import type { AppState } from '../../store/store';
 import { useAppStore } from '../../store/store';
 import { useRafSelector } from '../use-raf-selector';
+import { isHandWritten } from '../hand-written';
+import './StatusBar.css';
 
 const selectStats = (s: AppState) => runStats(s.trace);
 // Below 1 tok/s (a software GPU) fixed digits would print "0.0": keep two significant ones.
@@ -38,6 +40,20 @@ export function StatusBar() {
       <span>
         <b>Model</b> {model}
       </span>
+      {isHandWritten(traceModel) ? (
+        <span data-testid="timings-not-measured">
+          <b>Timings</b> none: a hand-written example, not a measured run
+        </span>
+      ) : (
+        <RunFigures stats={stats} />
+      )}
+    </div>
+  );
+}
+
+function RunFigures({ stats }: { stats: ReturnType<typeof runStats> }) {
+  return (
+    <>
       <span title="time to first token of the first turn">
         <b>TTFT</b>{' '}
         {stats.ttftMs === null
@@ -55,6 +71,6 @@ export function StatusBar() {
       <span>
         <b>Generated</b> {stats.generatedTokens} tok
       </span>
-    </div>
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { stepColor } from '../canvas/palette';
 import { useRafSelector } from '../use-raf-selector';
 import { splitAssistantText } from './assistant-text';
 import { ThinkText } from './StepCard';
+import './StepCard.css';
 
 const selectLiveText = (s: AppState) => s.trace?.live?.text ?? null;
 const selectLiveTurn = (s: AppState) => s.trace?.live?.turn ?? null;

@@ -7,6 +7,9 @@ import type { TraceStep } from '../../agent/types';
 import { stepColor } from '../canvas/palette';
 
 import type { Box } from '../../base/types';
+import { isHandWritten } from '../hand-written';
+import { useAppStore } from '../../store/store';
+import './StepCard.css';
 const fmtBox = (b?: Box) => (b ? `[${b.map((v) => Math.round(v)).join(', ')}]` : '—');
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
@@ -99,11 +102,32 @@ function ActionBody({ step }: { step: TraceStep }) {
   }
 }
 
+/** Up/Down/Home/End move focus between the cards; Enter or Space selects (or unselects) one. */
+function onCardKey(e: React.KeyboardEvent<HTMLElement>, pos: number, onSelect: (pos: number) => void) {
+  if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+  const cards = Array.from(
+    e.currentTarget.parentElement?.querySelectorAll<HTMLElement>(':scope > [data-pos]') ?? [],
+  );
+  const i = cards.indexOf(e.currentTarget);
+  let to: HTMLElement | undefined;
+  if (e.key === 'ArrowDown') to = cards[i + 1];
+  else if (e.key === 'ArrowUp') to = cards[i - 1];
+  else if (e.key === 'Home') to = cards[0];
+  else if (e.key === 'End') to = cards[cards.length - 1];
+  else if (e.key === 'Enter' || e.key === ' ') onSelect(pos);
+  else return;
+  e.preventDefault();
+  e.stopPropagation();
+  to?.focus();
+}
+
 interface StepCardProps {
   step: TraceStep;
   pos: number;
   selected: boolean;
   active: boolean;
+  /** The one card in the timeline that Tab reaches (roving tabindex); arrows move between cards. */
+  tabbable: boolean;
   onSelect(pos: number): void;
   onHover(pos: number | null): void;
 }
@@ -113,11 +137,13 @@ export const StepCard = memo(function StepCard({
   pos,
   selected,
   active,
+  tabbable,
   onSelect,
   onHover,
 }: StepCardProps) {
   const c = stepColor(step.index);
   const t = step.timings;
+  const handWritten = useAppStore((s) => isHandWritten(s.trace?.final?.modelId));
   const kind = step.action.kind;
   const title =
     kind === 'tool_call'
@@ -138,6 +164,9 @@ export const StepCard = memo(function StepCard({
       onClick={() => onSelect(pos)}
       onMouseEnter={() => onHover(pos)}
       onMouseLeave={() => onHover(null)}
+      onKeyDown={(e) => onCardKey(e, pos, onSelect)}
+      tabIndex={tabbable ? 0 : -1}
+      aria-label={`Step ${step.index + 1}: ${title}${selected ? ', selected' : ''}`}
       aria-current={selected ? 'step' : undefined}
     >
       <header className="step-card__head">
@@ -145,9 +174,21 @@ export const StepCard = memo(function StepCard({
           {step.index + 1}
         </span>
         <span className="step-card__title">{title}</span>
-        <span className="step-card__meta" title="generated tokens · decode time · prompt tokens of this turn">
-          {step.generatedTokens} tok · {fmtMs(t.decodeMs)} · prompt {step.promptTokens}
-        </span>
+        {handWritten ? (
+          <span
+            className="step-card__meta step-card__meta--example"
+            title="written by hand to show the format; not model output, not timed"
+          >
+            hand-written example
+          </span>
+        ) : (
+          <span
+            className="step-card__meta"
+            title="generated tokens · decode time · prompt tokens of this turn"
+          >
+            {step.generatedTokens} tok · {fmtMs(t.decodeMs)} · prompt {step.promptTokens}
+          </span>
+        )}
       </header>
       {/* No think tags (a budget cut, a stop, a model that skips them): the raw text is what there is. */}
       <ThinkText text={step.think ?? (kind === 'none' || kind === 'budget' ? step.text : '')} />

@@ -7,8 +7,10 @@ import { appStore, useAppStore } from '../../store/store';
 import { resumableSteps } from '../../agent/resume';
 import { useActions } from '../actions';
 import { RunNotices } from '../status/RunNotices';
+import { LiveAnnouncer } from './LiveAnnouncer';
 import { LiveStepCard } from './LiveStepCard';
 import { StepCard } from './StepCard';
+import './Timeline.css';
 
 const END_NOTES: Record<string, string> = {
   cancelled: 'Stopped before the model answered.',
@@ -87,11 +89,13 @@ export function Timeline() {
           pos={pos}
           selected={selected === pos}
           active={hovered === pos}
+          tabbable={selected === null || selected >= steps.length ? pos === 0 : selected === pos}
           onSelect={onSelect}
           onHover={onHover}
         />
       ))}
       {hasLive && <LiveStepCard />}
+      <LiveAnnouncer />
       {endReason && endReason !== 'answer' && (
         <div className={`end-note end-note--${endReason}`}>
           {END_NOTES[endReason] ?? `Ended: ${endReason}`}

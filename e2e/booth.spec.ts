@@ -1,0 +1,243 @@
+/**
+ * The booth and the lab, with no model: an honest first visit (the example is labelled as
+ * hand-written where it is shown, with no invented timings), keyboard and touch reach, an
+ * accessibility scan, and the layout at tablet and phone widths. Each test replays the bundled
+ * sample, so none needs a model or a GPU.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { LADYBIRD } from '../src/app/samples/sample-trace';
+import { COMPARE_COLOUR, PALETTE_SIZE, stepColor } from '../src/ui/canvas/palette';
+import { test, expect } from './fixtures';
+import { openApp, saveScreenshot } from './playground/app';
+import { boxOnPage, colourDistance, hexToRgb, snapshot, type PageRect, type Rgb } from './playground/pixels';
+import { sampleTraceFile } from './playground/sample-trace-file';
+
+/** How many of `n` points spread along a box's left and right edges come within 40 of `want`. */
+async function edgeHits(page: Page, r: PageRect, want: Rgb, n = 12): Promise<number> {
+  const shot = await snapshot(page, { x: r.x - 6, y: r.y - 6, width: r.width + 12, height: r.height + 12 });
+  let hits = 0;
+  for (let k = 0; k < n; k++) {
+    const y = r.y + ((k + 0.5) / n) * r.height;
+    for (const x of [r.x, r.x + r.width]) if (shot.nearest(x, y, want, 2).distance <= 40) hits++;
+  }
+  return hits;
+}
+
+test('first visit: the example says it is hand-written on the canvas, the cards and the status bar, and shows no timings', async ({
+  page,
+}) => {
+  await openApp(page);
+  await expect(page.getByTestId('hand-written-label')).toBeVisible();
+  await expect(page.getByTestId('hand-written-label')).toContainText('not model output');
+  const cards = page.getByTestId('timeline').locator('.step-card');
+  await expect(cards).toHaveCount(4);
+  for (const card of await cards.all()) await expect(card).toContainText('hand-written example');
+  await expect(page.getByTestId('timings-not-measured')).toBeVisible();
+  // No speed figure anywhere on the page: nothing was timed.
+  await expect(page.locator('body')).not.toContainText(/tok\/s|TTFT|\d+(\.\d+)? s\b/);
+  // Only samples with a recorded example are offered.
+  await expect(page.getByTestId('sample-raindrops')).toHaveCount(0);
+
+  // The first zoom's bbox_2d, [1560, 640, 2040, 1040] on a 2560x1600 photo (under max_pixels, so
+  // unscaled by the runtime's rule), is where its box is drawn.
+  const want = hexToRgb(stepColor(0).fill);
+  const r = await boxOnPage(page, [1560, 640, 2040, 1040]);
+  const shot = await snapshot(page, { x: r.x - 6, y: r.y - 6, width: r.width + 12, height: r.height + 12 });
+  const midY = r.y + r.height / 2;
+  expect(shot.nearest(r.x, midY, want, 2).distance).toBeLessThanOrEqual(40);
+  expect(shot.nearest(r.x + r.width, midY, want, 2).distance).toBeLessThanOrEqual(40);
+
+  await saveScreenshot(page, 'booth-first-visit');
+});
+
+test('keyboard only: Tab reaches the steps, arrows move between cards, Enter selects; the picture takes arrows and Enter', async ({
+  page,
+}) => {
+  await openApp(page);
+  const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+  // Tab from the top of the page until the first step card has focus (one tab stop for all cards).
+  let seen = '';
+  for (let i = 0; i < 40 && seen !== 'step-card-0'; i++) {
+    await page.keyboard.press('Tab');
+    seen = await focusedTestId();
+  }
+  expect(seen).toBe('step-card-0');
+  // The focused card shows the focus ring (an outline drawn, not "none").
+  const outline = await page.getByTestId('step-card-0').evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe('none');
+
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('step-card-1')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('crop-preview')).toContainText('flowers below the ladybird');
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('step-card-3')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('step-card-3')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('step-card-3')).toContainText('A');
+  // Only one card is a tab stop: Shift+Tab leaves the list rather than walking it.
+  await expect(page.getByTestId('timeline').locator('[tabindex="0"]')).toHaveCount(1);
+
+  // The picture: focus it, arrows pick the boxes in turn, Enter zooms to the picked one.
+  await page.getByTestId('image-stage').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('step-card-0')).toHaveAttribute('aria-current', 'step');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('image-stage')).toHaveAttribute(
+    'aria-label',
+    /Step 2: flowers below the ladybird/,
+  );
+  const before = await page.evaluate(() => window.__deepeyes!.stageTransform().scale);
+  await page.keyboard.press('Enter');
+  await expect
+    .poll(() => page.evaluate(() => window.__deepeyes!.stageTransform().scale))
+    .toBeGreaterThan(before * 2);
+  await page.keyboard.press('0');
+  await expect
+    .poll(() => page.evaluate(() => window.__deepeyes!.stageTransform().scale))
+    .toBeCloseTo(before, 5);
+});
+
+test('touch: a two-finger pinch zooms the picture about the fingers, one finger pans it', async ({
+  page,
+}) => {
+  await openApp(page);
+  const stage = (await page.getByTestId('image-stage').boundingBox())!;
+  const cx = stage.x + stage.width / 2;
+  const cy = stage.y + stage.height / 2;
+  const t0 = await page.evaluate(() => window.__deepeyes!.stageTransform());
+  // The image point under the fingers' midpoint before the pinch.
+  const under = { x: (cx - stage.x - t0.x) / t0.scale, y: (cy - stage.y - t0.y) / t0.scale };
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', pts: { x: number; y: number }[]) =>
+    cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: pts.map((p, id) => ({ x: p.x, y: p.y, id })),
+    });
+  await touch('touchStart', [
+    { x: cx - 50, y: cy },
+    { x: cx + 50, y: cy },
+  ]);
+  for (let k = 1; k <= 5; k++) {
+    await touch('touchMove', [
+      { x: cx - 50 - 10 * k, y: cy },
+      { x: cx + 50 + 10 * k, y: cy },
+    ]);
+  }
+  await touch('touchEnd', []);
+  const t1 = await page.evaluate(() => window.__deepeyes!.stageTransform());
+  // Spread from 100 px to 200 px: twice the scale, and the same image point still under the midpoint.
+  expect(t1.scale / t0.scale).toBeCloseTo(2, 1);
+  expect(cx - stage.x - (under.x * t1.scale + t1.x)).toBeCloseTo(0, 0);
+  expect(cy - stage.y - (under.y * t1.scale + t1.y)).toBeCloseTo(0, 0);
+
+  await touch('touchStart', [{ x: cx, y: cy }]);
+  await touch('touchMove', [{ x: cx + 40, y: cy + 30 }]);
+  await touch('touchEnd', []);
+  const t2 = await page.evaluate(() => window.__deepeyes!.stageTransform());
+  expect([t2.x - t1.x, t2.y - t1.y, t2.scale]).toEqual([40, 30, t1.scale]);
+});
+
+test('accessibility: axe finds no serious or critical violations, with a step selected and with the settings open', async ({
+  page,
+}) => {
+  await openApp(page);
+  await page.getByTestId('step-card-1').click();
+  const serious = async () => {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+  expect(await serious()).toEqual([]);
+  await page.getByTestId('settings-button').click();
+  await expect(page.getByTestId('settings-panel')).toBeVisible();
+  expect(await serious()).toEqual([]);
+});
+
+for (const [name, width, height] of [
+  ['tablet', 820, 1180],
+  ['phone', 390, 844],
+] as const) {
+  test(`layout at ${name} width: nothing runs off the side, every header control and the steps are reachable`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height });
+    await openApp(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    for (const id of ['model-picker', 'settings-button']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.x >= 0 && box.x + box.width <= width, `${id} at ${box.x}+${box.width}`).toBe(true);
+    }
+    await page.getByTestId('settings-button').click();
+    await expect(page.getByTestId('settings-panel')).toBeVisible();
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('step-card-3').scrollIntoViewIfNeeded();
+    await expect(page.getByTestId('step-card-3')).toBeInViewport();
+    await saveScreenshot(page, `booth-${name}`);
+  });
+}
+
+test('compare: a second trace of the same picture joins the canvas in its own colour, answers and zooms side by side', async ({
+  page,
+}) => {
+  const a = sampleTraceFile(LADYBIRD);
+  const b = sampleTraceFile({
+    ...LADYBIRD,
+    id: 'ladybird-b',
+    turns: [
+      {
+        think: 'The pale flowers at the left edge look pinkish at this size; let me check them.',
+        zoom: { box: [100, 200, 700, 800], label: 'flowers at the left' },
+      },
+      { think: 'They look pink.', answer: 'B' },
+    ],
+  });
+  await openApp(page);
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'a.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(a.json),
+  });
+  await expect(page.getByText('imported trace')).toBeVisible();
+  await page.getByTestId('compare-input').setInputFiles({
+    name: 'b.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(b.json),
+  });
+  const table = page.getByTestId('compare-table');
+  await expect(table).toBeVisible();
+  await expect(page.getByTestId('compare-answer-a')).toHaveText('A');
+  await expect(page.getByTestId('compare-answer-b')).toHaveText('B');
+  await expect(page.getByTestId('compare-zooms-a')).toHaveText('3');
+  await expect(page.getByTestId('compare-zooms-b')).toHaveText('1');
+  await expect(table).toContainText('zoom “flowers at the left” [100, 200, 700, 800]');
+  await page.waitForTimeout(300);
+
+  // B's box, [100, 200, 700, 800] on the photo, is drawn in the compare colour (dashed: most edge
+  // points, not all); A's first box keeps its step colour, and no B colour sits on it.
+  const magenta = hexToRgb(COMPARE_COLOUR.fill);
+  const rb = await boxOnPage(page, [100, 200, 700, 800]);
+  expect(await edgeHits(page, rb, magenta)).toBeGreaterThanOrEqual(14);
+  const ra = await boxOnPage(page, [1560, 640, 2040, 1040]);
+  expect(await edgeHits(page, ra, hexToRgb(stepColor(0).fill))).toBeGreaterThanOrEqual(20);
+  expect(await edgeHits(page, ra, magenta)).toBe(0);
+  for (let i = 0; i < PALETTE_SIZE; i++) {
+    expect(colourDistance(magenta, hexToRgb(stepColor(i).fill))).toBeGreaterThan(100);
+  }
+  await saveScreenshot(page, 'booth-compare');
+
+  // A trace of another picture is refused with the reason.
+  const other = sampleTraceFile({ ...LADYBIRD, id: 'x', width: 2560, height: 1600 });
+  const tampered = JSON.parse(other.json) as { image: { sha256: string } };
+  tampered.image.sha256 = '0'.repeat(64);
+  await page.getByTestId('compare-input').setInputFiles({
+    name: 'other.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(tampered)),
+  });
+  await expect(page.getByTestId('compare-panel')).toContainText('different picture');
+});
