@@ -14,7 +14,7 @@ import type { Tokenizer } from '../model/tokenizer/tokenizer';
 import { ContextLengthError } from './errors';
 import type { CompletionRequest } from './parse-request';
 import { reusableLength, type CachedImage } from './prefix-cache';
-import { buildPrompt } from './prompt';
+import { buildPrompt, imageKeys } from './prompt';
 import { StopMatcher } from './stop-text';
 
 export interface HostedModel {
@@ -40,7 +40,13 @@ export interface CompletionResult {
 }
 
 export class ModelHost {
-  private cached: { ids: number[]; images: CachedImage[] } = { ids: [], images: [] };
+  private cached: { images: CachedImage[] } = { images: [] };
+  /**
+   * The text and ids of the cached conversation, the last generated id included (it is not fed).
+   * A resent conversation is tokenized as these ids + its new text, not re-tokenized whole: the
+   * model's own tokens may not be the ones its decoded text would tokenize to.
+   */
+  private spoken: { text: string; ids: number[] } | undefined;
   private memo = new Map<string, PreparedImage>();
   /** Prompt ids prefilled, in total and by the last request (tests and the status endpoint). */
   prefilled = 0;
@@ -61,16 +67,22 @@ export class ModelHost {
     signal?: AbortSignal,
   ): Promise<CompletionResult> {
     const { runtime, tokenizer } = this.model;
-    const prompt = await buildPrompt(
-      {
-        tokenizer,
-        template: this.model.template,
-        imageLimits: this.model.imageLimits,
-        imagePadId: this.tokens.imagePad,
-      },
+    const built = await buildPrompt(
+      { template: this.model.template, imageLimits: this.model.imageLimits },
       req.messages,
       this.memo,
     );
+    const s = this.spoken;
+    const promptIds =
+      s && built.text.startsWith(s.text)
+        ? [...s.ids, ...tokenizer.encode(built.text.slice(s.text.length))]
+        : tokenizer.encode(built.text);
+    const prompt = {
+      ids: promptIds,
+      images: built.images,
+      keys: imageKeys(promptIds, this.tokens.imagePad, built.digests),
+    };
+    this.spoken = undefined;
     if (prompt.ids.length + 1 > this.maxModelLen)
       throw new ContextLengthError(prompt.ids.length, this.maxModelLen);
     const maxTokens = Math.min(req.maxTokens, this.maxModelLen - prompt.ids.length);
@@ -82,7 +94,7 @@ export class ModelHost {
     const held = this.cached.images.length;
     if (reuse === 0) {
       runtime.reset();
-      this.cached = { ids: [], images: [] };
+      this.cached = { images: [] };
       // Keep only this prompt's images prepared.
       const keep = new Set(prompt.keys.map((k) => k.digest));
       for (const d of [...this.memo.keys()]) if (!keep.has(d)) this.memo.delete(d);
@@ -90,7 +102,7 @@ export class ModelHost {
     const newIds = prompt.ids.slice(reuse);
     const newImages = prompt.images.slice(reuse === 0 ? 0 : held);
     // Until this request finishes the cache matches nothing we can name: a failure drops it.
-    this.cached = { ids: [], images: [] };
+    this.cached = { images: [] };
     this.lastPrefill = newIds.length;
     this.prefilled += newIds.length;
     let logits: Float32Array;
@@ -152,7 +164,10 @@ export class ModelHost {
     }
     if (matcher.stopped === undefined) emit(matcher.push(detok.flush()) + matcher.flush());
     // The cache holds the prompt and every generated id but the last.
-    this.cached = { ids: runtime.history, images: prompt.keys };
+    this.cached = { images: prompt.keys };
+    // Only a turn that ended on a special or added token ends on a clean token boundary.
+    if (finishReason === 'stop')
+      this.spoken = { text: built.text + tokenizer.decode(ids), ids: [...prompt.ids, ...ids] };
     return {
       text,
       finishReason,

@@ -9,23 +9,21 @@ import { decodeImageFile } from '../image-io/node-image';
 import { prepareImage, type PreparedImage } from '../model/image/prepare-image';
 import { expandImagePads } from '../model/tokenizer/image-pads';
 import type { ChatContentPart, ChatMessage, ChatTemplate } from '../model/tokenizer/chat-template';
-import type { Tokenizer } from '../model/tokenizer/tokenizer';
 import { BadRequestError } from './errors';
 import type { RequestMessage } from './parse-request';
 import type { CachedImage } from './prefix-cache';
 
 export interface BuiltPrompt {
-  ids: number[];
+  /** The rendered conversation with every image's pads expanded. */
+  text: string;
   images: PreparedImage[];
-  /** Where each image's pad run starts, with the digest of its data URL. */
-  keys: CachedImage[];
+  /** The digest of each image's data URL, in order. */
+  digests: string[];
 }
 
 export interface PromptModel {
-  tokenizer: Tokenizer;
   template: ChatTemplate;
   imageLimits: ImageLimits;
-  imagePadId: number;
 }
 
 function digestOf(dataUrl: string): string {
@@ -79,18 +77,25 @@ export async function buildPrompt(
     }
     chat.push({ role: m.role, content: parts });
   }
-  const text = model.template.render(chat, { addGenerationPrompt: true });
-  const ids = model.tokenizer.encode(
-    expandImagePads(
-      text,
-      images.map((p) => p.numImageTokens),
-    ),
+  const rendered = model.template.render(chat, { addGenerationPrompt: true });
+  const text = expandImagePads(
+    rendered,
+    images.map((p) => p.numImageTokens),
   );
+  return { text, images, digests };
+}
+
+/** Where each image's pad run starts in `ids`, with its digest. */
+export function imageKeys(
+  ids: readonly number[],
+  imagePadId: number,
+  digests: readonly string[],
+): CachedImage[] {
   const keys: CachedImage[] = [];
   for (let i = 0; i < ids.length; i++) {
-    if (ids[i] === model.imagePadId && (i === 0 || ids[i - 1] !== model.imagePadId)) {
+    if (ids[i] === imagePadId && (i === 0 || ids[i - 1] !== imagePadId)) {
       keys.push({ start: i, digest: digests[keys.length] ?? '' });
     }
   }
-  return { ids, images, keys };
+  return keys;
 }

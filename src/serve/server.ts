@@ -178,30 +178,33 @@ export function createServeServer(
     });
     const chunk = (choices: unknown[], usage: unknown = null) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: modelId, choices, usage })}\n\n`;
-    if (r.stream) {
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream',
-        'Cache-Control': 'no-cache',
-        Connection: 'keep-alive',
-        ...cors,
-      });
-      res.flushHeaders();
-    }
+    // The stream opens at its first byte, so a request refused before that (context length, bad
+    // image) still gets its HTTP status.
+    let opened = false;
+    const send = (text: string) => {
+      if (!opened) {
+        opened = true;
+        res.writeHead(200, {
+          'Content-Type': 'text/event-stream',
+          'Cache-Control': 'no-cache',
+          Connection: 'keep-alive',
+          ...cors,
+        });
+        res.write(
+          chunk([
+            { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+          ]),
+        );
+      }
+      if (!res.writableEnded) res.write(text);
+    };
     const result = await queue.run(
       async () => {
-        if (r.stream)
-          res.write(
-            chunk([
-              { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
-            ]),
-          );
         return host.complete(
           r,
           (delta) => {
             if (r.stream)
-              res.write(
-                chunk([{ index: 0, delta: { content: delta }, logprobs: null, finish_reason: null }]),
-              );
+              send(chunk([{ index: 0, delta: { content: delta }, logprobs: null, finish_reason: null }]));
           },
           gone.signal,
         );
@@ -210,7 +213,7 @@ export function createServeServer(
         signal: gone.signal,
         // A clear status while waiting: SSE comments, which clients skip.
         onPlace: (ahead) => {
-          if (r.stream && !res.writableEnded) res.write(`: queued, ${ahead} request(s) ahead\n\n`);
+          if (r.stream) send(`: queued, ${ahead} request(s) ahead\n\n`);
         },
       },
     );
@@ -224,7 +227,7 @@ export function createServeServer(
       prompt_tokens_details: { cached_tokens: result.cachedTokens },
     };
     if (r.stream) {
-      res.write(
+      send(
         chunk([
           {
             index: 0,

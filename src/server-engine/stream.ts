@@ -3,7 +3,7 @@
  * `chat.completion.chunk` (or the final usage-only chunk), and the non-streamed
  * `chat.completion` object. Only the fields we use are read; anything else is ignored.
  */
-import { ServerStreamError } from './errors';
+import { ServerContextLengthError, ServerStreamError } from './errors';
 
 export interface Usage {
   promptTokens: number;
@@ -57,9 +57,10 @@ export function parseChunk(payload: string): ChunkInfo {
   }
   if (!isRecord(json)) throw new ServerStreamError('the server sent a stream event that is not an object');
   if (isRecord(json.error)) {
-    throw new ServerStreamError(
-      `the server reported an error mid-stream: ${String(json.error.message ?? '')}`,
-    );
+    const message = String(json.error.message ?? '');
+    if (/context.length|maximum context/i.test(message + String(json.error.code ?? '')))
+      throw new ServerContextLengthError(message);
+    throw new ServerStreamError(`the server reported an error mid-stream: ${message}`);
   }
   const usage = parseUsage(json.usage);
   const choice = Array.isArray(json.choices) && isRecord(json.choices[0]) ? json.choices[0] : undefined;
