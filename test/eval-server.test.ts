@@ -66,6 +66,8 @@ describe('evaluate --server', () => {
       '7',
       '--out',
       out,
+      '--judge-model',
+      'tiny',
     ];
     const first = await run(argv);
     expect(first.code, first.out).toBe(0);
@@ -82,6 +84,15 @@ describe('evaluate --server', () => {
       expect(typeof r.best_iou).toBe('number');
       expect(typeof r.covers_target_centre).toBe('boolean');
     }
+    // Answers the rules cannot score went to the judge (the same server); the others did not.
+    for (const r of records) {
+      const { judge, ...unjudged } = r;
+      const needsJudge = scoreRecord(unjudged as EvalRecord).verdict === 'needs_judge';
+      expect(judge !== undefined).toBe(needsJudge);
+      if (judge) expect(r.score).toBe(judge);
+    }
+    // The tiny model's greedy answers are gibberish, so the judge was asked at least once.
+    expect(records.some((r) => r.judge !== undefined)).toBe(true);
     // The printed accuracy is the records' own verdicts, counted here.
     const correct = records.map(scoreRecord).filter((s) => s.verdict === 'correct').length;
     expect(first.out).toMatch(new RegExp(`overall \\(mean of questions\\)\\s+5\\s+${correct}\\s`));
@@ -97,6 +108,7 @@ describe('evaluate --server', () => {
       server: serve.baseUrl,
       shuffle_seed: 7,
       concurrency: 4,
+      judge: { server: serve.baseUrl, model: 'tiny' },
       settings: { maxTokensPerTurn: 3, sampling: { kind: 'greedy' } },
     });
 

@@ -15,6 +15,8 @@
  *   --temperature T --top-p P (default greedy)   --rotate (offer the untrained rotate tool)
  *   --server URL --model NAME [--api-key KEY]   an OpenAI-compatible server instead of a folder
  *   --concurrency N          questions in flight at once (server only; default 1)
+ *   --judge-model NAME [--judge-server URL]   score answers the rules cannot with an LLM judge
+ *                            (default server: --server), as the official evaluation does
  *
  * Beside the results file, <out>.meta.json records the model, server, settings, seed and summary.
  */
@@ -29,7 +31,8 @@ import type { EvalDataset } from '../agent/eval/item';
 import { summarize } from '../agent/eval/score';
 import { formatItemLine, formatSummary } from '../agent/eval/report';
 import { appendResult, readResults, rewriteResults } from '../agent/eval/results-file';
-import { agentSettingsFromFlags, numberFlag, parseArgv, stringFlag } from './cli-args';
+import { agentSettingsFromFlags, numberFlag, parseArgv, stringFlag, type Flags } from './cli-args';
+import { completeText } from '../server-engine/complete-text';
 import { loadNodeEngine } from './node-engine';
 import { connectServer, serverArgsFromFlags, type ServerArgs } from './server-flags';
 import { progressLine } from '../agent/eval/progress';
@@ -65,9 +68,23 @@ export interface EvalArgs {
   settings: AgentSettings;
   server?: ServerArgs;
   concurrency: number;
+  judge?: ServerArgs;
 }
 
 const usage = (m: string) => new EvalUsageError(m);
+
+function judgeArgs(flags: Flags, server: ServerArgs | undefined): { judge?: ServerArgs } {
+  const model = stringFlag(flags, 'judge-model');
+  if (!model) {
+    if (flags.has('judge-server')) throw usage('--judge-server needs --judge-model NAME');
+    return {};
+  }
+  const baseUrl = stringFlag(flags, 'judge-server') ?? server?.baseUrl;
+  if (!baseUrl) throw usage('--judge-model needs --judge-server URL (or --server)');
+  const apiKey =
+    stringFlag(flags, 'judge-api-key') ?? (baseUrl === server?.baseUrl ? server.apiKey : undefined);
+  return { judge: { baseUrl, model, ...(apiKey ? { apiKey } : {}) } };
+}
 
 export function parseEvalArgs(argv: string[]): EvalArgs {
   const { positional, flags } = parseArgv(argv, ['rotate', 'shuffle'], usage);
@@ -102,6 +119,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     settings: agentSettingsFromFlags(flags, usage),
     ...(server ? { server } : {}),
     concurrency,
+    ...judgeArgs(flags, server),
   };
 }
 
@@ -202,6 +220,12 @@ export async function main(
       done: new Set(done.keys()),
       signal: controller.signal,
       ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(args.judge
+        ? {
+            judge: (system: string, user: string) =>
+              completeText(args.judge!, system, user, 16, controller.signal),
+          }
+        : {}),
       onItem: async ({ position, record }) => {
         await appendResult(out, record);
         finished++;
@@ -241,6 +265,7 @@ export async function main(
         shuffle_seed: args.shuffleSeed ?? null,
         seed: args.settings.sampling.kind === 'sample' ? (args.settings.sampling.seed ?? null) : null,
         concurrency: args.concurrency,
+        judge: args.judge ? { server: args.judge.baseUrl, model: args.judge.model } : null,
         started: started.toISOString(),
         finished: new Date().toISOString(),
         summary: { ...summary, zooms },

@@ -4,12 +4,16 @@
  * stays out of shell history.
  */
 import { ChatServerEngine } from '../server-engine/chat-server-engine';
-import { stringFlag, type Flags, type UsageErrorFactory } from './cli-args';
+import { numberFlag, stringFlag, type Flags, type UsageErrorFactory } from './cli-args';
+import { STOCK_IMAGE_LIMITS } from '../server-engine/models';
+import type { ImageLimits } from '../base/engine';
 
 export interface ServerArgs {
   baseUrl: string;
   model: string;
   apiKey?: string;
+  /** The server's processor limits when they are not the stock ones (--min-pixels/--max-pixels). */
+  imageLimits?: ImageLimits;
 }
 
 export function serverArgsFromFlags(flags: Flags, usage: UsageErrorFactory): ServerArgs | undefined {
@@ -26,7 +30,14 @@ export function serverArgsFromFlags(flags: Flags, usage: UsageErrorFactory): Ser
   const model = stringFlag(flags, 'model');
   if (!model) throw usage('--server needs --model NAME (the name the server lists at /v1/models)');
   const apiKey = stringFlag(flags, 'api-key') ?? process.env.DEEPEYES_API_KEY;
-  return { baseUrl, model, ...(apiKey ? { apiKey } : {}) };
+  const px = (k: string) => (flags.has(k) ? numberFlag(flags, k, 0, usage) : undefined);
+  const minPixels = px('min-pixels');
+  const maxPixels = px('max-pixels');
+  const imageLimits =
+    minPixels !== undefined || maxPixels !== undefined
+      ? { ...STOCK_IMAGE_LIMITS, ...(minPixels ? { minPixels } : {}), ...(maxPixels ? { maxPixels } : {}) }
+      : undefined;
+  return { baseUrl, model, ...(apiKey ? { apiKey } : {}), ...(imageLimits ? { imageLimits } : {}) };
 }
 
 /** An engine per parallel conversation, after one health check (the server is up and serves the model). */

@@ -6,6 +6,7 @@
 import type { TurnEngine } from '../../base/engine';
 import type { Box } from '../../base/types';
 import { matchZooms, zoomBoxes } from './zoom-iou';
+import { JUDGE_SYSTEM, judgePrompt, parseJudgement, type JudgeAsk } from './judge';
 import { runDeepEyes } from '../executor';
 import type { AgentSettings, Trace } from '../types';
 import { toDeepEyesRecord, type DeepEyesEvalExtras, type DeepEyesEvalRecord } from '../trace/deepeyes-jsonl';
@@ -33,6 +34,8 @@ export interface EvalRecordFields {
   zoom_boxes?: Box[];
   best_iou?: number;
   covers_target_centre?: boolean;
+  /** The LLM judge's verdict, for answers the rules could not score. */
+  judge?: 'correct' | 'wrong';
 }
 
 export type EvalRecord = DeepEyesEvalRecord & EvalRecordFields;
@@ -57,6 +60,8 @@ export interface EvaluateOptions {
   clock?: () => number;
   /** Called as each item starts (the progress bar counts them). */
   onStart?: (position: number) => void;
+  /** An LLM judge for answers the rules cannot score (as the official evaluation does). */
+  judge?: JudgeAsk;
 }
 
 export interface EvaluateOutcome {
@@ -107,9 +112,10 @@ export function textRuleOf(kind: DatasetKind): TextRule {
 /** Scores a record from its own fields, so a resumed file is scored by the current rules. */
 export function scoreRecord(r: EvalRecord): ScoredItem {
   const key = recordKey(r);
+  const rules = scoreChoice(r.pred_ans, { ...key, rule: textRuleOf(r.dataset) });
   return {
     category: r.category,
-    verdict: scoreChoice(r.pred_ans, { ...key, rule: textRuleOf(r.dataset) }),
+    verdict: rules === 'needs_judge' && r.judge ? r.judge : rules,
     toolCalls: r.tool_calls,
     ...(r.status === 'error' ? { error: true } : {}),
   };
@@ -245,10 +251,21 @@ async function runItem(
   const key = recordKey({ ...official, dataset: item.dataset });
   const zooms = zoomBoxes(trace);
   const match = matchZooms(zooms, item.targets);
+  const rules = scoreChoice(official.pred_ans, { ...key, rule: textRuleOf(item.dataset) });
+  const judged =
+    rules === 'needs_judge' && opts.judge
+      ? parseJudgement(
+          await opts.judge(
+            JUDGE_SYSTEM,
+            judgePrompt(item.question, `${key.letter}. ${key.option}`, official.pred_ans),
+          ),
+        )
+      : undefined;
   return {
     ...official,
     ...common,
-    score: scoreChoice(official.pred_ans, { ...key, rule: textRuleOf(item.dataset) }),
+    score: judged ?? rules,
+    ...(judged ? { judge: judged } : {}),
     tool_calls: toolCalls,
     tool_errors: toolErrors,
     seconds: clock() - t0,
