@@ -14,7 +14,9 @@ export type ModelSource =
   | { kind: 'catalog'; id: string }
   /** A Hugging Face repo ("org/name") or any URL of a folder holding the converted files. */
   | { kind: 'url'; url: string }
-  | { kind: 'folder'; files: File[] };
+  | { kind: 'folder'; files: File[] }
+  /** An OpenAI-compatible chat server (vLLM, SGLang, npm run serve); the key goes to that host only. */
+  | { kind: 'server'; baseUrl: string; model: string; apiKey?: string };
 
 export interface RunRequest {
   image: RgbImage;
@@ -32,7 +34,7 @@ export type PortEvent =
   | { kind: 'models'; models: ModelEntry[] }
   | { kind: 'model_status'; modelId: string; cache: CacheStatus; error?: string }
   | { kind: 'file_progress'; modelId: string; file: string; loadedBytes: number; totalBytes: number }
-  | { kind: 'model_ready'; modelId: string; backend: Backend; label?: string; adapter?: string }
+  | { kind: 'model_ready'; modelId: string; backend: Backend | 'server'; label?: string; adapter?: string }
   | { kind: 'gpu'; gpu: GpuInfo }
   | { kind: 'error'; error: UiError }
   /** Not a failure, but the user should know (e.g. the model runs from memory: storage is full). */

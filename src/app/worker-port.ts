@@ -147,11 +147,13 @@ export class WorkerPort implements EnginePort {
     } else if (source.kind === 'url') {
       wire = { kind: 'url', url: huggingFaceUrl(source.url), label: source.url };
       id = source.url;
-    } else {
+    } else if (source.kind === 'folder') {
       wire = { kind: 'files', files: source.files };
       id =
         (source.files[0] as File & { webkitRelativePath?: string })?.webkitRelativePath?.split('/')[0] ||
         'local folder';
+    } else {
+      throw new PortError('server_source', 'the model worker does not talk to chat servers', false);
     }
     this.modelId = id;
     this.emit({ kind: 'model_status', modelId: id, cache: 'loading' });

@@ -5,7 +5,10 @@
 import { createContext, useContext } from 'react';
 
 export type ModelSourceIntent =
-  { kind: 'catalog'; id: string } | { kind: 'url'; url: string } | { kind: 'folder'; files: File[] };
+  | { kind: 'catalog'; id: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'folder'; files: File[] }
+  | { kind: 'server'; baseUrl: string; model: string; apiKey?: string };
 
 export interface UiActions {
   run(): Promise<void>;

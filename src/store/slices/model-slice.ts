@@ -2,7 +2,7 @@ import { withFileProgress, type CacheStatus, type GpuInfo, type ModelEntry } fro
 import type { SliceCreator } from './types';
 
 /** What answers the Run button: a real engine, or the recorded-trace player. */
-export type EngineKind = 'replay' | 'webgpu' | 'wasm';
+export type EngineKind = 'replay' | 'webgpu' | 'wasm' | 'server';
 
 export interface ModelSlice {
   models: ModelEntry[];

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { formatBytes, modelProgress, unmetNeeds, type ModelEntry } from '../../store/models';
 import { useAppStore } from '../../store/store';
 import { useActions } from '../actions';
+import { ServerSource } from './ServerSource';
 
 const CACHE_LABEL: Record<ModelEntry['cache'], string> = {
   unknown: '',
@@ -172,6 +173,7 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
           </button>
         </div>
       </form>
+      <ServerSource />
       <label className="button button--ghost model-folder">
         Open a local folder…
         <input
