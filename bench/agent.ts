@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { prepareGoldenModel } from '../src/golden/node-prepare';
 import { DirModelFiles } from '../src/model/runtime/node-files';
-import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import type { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import { loadEngine } from '../src/model/load-engine';
 import type { PreparedImage } from '../src/model/image/prepare-image';
 import { runDeepEyes } from '../src/agent/executor';
 import { scriptOver, scriptToIds, type ScriptedPrefill } from '../test/support/scripted-engine';
@@ -161,7 +162,7 @@ export async function runAgentBench(opts: {
     const { hfDir } = await prepareGoldenModel(GOLDEN, work, { dtypes: ['fp32'] });
     rmSync(hfDir, { recursive: true, force: true });
   }
-  const engine = await QwenVLEngine.load(ort, new DirModelFiles(onnxDir), { variant: 'fp32', target: 'cpu' });
+  const { engine } = await loadEngine(new DirModelFiles(onnxDir), { ort, target: 'cpu', variant: 'fp32' });
   try {
     const repeats = opts.repeats ?? 3;
     const modes: AgentMode[] = ['incremental', 're-prefill', 're-prefill, cached vision'];

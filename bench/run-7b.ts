@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { DirModelFiles } from '../src/model/runtime/node-files';
-import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import type { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import { loadEngine } from '../src/model/load-engine';
 
 import { prepareImage } from '../src/model/image/prepare-image';
 import { decodePng } from '../src/image-io/png';
@@ -79,9 +80,10 @@ async function main(): Promise<void> {
     throw new Error('usage: npx tsx bench/run-7b.ts --model DIR [--variant q4] [--tokens 8]');
   const tokens = Number(values.tokens);
   const t0 = performance.now();
-  const engine = await QwenVLEngine.load(ort, new DirModelFiles(values.model), {
-    variant: values.variant as Variant,
+  const { engine } = await loadEngine(new DirModelFiles(values.model), {
+    ort,
     target: 'cpu',
+    variant: values.variant as Variant,
   });
   const loadMs = performance.now() - t0;
   const rssAfterLoad = procMemory()?.rss ?? NaN;

@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { prepareGoldenModel } from '../src/golden/node-prepare';
 import { DirModelFiles } from '../src/model/runtime/node-files';
-import { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import type { QwenVLEngine } from '../src/model/runtime/qwen-vl-engine';
+import { loadEngine } from '../src/model/load-engine';
 import { runDeepEyes } from '../src/agent/executor';
 import { scriptOver, scriptToIds } from './support/scripted-engine';
 import { decodePng } from '../src/image-io/png';
@@ -29,7 +30,7 @@ describe('agent loop on the tiny model', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'agent-tiny-'));
     const { onnxDir } = await prepareGoldenModel(GOLDEN, work, { dtypes: ['fp32'] });
-    engine = await QwenVLEngine.load(ort, new DirModelFiles(onnxDir), { variant: 'fp32', target: 'cpu' });
+    ({ engine } = await loadEngine(new DirModelFiles(onnxDir), { ort, target: 'cpu', variant: 'fp32' }));
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDeepEyes } from './executor';
+import { reduceAgentEvents } from './trace/fold';
 import { ScriptedEngine, scriptToIds } from '../../test/support/scripted-engine';
 import { loadTestTokenizer } from '../convert/synth/test-tokenizer';
 import { ChatTemplate } from '../model/tokenizer/chat-template';
@@ -198,5 +199,32 @@ describe('runDeepEyes (scripted engine)', () => {
     expect(second.prefills[0].ids).toEqual(expected);
     expect(second.prefills[0].images).toBe(2);
     expect(events.filter((e) => e.type === 'turn_end')).toHaveLength(2);
+  });
+
+  it('returns the fold of the events it emitted; a stop mid-turn keeps the text written so far', async () => {
+    const controller = new AbortController();
+    const engine = engineFor([zoom([120, 40, 220, 150]), answer('A')]);
+    const events: AgentEvent[] = [];
+    const trace = await runDeepEyes(engine, {
+      image,
+      question: 'q',
+      settings: DEFAULT_SETTINGS,
+      signal: controller.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'token' && e.turn === 1 && e.text) controller.abort();
+      },
+    });
+    expect(trace.endReason).toBe('cancelled');
+    const firstText = events.find((e) => e.type === 'token' && e.turn === 1 && e.text);
+    expect(trace.steps.map((s) => [s.index, s.action.kind, s.text])).toEqual([
+      [0, 'tool_call', trace.steps[0].text],
+      [1, 'budget', firstText?.type === 'token' ? firstText.text : '?'],
+    ]);
+    const ended = events.flatMap((e) => (e.type === 'turn_end' ? [e.step] : []));
+    expect(trace.steps[0]).toBe(ended[0]);
+    expect(reduceAgentEvents(events)?.final).toBe(trace);
+    const start = events[0];
+    expect(start.type === 'run_start' && [start.modelId, start.backend]).toEqual(['scripted', 'none']);
   });
 });

@@ -7,20 +7,11 @@
  */
 import type { Message, TurnEngine } from '../base/engine';
 import type { RgbImage } from '../base/types';
-import type {
-  AgentEvent,
-  AgentSettings,
-  CropInfo,
-  EndReason,
-  StepAction,
-  ToolCallInfo,
-  Trace,
-  TraceStep,
-} from './types';
+import type { AgentEvent, CropInfo, StepAction, ToolCallInfo, Trace, TraceStep } from './types';
 import { parseAssistantTurn } from './protocol/parse';
 import { zoomBoxValidator } from './protocol/tool-call';
 import { TurnSegmenter } from './protocol/segmenter';
-import { TRACE_FORMAT, TRACE_VERSION } from './trace/schema';
+import { applyAgentEvent, endTrace, type RunEnd, type TraceDraft } from './trace/fold';
 import { smartResize } from '../model/image/smart-resize';
 import { cropRgb, resizeForModel, resolveZoomBox, zoomFrame } from './tools/crop';
 import { rotateRgb } from './tools/rotate';
@@ -28,21 +19,14 @@ import { pngDataUrl } from '../image-io/png';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
 import { sha256Hex } from './sha256';
 import { resumableSteps } from './resume';
+import type { RunRequest } from './run-request';
 import { errorTurn, firstTurn, nextStep, toolResponseTurn, turnAllowance, type Counters } from './kernel';
 
-export interface RunInput {
-  image: RgbImage;
-  question: string;
-  options?: string[];
-  settings: AgentSettings;
+/** A RunRequest plus what the caller listens with. */
+export interface RunInput extends RunRequest {
   signal?: AbortSignal;
   onEvent?: (e: AgentEvent) => void;
   traceId?: string;
-  /**
-   * Continue an interrupted run (device lost, worker crashed): its completed zoom/error turns are
-   * sent again with turn 1 in one call and generation goes on from the next turn.
-   */
-  resumeFrom?: Trace;
 }
 
 function errorInfo(e: unknown): { code: string; message: string } {
@@ -50,40 +34,24 @@ function errorInfo(e: unknown): { code: string; message: string } {
   return { code: 'Error', message: String(e) };
 }
 
-/** A step cut off before it finished (the user stopped the run mid-turn). */
-function interrupted(index: number, text: string, promptTokens: number): TraceStep {
-  return {
-    index,
-    text,
-    action: { kind: 'budget', reason: 'stopped by the user' },
-    promptTokens,
-    generatedTokens: 0,
-    timings: {
-      ttftMs: 0,
-      prefillMs: 0,
-      prefillTokens: promptTokens,
-      decodeMs: 0,
-      decodeTokens: 0,
-      visionMs: 0,
-    },
-  };
-}
-
 export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<Trace> {
   const { image, settings, signal } = input;
-  const emit = input.onEvent ?? (() => {});
+  const listener = input.onEvent ?? (() => {});
+  // The trace is the fold of the events emitted: what the page and a resume see is what we return.
+  let draft: TraceDraft | null = null;
+  const emit = (e: AgentEvent) => {
+    draft = applyAgentEvent(draft, e);
+    listener(e);
+  };
   const limits = engine.imageLimits;
   const seen = smartResize(image.height, image.width, limits);
   const frame = zoomFrame(image.width, image.height, limits);
   const toolOptions = { validateBox: zoomBoxValidator(frame), rotateTool: settings.rotateTool };
+  const header = { modelId: engine.modelId, backend: engine.backend, createdAt: new Date().toISOString() };
 
-  const trace: Trace = {
-    format: TRACE_FORMAT,
-    version: TRACE_VERSION,
-    id: input.traceId ?? crypto.randomUUID(),
-    createdAt: new Date().toISOString(),
-    modelId: engine.modelId,
-    backend: engine.backend,
+  emit({
+    type: 'run_start',
+    traceId: input.traceId ?? crypto.randomUUID(),
     question: input.question,
     ...(input.options?.length ? { options: input.options } : {}),
     image: {
@@ -95,9 +63,8 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       resizedHeight: seen.height,
     },
     settings,
-    steps: [],
-  };
-  emit({ type: 'run_start', traceId: trace.id, question: trace.question, image: trace.image, settings });
+    ...header,
+  });
 
   /** A replayed tool call's image: cut from (or rotated from) the ORIGINAL, resized for the model. */
   const replayedImage = (call: ToolCallInfo) =>
@@ -121,16 +88,14 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       } else if (act.kind === 'tool_error') {
         append.push(...errorTurn(step.text, act.message));
       }
-      trace.steps.push(step);
       emit({ type: 'turn_end', turn: step.index, step });
       counters.turn++;
     }
   }
   engine.reset();
 
-  const finish = (reason: EndReason, answer?: string): Trace => {
-    trace.endReason = reason;
-    if (answer !== undefined) trace.finalAnswer = answer;
+  const finish = (end: RunEnd): Trace => {
+    const trace = endTrace(draft!, end, header);
     emit({ type: 'run_end', trace });
     return trace;
   };
@@ -139,48 +104,31 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
     for (;;) {
       const turn = counters.turn;
       const allowance = turnAllowance(counters, settings);
-      if (allowance === null) return finish('budget');
+      if (allowance === null) return finish({ endReason: 'budget' });
 
-      let promptTokens = 0;
       let started = false;
-      const start = () => {
+      const start = (promptTokens: number) => {
         if (started) return;
         started = true;
         emit({ type: 'turn_start', turn, promptTokens });
       };
       const segmenter = new TurnSegmenter(toolOptions);
-      let partial = '';
-      let result;
-      try {
-        result = await engine.turn(append, {
-          maxNewTokens: allowance,
-          sampling: settings.sampling,
-          signal,
-          onPrompt: (n) => {
-            promptTokens = n;
-            start();
-          },
-          onText: (delta, tokenId) => {
-            start();
-            partial += delta;
-            emit({ type: 'token', turn, tokenId: tokenId ?? -1, text: delta });
-            if (delta) for (const segment of segmenter.push(delta)) emit({ type: 'segment', turn, segment });
-          },
-        });
-      } catch (e) {
-        if ((e instanceof RunCancelledError || signal?.aborted) && partial) {
-          trace.steps.push(interrupted(turn, partial, promptTokens));
-        }
-        throw e;
-      }
-      if (!started) {
-        promptTokens = result.promptTokens;
-        start();
-      }
+      const result = await engine.turn(append, {
+        maxNewTokens: allowance,
+        sampling: settings.sampling,
+        signal,
+        onPrompt: start,
+        onText: (delta, tokenId) => {
+          start(0);
+          emit({ type: 'token', turn, tokenId: tokenId ?? -1, text: delta });
+          if (delta) for (const segment of segmenter.push(delta)) emit({ type: 'segment', turn, segment });
+        },
+      });
+      start(result.promptTokens);
       counters.generated += result.generatedTokens;
       counters.turn++;
       const parsed = parseAssistantTurn(result.text, toolOptions);
-      const record = (action: StepAction): TraceStep => {
+      const record = (action: StepAction) => {
         const step: TraceStep = {
           index: turn,
           text: result.text,
@@ -190,15 +138,16 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
           generatedTokens: result.generatedTokens,
           timings: result.timings,
         };
-        trace.steps.push(step);
         emit({ type: 'turn_end', turn, step });
-        return step;
       };
 
       const next = nextStep(result.text, parsed, result.stop, counters, settings);
       if (next.kind === 'finish') {
         record(next.action);
-        return finish(next.reason, next.answer);
+        return finish({
+          endReason: next.reason,
+          ...(next.answer !== undefined ? { finalAnswer: next.answer } : {}),
+        });
       }
       if (next.kind === 'error_turn') {
         record(next.action);
@@ -231,14 +180,14 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
         imageTokens: (fed.width * fed.height) / (28 * 28),
       };
       counters.crops++;
-      const fullCall = { ...call, ...(bboxOriginal ? { bboxOriginal } : {}) };
-      record({ kind: 'tool_call', call: fullCall, crop });
+      record({ kind: 'tool_call', call: { ...call, ...(bboxOriginal ? { bboxOriginal } : {}) }, crop });
       if (bboxOriginal) emit({ type: 'segment', turn, segment: { kind: 'tool_result', crop, bboxOriginal } });
       append = toolResponseTurn(result.text, forModel);
     }
   } catch (e) {
-    if (e instanceof RunCancelledError || signal?.aborted) return finish('cancelled');
-    trace.error = errorInfo(e);
-    return finish('error');
+    // A stop keeps the turn being written (its text so far) as the last step.
+    if (e instanceof RunCancelledError || signal?.aborted)
+      return finish({ endReason: 'cancelled', keepLive: true });
+    return finish({ endReason: 'error', error: errorInfo(e) });
   }
 }

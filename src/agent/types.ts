@@ -105,7 +105,18 @@ export type Segment =
   | { kind: 'answer'; text: string };
 
 export type AgentEvent =
-  | { type: 'run_start'; traceId: string; question: string; image: TraceImageInfo; settings: AgentSettings }
+  | {
+      type: 'run_start';
+      traceId: string;
+      question: string;
+      image: TraceImageInfo;
+      settings: AgentSettings;
+      /** The trace header, so the fold of the events is the whole trace (optional: older streams). */
+      options?: string[];
+      modelId?: string;
+      backend?: string;
+      createdAt?: string;
+    }
   | { type: 'turn_start'; turn: number; promptTokens: number }
   | { type: 'token'; turn: number; tokenId: number; text: string }
   | { type: 'segment'; turn: number; segment: Segment }

@@ -4,13 +4,12 @@
  * worker is stuck in one long kernel (vision encoder, a big prefill) it is ended and restarted.
  */
 import type { AgentEvent, Trace } from '../agent/types';
-import { TRACE_FORMAT, TRACE_VERSION } from '../agent/trace/schema';
+import { applyAgentEvent, endTrace, type TraceDraft } from '../agent/trace/fold';
 import { EngineClient, WorkerCallError } from '../worker/client';
 import type { WireModelSource } from '../worker/protocol';
 import { PortError, type EnginePort, type ModelSource, type PortEvent, type RunRequest } from './engine-port';
 import type { EngineKind } from '../store/slices/model-slice';
 import { describePath, saferPath, type LoadedPath } from './safer-path';
-import { interruptedStep, streamedTurnAfter, type StreamedTurn } from './interrupted-step';
 
 import type { Backend } from '../base/types';
 /** Catalog entries this build can load by itself (the pipeline-check model ships with the app). */
@@ -40,9 +39,8 @@ export class WorkerPort implements EnginePort {
   private readonly listeners = new Set<(e: PortEvent) => void>();
   private readonly client: EngineClient;
   private modelId: string | undefined;
-  private current:
-    | { id: number; partial: Trace | undefined; live: StreamedTurn | undefined; done: Promise<Trace> }
-    | undefined;
+  /** The run in flight: the fold of its events so far (to close it if the worker dies). */
+  private current: { id: number; draft: TraceDraft | null; done: Promise<Trace> } | undefined;
   private cancelPartial: ((t: Trace) => void) | undefined;
 
   constructor(client?: EngineClient) {
@@ -92,24 +90,17 @@ export class WorkerPort implements EnginePort {
 
   private onAgentEvent(event: AgentEvent): void {
     const cur = this.current;
-    if (cur) {
-      cur.live = streamedTurnAfter(cur.live, event);
-      if (event.type === 'run_start') {
-        cur.partial = {
-          format: TRACE_FORMAT,
-          version: TRACE_VERSION,
-          id: event.traceId,
-          createdAt: new Date().toISOString(),
-          modelId: this.modelId ?? 'model',
-          backend: this.kind,
-          question: event.question,
-          image: event.image,
-          settings: event.settings,
-          steps: [],
-        };
-      } else if (event.type === 'turn_end') cur.partial?.steps.push(event.step);
-    }
+    if (cur) cur.draft = applyAgentEvent(cur.draft, event);
     this.emit({ kind: 'agent', event });
+  }
+
+  /** The run's trace so far, closed with `end`; what run_start did not say comes from this port. */
+  private closed(draft: TraceDraft, end: Parameters<typeof endTrace>[1]): Trace {
+    return endTrace(draft, end, {
+      modelId: this.modelId ?? 'model',
+      backend: this.kind,
+      createdAt: new Date().toISOString(),
+    });
   }
 
   subscribe(listener: (event: PortEvent) => void): () => void {
@@ -176,12 +167,7 @@ export class WorkerPort implements EnginePort {
     await this.client.whenRecovered();
     if (this.current) throw new PortError('busy', 'a run is already in progress', true);
     const { id, done } = this.client.run(request);
-    const cur = {
-      id,
-      partial: undefined as Trace | undefined,
-      live: undefined as StreamedTurn | undefined,
-      done,
-    };
+    const cur = { id, draft: null as TraceDraft | null, done };
     this.current = cur;
     try {
       const trace = await Promise.race([
@@ -206,14 +192,14 @@ export class WorkerPort implements EnginePort {
     } catch (e) {
       // The run died with the worker (device lost, crash): close the trace with what it had, so it
       // is kept, exported, and can be resumed from its last completed turn.
-      if (cur.partial) {
+      if (cur.draft) {
         const info =
           e instanceof WorkerCallError
             ? { code: e.code, message: e.message }
             : { code: 'run_failed', message: String(e) };
         this.emit({
           kind: 'agent',
-          event: { type: 'run_end', trace: { ...cur.partial, endReason: 'error', error: info } },
+          event: { type: 'run_end', trace: this.closed(cur.draft, { endReason: 'error', error: info }) },
         });
       }
       if (e instanceof WorkerCallError) throw new PortError(e.code, e.message, e.retryable);
@@ -232,12 +218,7 @@ export class WorkerPort implements EnginePort {
       if (this.current !== cur) return;
       // Stuck inside one kernel: end the worker; the run ends as cancelled with what it had,
       // the turn it was writing included.
-      const cut = interruptedStep(cur.live);
-      const trace: Trace | undefined = cur.partial && {
-        ...cur.partial,
-        steps: cut ? [...cur.partial.steps, cut] : cur.partial.steps,
-        endReason: 'cancelled',
-      };
+      const trace = cur.draft && this.closed(cur.draft, { endReason: 'cancelled', keepLive: true });
       if (trace) {
         this.emit({ kind: 'agent', event: { type: 'run_end', trace } });
         this.cancelPartial?.(trace);

@@ -5,6 +5,7 @@
  */
 import type { DeepEyesManifest, ManifestVariant, VariantName } from '../base/model-manifest';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
+import { variantsToTry } from '../model/variant-order';
 
 import type { Backend } from '../base/types';
 /** wasm32 addresses 4 GiB; onnxruntime-web copies every weight into that heap. */
@@ -138,10 +139,6 @@ export class NoVariantFitsError extends Error {
   }
 }
 
-const WEBGPU_ORDER: VariantName[] = ['q4f16', 'q4', 'fp32'];
-// q4f16 keeps fp16 activations, which the CPU kernels do not serve well; int4 first for its size.
-const WASM_ORDER: VariantName[] = ['q4', 'fp32'];
-
 /**
  * q4f16 where the GPU has shader-f16, else q4, else fp32; on WASM when there is no WebGPU or no
  * WebGPU variant fits. Throws NoVariantFitsError with every reason when nothing fits.
@@ -153,9 +150,8 @@ export function chooseVariant(
 ): VariantChoice {
   const considered: VariantFit[] = [];
   const notes: string[] = [];
-  const offered = (order: VariantName[]) => order.filter((v) => manifest.variants[v]);
-  const tryOrder = (order: VariantName[], backend: Backend): VariantFit | undefined => {
-    for (const v of offered(order)) {
+  const tryOrder = (backend: Backend): VariantFit | undefined => {
+    for (const v of variantsToTry(manifest.variants, backend)) {
       const fit = checkVariantNeeds(v, manifest.variants[v], probe, backend, room);
       considered.push(fit);
       if (fit.fits) return fit;
@@ -164,12 +160,12 @@ export function chooseVariant(
   };
   let fit: VariantFit | undefined;
   if (probe.available) {
-    fit = tryOrder(WEBGPU_ORDER, 'webgpu');
+    fit = tryOrder('webgpu');
     if (!fit) notes.push('no variant fits this GPU: running on the CPU (WebAssembly), much slower');
   } else {
     notes.push(`no WebGPU (${probe.reason ?? 'unavailable'}): running on the CPU (WebAssembly), much slower`);
   }
-  fit ??= tryOrder(WASM_ORDER, 'wasm');
+  fit ??= tryOrder('wasm');
   if (!fit) {
     if (considered.length === 0) {
       considered.push(checkVariantNeeds('q4', undefined, probe, probe.available ? 'webgpu' : 'wasm', room));

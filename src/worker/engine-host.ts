@@ -6,7 +6,8 @@
 import { runDeepEyes } from '../agent/executor';
 import { ortWeb } from '../model/backend/ort-web';
 import { probeWebGpu } from '../model/backend/webgpu-probe';
-import { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
+import type { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
+import { loadEngine } from '../model/load-engine';
 import type { ModelFiles } from '../model/runtime/model-files';
 import { ModelFileMissingError } from '../model/runtime/model-files';
 import { InvalidLogitsError } from '../model/runtime/sampling';
@@ -18,7 +19,6 @@ import { parseManifest } from '../delivery/manifest-fetch';
 import type { DeliveryEvent } from '../delivery/events';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
 
-import { visionPixelBudget } from '../model/runtime/vision-budget';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
 import { wireError, type FromWorker, type ToWorker, type WireError, type WireModelSource } from './protocol';
 
@@ -146,19 +146,21 @@ export class EngineHost {
       variant = forced ?? chooseVariant(manifest, probe).variant;
       modelId = manifest.model_id || files.id;
     }
-    this.engine = await QwenVLEngine.load(ort, files, { variant, target });
-    if (target === 'webgpu' && this.device) {
-      const budget = visionPixelBudget(
-        this.engine.runtime.config.vision,
-        this.device.maxStorageBufferBindingSize,
-      );
-      if (this.engine.limitImagePixels(budget.maxPixels)) {
-        this.post({
-          kind: 'notice',
-          code: 'image-size-capped',
-          message: `This GPU's largest buffer holds the vision encoder's attention for images up to ${(budget.maxPixels / 1e6).toFixed(2)} megapixels; larger pictures are downscaled to that (zoom crops still come from the full-size original).`,
-        });
-      }
+    const loaded = await loadEngine(files, {
+      ort,
+      target,
+      variant,
+      ...(target === 'webgpu' && this.device
+        ? { maxScoreBytes: this.device.maxStorageBufferBindingSize }
+        : {}),
+    });
+    this.engine = loaded.engine;
+    if (loaded.cappedPixels !== undefined) {
+      this.post({
+        kind: 'notice',
+        code: 'image-size-capped',
+        message: `This GPU's largest buffer holds the vision encoder's attention for images up to ${(loaded.cappedPixels / 1e6).toFixed(2)} megapixels; larger pictures are downscaled to that (zoom crops still come from the full-size original).`,
+      });
     }
     this.post({
       kind: 'loaded',

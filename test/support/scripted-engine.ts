@@ -48,6 +48,7 @@ export class ScriptedEngine extends TokenTurnEngine {
   readonly imageLimits: ImageLimits = {};
   readonly stopIds = { imEnd: 151645, toolCallEnd: 151658 };
   tokensFed = 0;
+  readonly prefills: PrefillRecord[] = [];
   private turnIndex = 0;
 
   constructor(
@@ -67,7 +68,11 @@ export class ScriptedEngine extends TokenTurnEngine {
     super.reset();
   }
 
-  protected async prefill(ids: readonly number[]): Promise<{ logits: Float32Array; stats: PrefillStats }> {
+  protected async prefill(
+    ids: readonly number[],
+    images: readonly PreparedImage[],
+  ): Promise<{ logits: Float32Array; stats: PrefillStats }> {
+    this.prefills.push({ ids: [...ids], images: images.length });
     this.tokensFed += ids.length;
     return { logits: new Float32Array(8), stats: { tokens: ids.length, visionMs: 0, prefillMs: 0 } };
   }
@@ -103,9 +108,10 @@ export function scriptOver(
       return { logits: r.logits, stats: r.stats };
     },
   },
-): TokenTurnEngine {
+): TokenTurnEngine & { prefills: PrefillRecord[] } {
   let turn = 0;
   return new (class extends TokenTurnEngine {
+    readonly prefills: PrefillRecord[] = [];
     readonly modelId = engine.modelId;
     readonly backend = engine.backend;
     readonly imageLimits = engine.imageLimits;
@@ -121,6 +127,7 @@ export function scriptOver(
       how.restart?.();
     }
     protected prefill(ids: readonly number[], images: readonly PreparedImage[], signal?: AbortSignal) {
+      this.prefills.push({ ids: [...ids], images: images.length });
       return how.prefill(ids, images, signal);
     }
     protected decode(_logits: Float32Array, opts: GenerateOptions): Promise<GenerateResult> {

@@ -31,8 +31,6 @@ export abstract class TokenTurnEngine implements TurnEngine {
   abstract readonly backend: string;
   abstract readonly imageLimits: ImageLimits;
   private feed: ConversationFeed | undefined;
-  /** Every chunk prefilled since construction (ids and image count), for tests and benches. */
-  readonly prefills: { ids: number[]; images: number }[] = [];
 
   abstract readonly tokenizer: Tokenizer;
   abstract readonly template: ChatTemplate;
@@ -62,7 +60,6 @@ export abstract class TokenTurnEngine implements TurnEngine {
     const t0 = now();
     const chunk: FeedChunk = feed.next(append, this.imageLimits);
     if (chunk.restart) this.restart();
-    this.prefills.push({ ids: [...chunk.ids], images: chunk.images.length });
     opts.onPrompt?.(chunk.ids.length);
     const { imEnd, toolCallEnd } = this.stopIds;
     const detok = this.tokenizer.createStreamDetokenizer({ skipSpecial: true });

@@ -1,5 +1,5 @@
 import type { AgentEvent, Trace } from '../../agent/types';
-import { applyAgentEvent } from '../apply-agent-event';
+import { applyAgentEvent } from '../../agent/trace/fold';
 import { runStatusAfter, traceError } from '../run-status';
 import { draftFromTrace, type TraceDraft } from '../trace-draft';
 import type { SliceCreator } from './types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reduceAgentEvents } from '../../store/apply-agent-event';
+import { reduceAgentEvents } from '../../agent/trace/fold';
 import {
   buildSampleTrace,
   cropInfoFor,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GoldenSet, type GoldenCase } from '../../test/support/golden-set';
-import { DEFAULT_SETTINGS, type AgentEvent, type Trace, type TraceStep } from '../agent/types';
-import { applyAgentEvent, reduceAgentEvents } from './apply-agent-event';
+import { GoldenSet, type GoldenCase } from '../../../test/support/golden-set';
+import { DEFAULT_SETTINGS, type AgentEvent, type Trace, type TraceStep } from '../types';
+import { sampleTrace } from '../../../test/support/trace-fixtures';
+import { applyAgentEvent, endTrace, interruptedStep, reduceAgentEvents } from './fold';
 
-import type { Box } from '../base/types';
 const golden = GoldenSet.publicSet();
 const gcase = golden.json<GoldenCase>('case.json');
 const image = {
@@ -14,34 +14,10 @@ const image = {
   resizedWidth: 252,
   resizedHeight: 196,
 };
-const box = gcase.tool_call.arguments.bbox_2d as Box;
 
+/** The golden zoom step (test/support/trace-fixtures) as turn `index` with `text`. */
 function stepFor(index: number, text: string): TraceStep {
-  return {
-    index,
-    text,
-    think: 'I should look closer.',
-    action: {
-      kind: 'tool_call',
-      call: {
-        name: gcase.tool_call.name,
-        label: gcase.tool_call.arguments.label,
-        bboxModel: box,
-        bboxOriginal: box,
-      },
-      crop: {
-        pngDataUrl: 'data:,',
-        width: 100,
-        height: 110,
-        resizedWidth: 112,
-        resizedHeight: 112,
-        imageTokens: 16,
-      },
-    },
-    promptTokens: 441,
-    generatedTokens: 4,
-    timings: { ttftMs: 1, prefillMs: 1, prefillTokens: 441, decodeMs: 1, decodeTokens: 4, visionMs: 1 },
-  };
+  return { ...sampleTrace().steps[0], index, text };
 }
 
 /** The golden assistant text cut into uneven pieces, as a tokenizer's deltas would be. */
@@ -150,5 +126,88 @@ describe('applyAgentEvent', () => {
   it('opens a live step when tokens arrive without turn_start', () => {
     const d = reduceAgentEvents([start, { type: 'token', turn: 3, tokenId: 1, text: 'hi' }])!;
     expect(d.live).toMatchObject({ turn: 3, text: 'hi', promptTokens: 0 });
+  });
+});
+
+describe('interrupted step (a stop mid-turn keeps what was streamed)', () => {
+  const live = (events: AgentEvent[]) => reduceAgentEvents([start, ...events])!.live;
+
+  it('keeps the text streamed so far in the turn being written', () => {
+    const t = live([
+      { type: 'turn_start', turn: 1, promptTokens: 40 },
+      { type: 'token', turn: 1, tokenId: 10, text: '<think>The ' },
+      { type: 'token', turn: 1, tokenId: 11, text: '' },
+      { type: 'token', turn: 1, tokenId: 12, text: 'leaf' },
+      // A detokenizer flush carries text but is not a generated token.
+      { type: 'token', turn: 1, tokenId: -1, text: '!' },
+    ]);
+    expect(interruptedStep(t)).toEqual({
+      index: 1,
+      text: '<think>The leaf!',
+      action: { kind: 'budget', reason: 'stopped by the user' },
+      promptTokens: 40,
+      generatedTokens: 3,
+      timings: { ttftMs: 0, prefillMs: 0, prefillTokens: 40, decodeMs: 0, decodeTokens: 0, visionMs: 0 },
+    });
+  });
+
+  it('has nothing to keep before the first token or after the turn ended', () => {
+    expect(interruptedStep(live([{ type: 'turn_start', turn: 0, promptTokens: 9 }]))).toBeNull();
+    const ended = live([
+      { type: 'turn_start', turn: 0, promptTokens: 9 },
+      { type: 'token', turn: 0, tokenId: 3, text: 'a' },
+      { type: 'turn_end', turn: 0, step: stepFor(0, 'a') },
+    ]);
+    expect(interruptedStep(ended)).toBeNull();
+  });
+
+  it('ignores tokens of an earlier turn', () => {
+    const t = live([
+      { type: 'turn_start', turn: 2, promptTokens: 5 },
+      { type: 'token', turn: 1, tokenId: 3, text: 'stale' },
+    ]);
+    expect(t).toMatchObject({ turn: 2, promptTokens: 5, text: '', generatedTokens: 0 });
+  });
+});
+
+describe('endTrace', () => {
+  it('closes a draft as a valid trace: header from run_start, steps, the cut-off turn when asked', () => {
+    const step = stepFor(0, gcase.assistant_text);
+    const d = reduceAgentEvents([
+      {
+        ...start,
+        options: gcase.options,
+        modelId: 'tiny',
+        backend: 'cpu/fp32',
+        createdAt: '2026-01-01T00:00:00Z',
+      },
+      { type: 'turn_end', turn: 0, step },
+      { type: 'turn_start', turn: 1, promptTokens: 136 },
+      { type: 'token', turn: 1, tokenId: 5, text: '<think>' },
+    ])!;
+    const fallback = { modelId: 'port', backend: 'webgpu', createdAt: 'later' };
+    const cut = endTrace(d, { endReason: 'cancelled', keepLive: true }, fallback);
+    expect(cut).toMatchObject({
+      format: 'deepeyes-trace',
+      id: 't1',
+      modelId: 'tiny',
+      backend: 'cpu/fp32',
+      createdAt: '2026-01-01T00:00:00Z',
+      options: gcase.options,
+      endReason: 'cancelled',
+    });
+    expect(cut.steps.map((s) => [s.index, s.action.kind])).toEqual([
+      [0, 'tool_call'],
+      [1, 'budget'],
+    ]);
+    const failed = endTrace(
+      d,
+      { endReason: 'error', error: { code: 'device_lost', message: 'gone' } },
+      fallback,
+    );
+    expect(failed.steps).toEqual([step]);
+    expect(failed.error).toEqual({ code: 'device_lost', message: 'gone' });
+    const old = endTrace(reduceAgentEvents([start])!, { endReason: 'error' }, fallback);
+    expect([old.modelId, old.backend, old.createdAt]).toEqual(['port', 'webgpu', 'later']);
   });
 });

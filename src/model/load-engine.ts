@@ -1,0 +1,83 @@
+/**
+ * The one way to load a model as a TurnEngine, for the worker, the Node tools and the benches:
+ * pick the variant (asked, else the folder's best for the target), load runtime + tokenizer +
+ * template + image limits, and bound the images so the vision encoder's attention scores fit the
+ * device's largest buffer.
+ */
+import { DeepEyesError } from '../base/errors';
+import { MANIFEST_FILE, type VariantName } from '../base/model-manifest';
+import type { Variant } from '../base/types';
+import type { ModelFiles } from './runtime/model-files';
+import type { ExecutionTarget, OrtApi } from './runtime/ort-api';
+import { QwenVLEngine } from './runtime/qwen-vl-engine';
+import { componentFile, type LoadProgress } from './runtime/sessions';
+import { visionPixelBudget } from './runtime/vision-budget';
+import { VARIANT_PREFERENCE, variantsToTry } from './variant-order';
+
+export interface LoadEngineOptions {
+  ort: OrtApi;
+  target: ExecutionTarget;
+  /** The variant to load; without it, the best the folder offers for `target`. */
+  variant?: Variant;
+  /**
+   * Bytes one vision attention score tensor ([heads, N, N] fp32) may take: the GPU's
+   * maxStorageBufferBindingSize, or the RAM allowed on the CPU. Images are downscaled to fit.
+   */
+  maxScoreBytes?: number;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export interface LoadedEngine {
+  engine: QwenVLEngine;
+  variant: Variant;
+  /** Set when images above this many pixels are downscaled more than the processor would. */
+  cappedPixels?: number;
+}
+
+export class NoModelVariantError extends DeepEyesError {
+  constructor(folder: string, target: ExecutionTarget) {
+    super('model_missing', `${folder} has no model variant that runs on ${target}`, {
+      advice: `convert the model with one of: ${VARIANT_PREFERENCE[target].join(', ')} (npm run convert)`,
+    });
+  }
+}
+
+/** The variants a folder holds: its manifest's, else the decoder files present. */
+async function offeredVariants(files: ModelFiles): Promise<Partial<Record<VariantName, true>>> {
+  const offered: Partial<Record<VariantName, true>> = {};
+  if (await files.exists(MANIFEST_FILE)) {
+    const m = JSON.parse(await files.readText(MANIFEST_FILE)) as { variants?: Record<string, unknown> };
+    for (const v of Object.keys(m.variants ?? {})) offered[v as VariantName] = true;
+    return offered;
+  }
+  for (const v of ['fp32', 'q4', 'q4f16'] as const) {
+    if (await files.exists(componentFile('decoder_model_merged', v))) offered[v] = true;
+  }
+  return offered;
+}
+
+/** The variant to load: the one asked for, else the best the folder offers for `target`. */
+export async function pickVariant(
+  files: ModelFiles,
+  target: ExecutionTarget,
+  asked?: Variant,
+): Promise<Variant> {
+  if (asked) return asked;
+  const best = variantsToTry(await offeredVariants(files), target)[0];
+  if (!best) throw new NoModelVariantError(files.id, target);
+  return best;
+}
+
+export async function loadEngine(files: ModelFiles, options: LoadEngineOptions): Promise<LoadedEngine> {
+  const variant = await pickVariant(files, options.target, options.variant);
+  const engine = await QwenVLEngine.load(
+    options.ort,
+    files,
+    { variant, target: options.target },
+    options.onProgress,
+  );
+  if (options.maxScoreBytes === undefined) return { engine, variant };
+  const budget = visionPixelBudget(engine.runtime.config.vision, options.maxScoreBytes);
+  const capped = engine.limitImagePixels(budget.maxPixels);
+  return { engine, variant, ...(capped ? { cappedPixels: budget.maxPixels } : {}) };
+}
