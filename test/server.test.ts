@@ -60,7 +60,11 @@ describe('chat-server engine on npm run serve', () => {
   it('turn 1: the server tokenizes to the in-process ids and decodes the same greedy tokens', async () => {
     const messages = firstTurn(question, image);
     local.reset();
-    const mine = await local.turn(messages, greedy(6));
+    let fed = 0;
+    const mine = await local.turn(messages, { ...greedy(6), onPrompt: (n) => (fed = n) });
+    // The runtime holds what it was fed: the prompt, then every generated id but the last.
+    const localIds = local.runtime.history.slice(0, fed);
+    expect(local.runtime.history).toHaveLength(fed + mine.generatedTokens - 1);
     const body = {
       ...chatRequest('tiny', toChatMessages(messages, pngDataUrl), {
         maxNewTokens: 6,
@@ -75,7 +79,7 @@ describe('chat-server engine on npm run serve', () => {
       body: JSON.stringify(body),
     });
     const json = (await res.json()) as { prompt_token_ids: number[]; choices: { token_ids: number[] }[] };
-    expect(json.prompt_token_ids).toEqual(local.prefills[local.prefills.length - 1].ids);
+    expect(json.prompt_token_ids).toEqual(localIds);
 
     const engine = remote();
     await engine.connect();
@@ -90,10 +94,11 @@ describe('chat-server engine on npm run serve', () => {
   it('a tool-response turn sends the crop and the server prefills only the new chunk', async () => {
     const crop = resizeForModel(cropRgb(image, [10, 8, 70, 56]), local.imageLimits);
     local.reset();
-    const l1 = await local.turn(firstTurn(question, image), greedy(5));
-    const l2 = await local.turn(toolResponseTurn(l1.text, crop), greedy(5));
-    const localChunk = local.prefills[local.prefills.length - 1].ids.length;
-    const localFirst = local.prefills[local.prefills.length - 2].ids.length;
+    const fed: number[] = [];
+    const onPrompt = (n: number) => void fed.push(n);
+    const l1 = await local.turn(firstTurn(question, image), { ...greedy(5), onPrompt });
+    const l2 = await local.turn(toolResponseTurn(l1.text, crop), { ...greedy(5), onPrompt });
+    const [localFirst, localChunk] = fed;
 
     const engine = remote();
     await engine.connect();
