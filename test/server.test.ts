@@ -92,17 +92,19 @@ describe('chat-server engine on npm run serve', () => {
   }, 60_000);
 
   it('a tool-response turn sends the crop and the server prefills only the new chunk', async () => {
+    // Its own question: the server would rightly reuse any earlier conversation with the same start.
+    const q2 = { question: 'Which colour is in the middle?', options: ['red', 'blue'] };
     const crop = resizeForModel(cropRgb(image, [10, 8, 70, 56]), local.imageLimits);
     local.reset();
     const fed: number[] = [];
     const onPrompt = (n: number) => void fed.push(n);
-    const l1 = await local.turn(firstTurn(question, image), { ...greedy(5), onPrompt });
+    const l1 = await local.turn(firstTurn(q2, image), { ...greedy(5), onPrompt });
     const l2 = await local.turn(toolResponseTurn(l1.text, crop), { ...greedy(5), onPrompt });
     const [localFirst, localChunk] = fed;
 
     const engine = remote();
     await engine.connect();
-    const r1 = await engine.turn(firstTurn(question, image), greedy(5));
+    const r1 = await engine.turn(firstTurn(q2, image), greedy(5));
     const r2 = await engine.turn(toolResponseTurn(r1.text, crop), greedy(5));
     expect(r1.text).toBe(l1.text);
     expect(r2.text).toBe(l2.text);
@@ -119,6 +121,24 @@ describe('chat-server engine on npm run serve', () => {
     const decoded = decodePng(new Uint8Array(Buffer.from(part.image_url.url.split(',')[1], 'base64')));
     expect([decoded.width, decoded.height]).toEqual([crop.width, crop.height]);
     expect(Buffer.from(decoded.data).equals(Buffer.from(crop.data))).toBe(true);
+  }, 60_000);
+
+  it('interleaved conversations each keep their cache: the second turn of each prefills only its chunk', async () => {
+    const other = testImage(80, 60, 9);
+    const crop = resizeForModel(cropRgb(image, [4, 4, 60, 50]), local.imageLimits);
+    const a = remote();
+    const b = remote();
+    await a.connect();
+    b.reset();
+    const a1 = await a.turn(firstTurn({ question: 'Is there a square?' }, image), greedy(4));
+    const b1 = await b.turn(firstTurn({ question: 'Anything else?' }, other), greedy(4));
+    const a2 = await a.turn(toolResponseTurn(a1.text, crop), greedy(4));
+    const b2 = await b.turn(toolResponseTurn(b1.text, crop), greedy(4));
+    // Each second turn found its own conversation's cache, though the other ran in between.
+    expect(a.turns[1].usage?.cachedTokens).toBe(a.turns[0].usage!.promptTokens + a1.generatedTokens - 1);
+    expect(b.turns[1].usage?.cachedTokens).toBe(b.turns[0].usage!.promptTokens + b1.generatedTokens - 1);
+    expect(a2.promptTokens).toBeLessThan(a1.promptTokens);
+    expect(b2.promptTokens).toBeLessThan(b1.promptTokens);
   }, 60_000);
 
   it('the agent runs on the server and records the server in the trace', async () => {

@@ -12,6 +12,7 @@
  *   --max-body MB            request size limit (default 64)
  *   --max-queue N            requests allowed to wait (default 16; more get 503)
  *   --max-model-len N        prompt + answer tokens (default 32768)
+ *   --keep-conversations N   conversations whose KV cache is kept for reuse (default 4)
  *   --variant q4|fp32|q4f16
  */
 import { basename, resolve } from 'node:path';
@@ -48,7 +49,11 @@ export async function main(argv: string[], log = (s: string) => void process.std
     template: engine.template,
     imageLimits: engine.imageLimits,
   };
-  const host = new ModelHost(model, numberFlag(flags, 'max-model-len', 32768, usage));
+  const host = new ModelHost(
+    model,
+    numberFlag(flags, 'max-model-len', 32768, usage),
+    numberFlag(flags, 'keep-conversations', 4, usage),
+  );
   const cors = (stringFlag(flags, 'cors') ?? '')
     .split(',')
     .map((s) => s.trim())

@@ -1,13 +1,14 @@
 /**
- * The model behind `serve`: one runtime, one live conversation in its KV cache. A request whose
- * prompt extends what the cache holds (the same conversation, resent with its new turn) prefills
- * only the new ids; any other request drops the cache and prefills its whole prompt. Generation
+ * The model behind `serve`: one runtime, and the KV caches of the few most recent conversations
+ * (one live in the runtime, the others set aside). A request whose prompt extends one of them (the
+ * same conversation resent with its new turn, as vLLM's prefix caching sees it) continues that
+ * cache and prefills only the new ids; any other request starts a new one. Generation
  * stops on <|im_end|>/<|endoftext|>, on the request's stop strings, or at max_tokens; the last
  * generated id is not fed (as in transformers' generate), so the next turn's prompt starts with it.
  */
 import type { ImageLimits } from '../base/engine';
 import type { PreparedImage } from '../model/image/prepare-image';
-import type { QwenVLRuntime } from '../model/runtime/qwen-vl-runtime';
+import { QwenVLRuntime, type SavedConversation } from '../model/runtime/qwen-vl-runtime';
 import { makeSampler } from '../model/runtime/sampling';
 import type { ChatTemplate } from '../model/tokenizer/chat-template';
 import type { Tokenizer } from '../model/tokenizer/tokenizer';
@@ -39,26 +40,66 @@ export interface CompletionResult {
   ids: number[];
 }
 
-export class ModelHost {
-  private cached: { images: CachedImage[] } = { images: [] };
+/** One conversation the server can continue: what its cache holds, live or set aside. */
+interface Conversation {
+  /** The images in its cache, by where their pads start. */
+  images: CachedImage[];
   /**
-   * The text and ids of the cached conversation, the last generated id included (it is not fed).
-   * A resent conversation is tokenized as these ids + its new text, not re-tokenized whole: the
-   * model's own tokens may not be the ones its decoded text would tokenize to.
+   * Its text and ids, the last generated id included (not fed). A resent conversation is
+   * tokenized as these ids + its new text, not re-tokenized whole: the model's own tokens may not
+   * be the ones its decoded text would tokenize to.
    */
-  private spoken: { text: string; ids: number[] } | undefined;
+  spoken: { text: string; ids: number[] } | undefined;
+  /** Set when the conversation is parked (not the one in the runtime). */
+  saved?: SavedConversation;
+  lastUsed: number;
+}
+
+const MEMO_IMAGES = 32;
+
+export class ModelHost {
+  private live: Conversation = { images: [], spoken: undefined, lastUsed: 0 };
+  private parked: Conversation[] = [];
   private memo = new Map<string, PreparedImage>();
+  private clock = 0;
   /** Prompt ids prefilled, in total and by the last request (tests and the status endpoint). */
   prefilled = 0;
   lastPrefill = 0;
 
+  /**
+   * @param keepConversations conversations whose KV cache is kept (the live one included): a
+   * request that extends any of them prefills only its new ids.
+   */
   constructor(
     readonly model: HostedModel,
     private readonly maxModelLen: number,
+    private readonly keepConversations = 4,
   ) {}
 
   private get tokens() {
     return this.model.runtime.config.tokens;
+  }
+
+  get conversations(): number {
+    return this.parked.length + (this.model.runtime.history.length > 0 ? 1 : 0);
+  }
+
+  /** Sets the live conversation aside (if it holds anything); frees the least recently used beyond the limit. */
+  private park(): void {
+    const { runtime } = this.model;
+    if (runtime.history.length > 0 && this.keepConversations > 1) {
+      this.parked.push({ ...this.live, saved: runtime.saveConversation() });
+    } else runtime.reset();
+    this.live = { images: [], spoken: undefined, lastUsed: 0 };
+    this.parked.sort((a, b) => b.lastUsed - a.lastUsed);
+    for (const c of this.parked.splice(Math.max(0, this.keepConversations - 1)))
+      QwenVLRuntime.disposeConversation(c.saved!);
+  }
+
+  /** Drops the live conversation (after a failure its cache matches nothing we can name). */
+  private dropLive(): void {
+    this.model.runtime.reset();
+    this.live = { images: [], spoken: undefined, lastUsed: 0 };
   }
 
   async complete(
@@ -72,44 +113,54 @@ export class ModelHost {
       req.messages,
       this.memo,
     );
-    const s = this.spoken;
-    const promptIds =
-      s && built.text.startsWith(s.text)
-        ? [...s.ids, ...tokenizer.encode(built.text.slice(s.text.length))]
-        : tokenizer.encode(built.text);
-    const prompt = {
-      ids: promptIds,
-      images: built.images,
-      keys: imageKeys(promptIds, this.tokens.imagePad, built.digests),
+    while (this.memo.size > MEMO_IMAGES) this.memo.delete(this.memo.keys().next().value!);
+    const plain = tokenizer.encode(built.text);
+    const promptOf = (c: Conversation) => {
+      const sp = c.spoken;
+      const ids =
+        sp && built.text.startsWith(sp.text)
+          ? [...sp.ids, ...tokenizer.encode(built.text.slice(sp.text.length))]
+          : plain;
+      return { ids, keys: imageKeys(ids, this.tokens.imagePad, built.digests) };
     };
-    this.spoken = undefined;
+    // The conversation that already holds the longest part of this prompt.
+    let best: { conv: Conversation | null; reuse: number; prompt: { ids: number[]; keys: CachedImage[] } } = {
+      conv: null,
+      reuse: 0,
+      prompt: { ids: plain, keys: imageKeys(plain, this.tokens.imagePad, built.digests) },
+    };
+    for (const c of [this.live, ...this.parked]) {
+      const p = promptOf(c);
+      const history = c.saved ? c.saved.history : runtime.history;
+      const reuse = reusableLength({ ids: history, images: c.images }, { ids: p.ids, images: p.keys });
+      if (reuse > best.reuse) best = { conv: c, reuse, prompt: p };
+    }
+    const prompt = { ...best.prompt, images: built.images };
     if (prompt.ids.length + 1 > this.maxModelLen)
       throw new ContextLengthError(prompt.ids.length, this.maxModelLen);
     const maxTokens = Math.min(req.maxTokens, this.maxModelLen - prompt.ids.length);
 
-    const reuse = reusableLength(
-      { ids: runtime.history, images: this.cached.images },
-      { ids: prompt.ids, images: prompt.keys },
-    );
-    const held = this.cached.images.length;
-    if (reuse === 0) {
-      runtime.reset();
-      this.cached = { images: [] };
-      // Keep only this prompt's images prepared.
-      const keep = new Set(prompt.keys.map((k) => k.digest));
-      for (const d of [...this.memo.keys()]) if (!keep.has(d)) this.memo.delete(d);
+    const reuse = best.reuse;
+    if (best.conv === null) this.park();
+    else if (best.conv !== this.live) {
+      const chosen = best.conv;
+      this.parked = this.parked.filter((c) => c !== chosen);
+      this.park();
+      runtime.restoreConversation(chosen.saved!);
+      this.live = { images: chosen.images, spoken: chosen.spoken, lastUsed: chosen.lastUsed };
     }
+    const held = reuse === 0 ? 0 : this.live.images.length;
     const newIds = prompt.ids.slice(reuse);
-    const newImages = prompt.images.slice(reuse === 0 ? 0 : held);
+    const newImages = prompt.images.slice(held);
     // Until this request finishes the cache matches nothing we can name: a failure drops it.
-    this.cached = { images: [] };
+    this.live = { images: [], spoken: undefined, lastUsed: ++this.clock };
     this.lastPrefill = newIds.length;
     this.prefilled += newIds.length;
     let logits: Float32Array;
     try {
       logits = (await runtime.append(newIds, newImages, { signal })).logits;
     } catch (e) {
-      runtime.reset();
+      this.dropLive();
       throw e;
     }
 
@@ -159,15 +210,15 @@ export class ModelHost {
         logits = (await runtime.append([id], [], { signal })).logits;
       }
     } catch (e) {
-      runtime.reset();
+      this.dropLive();
       throw e;
     }
     if (matcher.stopped === undefined) emit(matcher.push(detok.flush()) + matcher.flush());
     // The cache holds the prompt and every generated id but the last.
-    this.cached = { images: prompt.keys };
+    this.live.images = prompt.keys;
     // Only a turn that ended on a special or added token ends on a clean token boundary.
     if (finishReason === 'stop')
-      this.spoken = { text: built.text + tokenizer.decode(ids), ids: [...prompt.ids, ...ids] };
+      this.live.spoken = { text: built.text + tokenizer.decode(ids), ids: [...prompt.ids, ...ids] };
     return {
       text,
       finishReason,
