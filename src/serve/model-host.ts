@@ -17,6 +17,7 @@ import type { CompletionRequest } from './parse-request';
 import { reusableLength, type CachedImage } from './prefix-cache';
 import { buildPrompt, imageKeys } from './prompt';
 import { StopMatcher } from './stop-text';
+import { IM_END } from '../model/tokenizer/image-pads';
 
 export interface HostedModel {
   readonly modelId: string;
@@ -49,7 +50,7 @@ interface Conversation {
    * tokenized as these ids + its new text, not re-tokenized whole: the model's own tokens may not
    * be the ones its decoded text would tokenize to.
    */
-  spoken: { text: string; ids: number[] } | undefined;
+  spoken: { text: string; ids: number[]; endsOnToken: boolean } | undefined;
   /** Set when the conversation is parked (not the one in the runtime). */
   saved?: SavedConversation;
   lastUsed: number;
@@ -117,10 +118,12 @@ export class ModelHost {
     const plain = tokenizer.encode(built.text);
     const promptOf = (c: Conversation) => {
       const sp = c.spoken;
-      const ids =
-        sp && built.text.startsWith(sp.text)
-          ? [...sp.ids, ...tokenizer.encode(built.text.slice(sp.text.length))]
-          : plain;
+      // Joining at a special token (<|im_end|>, </tool_call>) gives the same ids as tokenizing whole.
+      const clean =
+        sp !== undefined &&
+        built.text.startsWith(sp.text) &&
+        (sp.endsOnToken || built.text.startsWith(IM_END, sp.text.length));
+      const ids = clean ? [...sp.ids, ...tokenizer.encode(built.text.slice(sp.text.length))] : plain;
       return { ids, keys: imageKeys(ids, this.tokens.imagePad, built.digests) };
     };
     // The conversation that already holds the longest part of this prompt.
@@ -216,9 +219,12 @@ export class ModelHost {
     if (matcher.stopped === undefined) emit(matcher.push(detok.flush()) + matcher.flush());
     // The cache holds the prompt and every generated id but the last.
     this.live.images = prompt.keys;
-    // Only a turn that ended on a special or added token ends on a clean token boundary.
-    if (finishReason === 'stop')
-      this.live.spoken = { text: built.text + tokenizer.decode(ids), ids: [...prompt.ids, ...ids] };
+    this.live.spoken = {
+      text: built.text + tokenizer.decode(ids),
+      ids: [...prompt.ids, ...ids],
+      // A turn cut by max_tokens may end mid-word; one that stopped ended on a special or added token.
+      endsOnToken: finishReason === 'stop',
+    };
     return {
       text,
       finishReason,
