@@ -89,6 +89,10 @@ describe('chat-server engine on npm run serve', () => {
     expect(streamed).toBe(theirs.text);
     expect(theirs.generatedTokens).toBe(mine.generatedTokens);
     expect(theirs.stop).toBe(mine.stop);
+    // The same turn without streaming (one JSON answer).
+    const whole = await remote({ stream: false }).turn(messages, greedy(6));
+    expect(whole.text).toBe(mine.text);
+    expect(whole.generatedTokens).toBe(mine.generatedTokens);
   }, 60_000);
 
   it('a tool-response turn sends the crop and the server prefills only the new chunk', async () => {
