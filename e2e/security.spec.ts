@@ -1,5 +1,5 @@
 /**
- * Security and privacy (reliability case 25): the Content-Security-Policy binds the engine worker
+ * Security and privacy (reliability case 25): the Content-Security-Policy binds the model worker
  * (where model requests are made), a whole session talks only to the page's own origin and the
  * chosen model host, and the production build carries no test pages.
  */
@@ -29,7 +29,7 @@ test('the production build has no test harness', async ({ page }) => {
   expect(await res.text()).not.toContain('Delivery test harness');
 });
 
-test('the engine worker obeys the policy: a model host it does not list is never contacted', async ({
+test('the model worker obeys the policy: a model host it does not list is never contacted', async ({
   page,
 }) => {
   const hits: string[] = [];

@@ -3,18 +3,27 @@
  * workers only from the page's origin (plus wasm compilation), network only to the page's origin
  * and the model hosts. Dev mode is left alone (Vite injects inline scripts there).
  *
- * A `<meta>` policy governs the page only; the engine worker, where every model request is made,
+ * A `<meta>` policy governs the page only; the model worker, where every model request is made,
  * and the service worker take their policy from their own response headers. So the policy is also
  * sent as a header: by `vite preview`, and, for static hosts, in a generated `_headers` file
  * (Netlify / Cloudflare Pages syntax; docs/reliability.md has the nginx equivalent).
  * Extra model hosts: DEEPEYES_MODEL_HOSTS="https://models.example.org https://cdn.example.org".
+ * Chat servers the "Server" model source may call: loopback (`npm run serve`, a local vLLM) and
+ * DEEPEYES_SERVER_HOSTS="https://gpu-box.example.org:8000"; nothing else.
  */
 import type { Plugin } from 'vite';
 
 const HF_HOSTS = ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
 
-export function policyFor(extraHosts: string): string {
-  const hosts = [...HF_HOSTS, ...extraHosts.split(/\s+/).filter(Boolean)];
+const LOOPBACK_SERVERS = ['http://127.0.0.1:*', 'http://localhost:*'];
+
+export function policyFor(extraHosts: string, serverHosts = process.env.DEEPEYES_SERVER_HOSTS ?? ''): string {
+  const hosts = [
+    ...HF_HOSTS,
+    ...extraHosts.split(/\s+/).filter(Boolean),
+    ...LOOPBACK_SERVERS,
+    ...serverHosts.split(/\s+/).filter(Boolean),
+  ];
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -29,10 +38,10 @@ export function policyFor(extraHosts: string): string {
 }
 
 /**
- * The responses that carry the policy header: the app's page, its engine worker and the service
+ * The responses that carry the policy header: the app's page, its model worker and the service
  * worker. The diagnostics page (and its workers) fetch from loopback test servers, so not those.
  */
-export const POLICY_PATHS = ['/', '/index.html', '/sw.js', '/assets/engine.worker-*'];
+export const POLICY_PATHS = ['/', '/index.html', '/sw.js', '/assets/model.worker-*'];
 
 export function needsPolicy(urlPath: string): boolean {
   const path = urlPath.split('?')[0];

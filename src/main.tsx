@@ -3,9 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { WorkerPort } from './app/worker-port';
 import { registerOfflineSupport } from './offline/register';
+import { ServerAwarePort } from './app/server-port';
 
-// One model port for the page's lifetime: the model lives in its worker, never on this thread.
-const modelPort = new WorkerPort();
+// One worker for the page's lifetime: the model lives in it, never on this thread.
+const worker = new WorkerPort();
+// A "Server" model source runs the agent here against a chat server; everything else goes to the worker.
+const modelPort = new ServerAwarePort(worker);
 
 declare global {
   interface Window {
@@ -13,7 +16,7 @@ declare global {
     __deepeyesModelPort?: WorkerPort;
   }
 }
-window.__deepeyesModelPort = modelPort;
+window.__deepeyesModelPort = worker;
 registerOfflineSupport();
 
 createRoot(document.getElementById('root')!).render(

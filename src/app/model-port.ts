@@ -20,7 +20,7 @@ export type PortEvent =
   | { kind: 'models'; models: ModelEntry[] }
   | { kind: 'model_status'; modelId: string; cache: CacheStatus; error?: string }
   | { kind: 'file_progress'; modelId: string; file: string; loadedBytes: number; totalBytes: number }
-  | { kind: 'model_ready'; modelId: string; backend: Backend; label?: string; adapter?: string }
+  | { kind: 'model_ready'; modelId: string; backend: Backend | 'server'; label?: string; adapter?: string }
   | { kind: 'gpu'; gpu: GpuInfo }
   | { kind: 'error'; error: ErrorInfo }
   /** Not a failure, but the user should know (e.g. the model runs from memory: storage is full). */

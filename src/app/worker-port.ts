@@ -129,11 +129,13 @@ export class WorkerPort implements ModelPort {
     } else if (source.kind === 'url') {
       loadable = { kind: 'url', url: source.url.trim(), label: source.label ?? source.url };
       id = source.url;
-    } else {
+    } else if (source.kind === 'files') {
       loadable = source;
       id =
         (source.files[0] as File & { webkitRelativePath?: string })?.webkitRelativePath?.split('/')[0] ||
         'local folder';
+    } else {
+      throw new DeepEyesError('server_source', 'the model worker does not talk to chat servers');
     }
     this.modelId = id;
     this.emit({ kind: 'model_status', modelId: id, cache: 'loading' });

@@ -1,5 +1,6 @@
 /**
  * npm run evaluate -- <model-dir> --vstar <dir> | --hrbench <file.tsv> [options]
+ * npm run evaluate -- --server URL --model NAME --vstar <dir> [--concurrency N] [options]
  *
  * Runs every benchmark question through the DeepEyes agent (onnxruntime-node, greedy like the
  * official evals), prints a line per question and a summary (accuracy per category and overall,
@@ -12,6 +13,12 @@
  *   --out results.jsonl      (default: eval-<dataset>-<time>.jsonl)
  *   --max-crops N  --max-tokens N  --max-total N  --variant q4|fp32|q4f16
  *   --temperature T --top-p P (default greedy)   --rotate (offer the untrained rotate tool)
+ *   --server URL --model NAME [--api-key KEY]   an OpenAI-compatible server instead of a folder
+ *   --concurrency N          questions in flight at once (server only; default 1)
+ *   --judge-model NAME [--judge-server URL]   score answers the rules cannot with an LLM judge
+ *                            (default server: --server), as the official evaluation does
+ *
+ * Beside the results file, <out>.meta.json records the model, server, settings, seed and summary.
  */
 import { DeepEyesError } from '../base/errors';
 import { resolve } from 'node:path';
@@ -25,8 +32,21 @@ import type { EvalDataset } from '../agent/eval/item';
 import { summarize } from '../agent/eval/score';
 import { formatItemLine, formatSummary } from '../agent/eval/report';
 import { appendResult, readResults, rewriteResults } from '../agent/eval/results-file';
-import { agentSettingsFromFlags, numberFlag, parseArgv, stringFlag } from './cli-args';
+import { agentSettingsFromFlags, numberFlag, parseArgv, stringFlag, type Flags } from './cli-args';
+import { completeText } from '../server-engine/complete-text';
 import { loadNodeEngine } from './node-engine';
+import { connectServer, serverArgsFromFlags, type ServerArgs } from './server-flags';
+import { progressLine } from '../agent/eval/progress';
+import { summarizeZooms, type ZoomSummary } from '../agent/eval/zoom-iou';
+import { writeFile } from 'node:fs/promises';
+
+function formatZoomSummary(z: ZoomSummary): string {
+  return (
+    `zooms vs V* target boxes: ${z.zoomed}/${z.withTargets} question(s) zoomed; ` +
+    `mean best IoU ${z.meanBestIou.toFixed(3)} (over those that zoomed); ` +
+    `target centre covered in ${(z.centreCoverage * 100).toFixed(1)}%`
+  );
+}
 
 import type { Variant } from '../base/types';
 export class EvalUsageError extends DeepEyesError {
@@ -48,15 +68,38 @@ export interface EvalArgs {
   out?: string;
   variant?: Variant;
   settings: AgentSettings;
+  server?: ServerArgs;
+  concurrency: number;
+  judge?: ServerArgs;
 }
 
 const usage = (m: string) => new EvalUsageError(m);
 
+function judgeArgs(flags: Flags, server: ServerArgs | undefined): { judge?: ServerArgs } {
+  const model = stringFlag(flags, 'judge-model');
+  if (!model) {
+    if (flags.has('judge-server')) throw usage('--judge-server needs --judge-model NAME');
+    return {};
+  }
+  const baseUrl = stringFlag(flags, 'judge-server') ?? server?.baseUrl;
+  if (!baseUrl) throw usage('--judge-model needs --judge-server URL (or --server)');
+  const apiKey =
+    stringFlag(flags, 'judge-api-key') ?? (baseUrl === server?.baseUrl ? server.apiKey : undefined);
+  return { judge: { baseUrl, model, ...(apiKey ? { apiKey } : {}) } };
+}
+
 export function parseEvalArgs(argv: string[]): EvalArgs {
   const { positional, flags } = parseArgv(argv, ['rotate', 'shuffle'], usage);
-  const [modelDir, extra] = positional;
-  if (!modelDir) throw usage('missing <model-dir>');
+  const server = serverArgsFromFlags(flags, usage);
+  const [modelDir = '', extra] = positional;
+  if (!modelDir && !server) throw usage('missing <model-dir> (or --server URL --model NAME)');
+  if (modelDir && server) throw usage('give a <model-dir> or --server, not both');
   if (extra !== undefined) throw usage(`unexpected argument "${extra}"`);
+  const concurrency = numberFlag(flags, 'concurrency', 1, usage);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw usage(`--concurrency must be a whole number from 1 to 256, got ${concurrency}`);
+  if (concurrency > 1 && !server)
+    throw usage('--concurrency needs --server (a local model runs one question at a time)');
   const vstar = stringFlag(flags, 'vstar');
   const hrbench = stringFlag(flags, 'hrbench');
   if ((vstar === undefined) === (hrbench === undefined))
@@ -76,11 +119,16 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     ...(stringFlag(flags, 'out') !== undefined ? { out: stringFlag(flags, 'out') } : {}),
     ...(flags.has('variant') ? { variant: stringFlag(flags, 'variant') as Variant } : {}),
     settings: agentSettingsFromFlags(flags, usage),
+    ...(server ? { server } : {}),
+    concurrency,
+    ...judgeArgs(flags, server),
   };
 }
 
 export interface LoadedEngine {
   engine: TurnEngine;
+  /** Engines for parallel questions (the first is `engine`); one when absent. */
+  engines?: TurnEngine[];
   dispose(): Promise<void>;
 }
 
@@ -93,6 +141,8 @@ export interface EvalDeps {
   ) => Promise<LoadedEngine>;
   /** Seconds clock for the per-item times. */
   clock?: () => number;
+  /** Where the progress line goes (default: stderr when it is a terminal). */
+  progress?: (line: string) => void;
 }
 
 async function defaultLoadEngine(modelDir: string, variant: Variant | undefined, log: (s: string) => void) {
@@ -141,23 +191,49 @@ export async function main(
   if (dataset.kind === 'vstar' && args.shuffleSeed === undefined)
     write('note: without --shuffle every V* question has its right answer at A (scores come out inflated)\n');
 
-  const loaded = await (deps.loadEngine ?? defaultLoadEngine)(args.modelDir, args.variant, write);
+  let loaded: LoadedEngine;
+  if (args.server) {
+    const engines = await connectServer(args.server, args.concurrency, write);
+    loaded = { engine: engines[0], engines, dispose: async () => {} };
+  } else loaded = await (deps.loadEngine ?? defaultLoadEngine)(args.modelDir, args.variant, write);
   warnOnMix(stored.records, loaded.engine.modelId, args.shuffleSeed, write);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  const progress =
+    deps.progress ??
+    (process.stderr.isTTY ? (l: string) => void process.stderr.write(`\r${l}\x1b[K`) : undefined);
+  const total =
+    dataset.size !== undefined
+      ? Math.max(0, Math.min(dataset.size, args.limit ?? Infinity) - done.size)
+      : args.limit !== undefined
+        ? Math.max(0, args.limit - done.size)
+        : undefined;
+  const started = new Date();
+  const t0 = performance.now();
+  let finished = 0;
+  progress?.(progressLine(0, total, 0));
   let outcome;
   try {
-    outcome = await evaluateDataset(loaded.engine, dataset, {
+    outcome = await evaluateDataset(loaded.engines ?? loaded.engine, dataset, {
       settings: args.settings,
       ...(args.shuffleSeed !== undefined ? { shuffleSeed: args.shuffleSeed } : {}),
       ...(args.limit !== undefined ? { limit: args.limit } : {}),
       done: new Set(done.keys()),
       signal: controller.signal,
       ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(args.judge
+        ? {
+            judge: (system: string, user: string) =>
+              completeText(args.judge!, system, user, 16, controller.signal),
+          }
+        : {}),
       onItem: async ({ position, record }) => {
         await appendResult(out, record);
+        finished++;
+        if (progress && process.stderr.isTTY && !deps.progress) process.stderr.write('\r\x1b[K');
         write(formatItemLine(position, record) + '\n');
+        progress?.(progressLine(finished, total, (performance.now() - t0) / 1000));
       },
     });
   } finally {
@@ -166,8 +242,40 @@ export async function main(
   }
   const counted = [...outcome.skipped.map((id) => done.get(id)!), ...outcome.results.map((r) => r.record)];
   const summary = summarize(counted.map(scoreRecord), dataset.overallRule, dataset.categories);
+  if (progress && !deps.progress) process.stderr.write('\n');
   write('\n' + formatSummary(dataset.name, summary));
+  const zooms = summarizeZooms(
+    counted.map((r) => ({
+      zooms: r.tool_calls,
+      match:
+        r.best_iou !== undefined
+          ? { bestIou: r.best_iou, coversCentre: r.covers_target_centre === true }
+          : null,
+    })),
+  );
+  if (zooms.withTargets > 0) write(formatZoomSummary(zooms) + '\n');
   write(`results: ${out}${existsSync(out) ? '' : ' (nothing written)'}\n`);
+  await writeFile(
+    `${out}.meta.json`,
+    JSON.stringify(
+      {
+        dataset: dataset.name,
+        model: loaded.engine.modelId,
+        backend: loaded.engine.backend,
+        ...(args.server ? { server: args.server.baseUrl } : { model_dir: resolve(args.modelDir) }),
+        settings: args.settings,
+        shuffle_seed: args.shuffleSeed ?? null,
+        seed: args.settings.sampling.kind === 'sample' ? (args.settings.sampling.seed ?? null) : null,
+        concurrency: args.concurrency,
+        judge: args.judge ? { server: args.judge.baseUrl, model: args.judge.model } : null,
+        started: started.toISOString(),
+        finished: new Date().toISOString(),
+        summary: { ...summary, zooms },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   if (outcome.cancelled) {
     write('stopped; run the same command again to go on\n');
     return 130;

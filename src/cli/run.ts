@@ -1,5 +1,6 @@
 /**
  * npm run run-model -- <model-dir> <image> "<question>" [options]
+ * npm run run-model -- --server URL --model NAME <image> "<question>" [options]
  *
  * Runs the DeepEyes agent in Node (onnxruntime-node) on any converted model folder: the reasoning
  * streams to the terminal, each zoom is announced with its box, and the trace is written as JSON
@@ -12,6 +13,7 @@
  *   --max-crops N  --max-tokens N  --max-total N
  *   --temperature T --top-p P --seed S   (default greedy)
  *   --rotate                 offer the untrained rotate tool
+ *   --server URL --model NAME [--api-key KEY]   an OpenAI-compatible server (vLLM, SGLang, serve)
  */
 import { DeepEyesError } from '../base/errors';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -24,6 +26,8 @@ import { serializeTrace } from '../agent/trace/trace-io';
 import { toDeepEyesJsonl } from '../agent/trace/deepeyes-jsonl';
 import { agentSettingsFromFlags, parseArgv, stringFlag } from './cli-args';
 import { loadNodeEngine } from './node-engine';
+import { connectServer, serverArgsFromFlags, type ServerArgs } from './server-flags';
+import type { TurnEngine } from '../base/engine';
 
 import type { Variant } from '../base/types';
 export class RunUsageError extends DeepEyesError {
@@ -45,14 +49,18 @@ export interface RunArgs {
   jsonl?: string;
   variant?: Variant;
   settings: AgentSettings;
+  server?: ServerArgs;
 }
 
 const usage = (m: string) => new RunUsageError(m);
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const { positional, flags } = parseArgv(argv, ['rotate'], usage);
-  const [modelDir, image, question] = positional;
-  if (!modelDir || !image || !question) throw new RunUsageError('missing <model-dir>, <image> or <question>');
+  const server = serverArgsFromFlags(flags, usage);
+  const [modelDir, image, question] = server ? ['', ...positional] : positional;
+  if (!image || !question || (!server && !modelDir))
+    throw new RunUsageError('missing <model-dir> (or --server URL --model NAME), <image> or <question>');
+  if (server && positional.length > 2) throw new RunUsageError(`unexpected argument "${positional[2]}"`);
   const opt = stringFlag(flags, 'options');
   return {
     modelDir,
@@ -69,10 +77,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
     jsonl: stringFlag(flags, 'jsonl'),
     variant: stringFlag(flags, 'variant') as Variant | undefined,
     settings: agentSettingsFromFlags(flags, usage),
+    ...(server ? { server } : {}),
   };
 }
 
-function printer(write: (s: string) => void): (e: AgentEvent) => void {
+function printer(write: (s: string) => void, serverRun = false): (e: AgentEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'run_start':
@@ -96,6 +105,12 @@ function printer(write: (s: string) => void): (e: AgentEvent) => void {
         break;
       case 'turn_end': {
         const t = e.step.timings;
+        if (serverRun) {
+          write(
+            `\n   (ttft ${t.ttftMs.toFixed(0)} ms, prefilled ${e.step.promptTokens} new tokens, generated ${e.step.generatedTokens})\n`,
+          );
+          break;
+        }
         const dec = t.decodeMs > 0 ? (t.decodeTokens / (t.decodeMs / 1000)).toFixed(1) : '-';
         const pre = t.prefillMs > 0 ? (t.prefillTokens / (t.prefillMs / 1000)).toFixed(0) : '-';
         write(`\n   (ttft ${t.ttftMs.toFixed(0)} ms, prefill ${pre} tok/s, decode ${dec} tok/s)\n`);
@@ -117,7 +132,14 @@ export async function main(
 ): Promise<number> {
   const args = parseRunArgs(argv);
   const image = await decodeImageFile(new Uint8Array(await readFile(resolve(args.image))));
-  const { engine } = await loadNodeEngine(args.modelDir, args.variant, write);
+  let engine: TurnEngine;
+  let dispose = async () => {};
+  if (args.server) [engine] = await connectServer(args.server, 1, write);
+  else {
+    const local = (await loadNodeEngine(args.modelDir, args.variant, write)).engine;
+    engine = local;
+    dispose = () => local.dispose();
+  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -128,7 +150,7 @@ export async function main(
       options: args.options,
       settings: args.settings,
       signal: controller.signal,
-      onEvent: printer(write),
+      onEvent: printer(write, args.server !== undefined),
     });
     const out = resolve(args.trace ?? `trace-${trace.createdAt.replace(/[:.]/g, '-')}.json`);
     await writeFile(out, serializeTrace(trace, { pretty: true }));
@@ -140,7 +162,7 @@ export async function main(
     return trace.endReason === 'error' ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
-    await engine.dispose();
+    await dispose();
   }
 }
 

@@ -20,10 +20,12 @@ export type ModelSource =
   /** A Hugging Face repo ("org/repo", "org/repo@rev") or a folder URL, absolute or relative: see resolveModelUrl. */
   | { kind: 'url'; url: string; label?: string }
   /** Files of a converted model folder the user picked or dropped (the offline path). */
-  | { kind: 'files'; files: File[]; label?: string };
+  | { kind: 'files'; files: File[]; label?: string }
+  /** An OpenAI-compatible chat server (vLLM, SGLang, `npm run serve`); the key goes to that host only. */
+  | { kind: 'server'; baseUrl: string; model: string; apiKey?: string };
 
-/** What the worker can load by itself: a catalog id is turned into its URL first. */
-export type LoadableSource = Exclude<ModelSource, { kind: 'catalog' }>;
+/** What the worker can load by itself: a catalog id is turned into its URL first; servers run on the page. */
+export type LoadableSource = Exclude<ModelSource, { kind: 'catalog' } | { kind: 'server' }>;
 
 export interface OpfsModelFilesOptions {
   /**

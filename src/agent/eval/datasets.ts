@@ -24,6 +24,7 @@ import { decodeImageFile } from '../../image-io/node-image';
 import { DatasetNotFoundError, MalformedDatasetError } from './errors';
 import type { EvalDataset, EvalItem } from './item';
 import { LETTERS } from './score';
+import { xywhToBox } from './zoom-iou';
 import { tsvRecords, UnterminatedQuoteError } from './tsv';
 
 export const VSTAR_CATEGORIES = ['direct_attributes', 'relative_position'] as const;
@@ -99,6 +100,7 @@ export async function readVstar(dir: string): Promise<EvalDataset> {
         options: a.options,
         answerIndex: 0,
         imageName: image,
+        ...(a.bbox?.length ? { targets: a.bbox.map(xywhToBox) } : {}),
         loadImage: async () => decodeImageFile(new Uint8Array(await readFile(imagePath))),
       });
     }
@@ -108,6 +110,7 @@ export async function readVstar(dir: string): Promise<EvalDataset> {
     name: 'vstar',
     categories: present,
     overallRule: 'items',
+    size: items.length,
     items: (async function* () {
       yield* items;
     })(),

@@ -2,7 +2,7 @@
 
 import type { OverallRule } from './score';
 
-import type { RgbImage } from '../../base/types';
+import type { Box, RgbImage } from '../../base/types';
 export type DatasetKind = 'vstar' | 'hrbench';
 
 export interface EvalItem {
@@ -16,6 +16,8 @@ export interface EvalItem {
   answerIndex: number;
   /** V*: the image file name, written as `image` in the eval record like the official script. */
   imageName?: string;
+  /** V*: the ground-truth boxes of the objects asked about, in original-image pixels [x1, y1, x2, y2]. */
+  targets?: Box[];
   /** Decodes the image only when the item is run (HR-Bench rows carry it as base64). */
   loadImage(): Promise<RgbImage>;
 }
@@ -27,6 +29,8 @@ export interface EvalDataset {
   /** Categories in report order. */
   categories: readonly string[];
   overallRule: OverallRule;
+  /** Number of items, when known before iterating (for the progress bar). */
+  size?: number;
   /** Iterated once. */
   items: AsyncIterable<EvalItem>;
 }

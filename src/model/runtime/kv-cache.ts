@@ -7,6 +7,13 @@ import type { OrtApi, OrtTensor } from './ort-api';
 
 export type KvDtype = 'float32' | 'float16';
 
+/** A detached cache: its tensors (freed only if `owned`) and the positions they hold. */
+export interface KvState {
+  readonly tensors: OrtTensor[];
+  readonly owned: boolean;
+  readonly length: number;
+}
+
 export class KvCache {
   private tensors: OrtTensor[] = [];
   /** The zero-length past of a new conversation, made once and reused by every reset. */
@@ -57,6 +64,31 @@ export class KvCache {
     this.tensors = next;
     this.owned = true;
     this.length = newLength;
+  }
+
+  /**
+   * Hands over the cache's tensors (the caller now owns them; dispose with disposeState) and starts
+   * empty, without freeing anything: `npm run serve` keeps recent conversations this way.
+   */
+  detach(): KvState {
+    const state: KvState = { tensors: this.tensors, owned: this.owned, length: this.length };
+    this.tensors = this.emptyPast;
+    this.owned = false;
+    this.length = 0;
+    return state;
+  }
+
+  /** Takes back a detached state (this cache's current tensors are freed). */
+  attach(state: KvState): void {
+    this.disposeTensors();
+    this.tensors = state.tensors;
+    this.owned = state.owned;
+    this.length = state.length;
+  }
+
+  /** Frees a detached state that will not be attached again. */
+  static disposeState(state: KvState): void {
+    if (state.owned) for (const t of state.tensors) t.dispose();
   }
 
   reset(): void {

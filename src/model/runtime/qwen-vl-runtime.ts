@@ -10,7 +10,7 @@
  */
 import { DeepEyesError } from '../../base/errors';
 import type { OrtApi, OrtTensor } from './ort-api';
-import { KvCache, type KvDtype } from './kv-cache';
+import { KvCache, type KvDtype, type KvState } from './kv-cache';
 import type { ModelFiles } from './model-files';
 import { loadSessions, type LoadProgress, type ModelSessions, type SessionChoice } from './sessions';
 import { parseQwenVLConfig, type QwenVLConfig } from '../config';
@@ -30,6 +30,13 @@ export interface AppendResult {
   /** Logits of the chunk's last position (length = vocab). */
   logits: Float32Array;
   stats: AppendStats;
+}
+
+/** A conversation set aside by saveConversation: its cache, positions and ids. */
+export interface SavedConversation {
+  readonly kv: KvState;
+  readonly rope: RopeState;
+  readonly history: readonly number[];
 }
 
 export class RunCancelledError extends DeepEyesError {
@@ -219,6 +226,29 @@ export class QwenVLRuntime {
     }
     checkLogits(logits);
     return { logits, stats: { tokens: ids.length, visionMs: t1 - t0, prefillMs: now() - t1 } };
+  }
+
+  /**
+   * Sets the current conversation aside (cache, positions, ids) and starts empty; resume it with
+   * restoreConversation, or free it with disposeConversation. For servers that keep several.
+   */
+  saveConversation(): SavedConversation {
+    const saved: SavedConversation = { kv: this.cache.detach(), rope: this.rope, history: [...this.history] };
+    this.rope = EMPTY_ROPE_STATE;
+    this.history.length = 0;
+    return saved;
+  }
+
+  /** Continues a saved conversation (the current one is dropped). */
+  restoreConversation(saved: SavedConversation): void {
+    this.cache.attach(saved.kv);
+    this.rope = saved.rope;
+    this.history.length = 0;
+    for (const id of saved.history) this.history.push(id);
+  }
+
+  static disposeConversation(saved: SavedConversation): void {
+    KvCache.disposeState(saved.kv);
   }
 
   /** Starts a new conversation: drops the cache and the position state. */

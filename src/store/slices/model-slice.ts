@@ -1,8 +1,8 @@
 import { withFileProgress, type CacheStatus, type GpuInfo, type ModelEntry } from '../models';
 import type { SliceCreator } from './types';
 
-/** What answers the Run button: a model on WebGPU or WASM, or the recorded-trace player. */
-export type RunnerKind = 'replay' | 'webgpu' | 'wasm';
+/** What answers the Run button: a model on WebGPU or WASM, a chat server, or the recorded-trace player. */
+export type RunnerKind = 'replay' | 'webgpu' | 'wasm' | 'server';
 
 export interface ModelSlice {
   models: ModelEntry[];

@@ -8,6 +8,7 @@ import { formatBytes, modelProgress, unmetNeeds, type ModelEntry } from '../../s
 import { useAppStore } from '../../store/store';
 import { useActions } from '../actions';
 import './ModelPicker.css';
+import { ServerSource } from './ServerSource';
 
 const CACHE_LABEL: Record<ModelEntry['cache'], string> = {
   unknown: '',
@@ -173,6 +174,7 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
           </button>
         </div>
       </form>
+      <ServerSource />
       <label className="button button--ghost model-folder">
         Open a local folder…
         <input
