@@ -6,7 +6,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { LADYBIRD } from '../src/app/samples/sample-trace';
+import { LADYBIRD, TWO_WINGS } from '../src/app/samples/sample-trace';
 import { COMPARE_COLOUR, PALETTE_SIZE, stepColor } from '../src/ui/canvas/palette';
 import { test, expect } from './fixtures';
 import { openApp, saveScreenshot } from './playground/app';
@@ -240,4 +240,54 @@ test('compare: a second trace of the same picture joins the canvas in its own co
     buffer: Buffer.from(JSON.stringify(tampered)),
   });
   await expect(page.getByTestId('compare-panel')).toContainText('different picture');
+});
+
+test('a shared link restores the sample, the step and the settings; the link follows the page', async ({
+  page,
+  context,
+}) => {
+  await page.goto('./#sample=two-wings&step=2&crops=3');
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await page.getByTestId('settings-button').click();
+  await expect(page.getByTestId('setting-max-crops')).toHaveValue('3');
+  await page.getByTestId('settings-button').click();
+
+  // Pick another sample and step: the address changes with them, and opening it elsewhere shows the same.
+  await page.getByTestId('sample-ladybird').click();
+  await expect(page.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
+  await page.getByTestId('step-card-2').click();
+  await expect.poll(() => new URL(page.url()).hash).toBe('#sample=ladybird&step=3&crops=3');
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await expect(other.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
+  await expect(other.getByTestId('step-card-2')).toHaveAttribute('aria-current', 'step');
+  await expect(other.getByTestId('crop-preview')).toContainText('pink buds at the top right');
+});
+
+test('kiosk: large type, no file dialogs, an attract loop, and back to the start after a minute idle (fake clock)', async ({
+  page,
+}) => {
+  await page.clock.install();
+  await page.goto('./#kiosk=1');
+  await expect(page.getByTestId('step-card-0')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('html')).toHaveClass(/kiosk/);
+  await expect(page.getByTestId('import-trace')).toBeHidden();
+  expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe('21px');
+  // Nobody at the booth: the loop walks the steps.
+  await page.clock.runFor(4_500);
+  await expect(page.getByTestId('step-card-0')).toHaveAttribute('aria-current', 'step');
+  await page.clock.runFor(4_000);
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await saveScreenshot(page, 'booth-kiosk');
+
+  // A visitor picks the other sample: the loop leaves them be...
+  await page.getByTestId('sample-two-wings').click();
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  await page.clock.runFor(50_000);
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  // ...and a minute after their last touch the booth is back at the start.
+  await page.clock.runFor(12_000);
+  await expect(page.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
+  await expect(page.getByTestId('timeline').locator('[aria-current="step"]')).toHaveCount(0);
 });
