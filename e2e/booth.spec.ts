@@ -5,7 +5,9 @@
  * sample, so none needs a model or a GPU.
  */
 import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { GifReader } from 'omggif';
 import { LADYBIRD, TWO_WINGS } from '../src/app/samples/sample-trace';
 import { COMPARE_COLOUR, PALETTE_SIZE, stepColor } from '../src/ui/canvas/palette';
 import { test, expect } from './fixtures';
@@ -290,4 +292,42 @@ test('kiosk: large type, no file dialogs, an attract loop, and back to the start
   await page.clock.runFor(12_000);
   await expect(page.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
   await expect(page.getByTestId('timeline').locator('[aria-current="step"]')).toHaveCount(0);
+});
+
+test('export: an animated GIF for slides decodes, 960x540, a frame per step, boxes appearing step by step', async ({
+  page,
+}) => {
+  await openApp(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByTestId('export-gif').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.gif$/);
+  const bytes = readFileSync(await download.path());
+  const gif = new GifReader(new Uint8Array(bytes));
+  expect([gif.width, gif.height]).toEqual([960, 540]);
+  // Title, one frame per step (4), answer.
+  expect(gif.numFrames()).toBeGreaterThanOrEqual(LADYBIRD.turns.length);
+  expect(gif.numFrames()).toBe(LADYBIRD.turns.length + 2);
+  const frame = (i: number) => {
+    const rgba = new Uint8Array(gif.width * gif.height * 4);
+    gif.decodeAndBlitFrameRGBA(i, rgba);
+    return (x: number, y: number, want: Rgb, r = 3) => {
+      let best = Infinity;
+      for (let dy = -r; dy <= r; dy++)
+        for (let dx = -r; dx <= r; dx++) {
+          const k = ((Math.round(y) + dy) * gif.width + Math.round(x) + dx) * 4;
+          best = Math.min(best, colourDistance([rgba[k], rgba[k + 1], rgba[k + 2]], want));
+        }
+      return best;
+    };
+  };
+  // The 2560x1600 photo fits 600x540 at scale 600/2560, centred vertically: the first zoom's left
+  // edge (x 1560) at 365.6, its middle (y 840) at 82.5 + 196.9.
+  const s = 600 / 2560;
+  const x = 1560 * s;
+  const y = (540 - 1600 * s) / 2 + 840 * s;
+  const orange = hexToRgb(stepColor(0).fill);
+  expect(frame(0)(x, y, orange)).toBeGreaterThan(40);
+  expect(frame(1)(x, y, orange)).toBeLessThanOrEqual(40);
 });
