@@ -331,3 +331,29 @@ test('export: an animated GIF for slides decodes, 960x540, a frame per step, box
   expect(frame(0)(x, y, orange)).toBeGreaterThan(40);
   expect(frame(1)(x, y, orange)).toBeLessThanOrEqual(40);
 });
+
+test("research overlay: the model's token grid over the picture, with its size and token count", async ({
+  page,
+}) => {
+  await openApp(page);
+  // smart_resize takes 2560x1600 to 2548x1596: 91 x 57 cells of 28 px, one image token each.
+  const cell = { w: 2560 / 91, h: 1600 / 57 };
+  const line = await boxOnPage(page, [cell.w * 10, cell.h * 20.5, cell.w * 10 + 1, cell.h * 20.5 + 1]);
+  const mid = await boxOnPage(page, [cell.w * 10.5, cell.h * 20.5, cell.w * 10.5 + 1, cell.h * 20.5 + 1]);
+  const area = { x: line.x - 20, y: line.y - 20, width: 60, height: 40 };
+  const before = await snapshot(page, area);
+  await page.getByTestId('toggle-patch-grid').click();
+  await expect(page.getByTestId('patch-grid-note')).toHaveText(
+    'The model saw 2548×1596: 91×57 cells of 28 px, 5187 image tokens',
+  );
+  await page.waitForTimeout(200);
+  const after = await snapshot(page, area);
+  // On a cell edge the grid line brightens the photo; mid-cell the photo is untouched.
+  const onLine = colourDistance(
+    before.at(line.x, line.y),
+    after.nearest(line.x, line.y, [255, 255, 255], 1).rgb,
+  );
+  expect(onLine).toBeGreaterThan(25);
+  expect(colourDistance(before.at(mid.x, mid.y), after.at(mid.x, mid.y))).toBeLessThanOrEqual(6);
+  await saveScreenshot(page, 'booth-token-grid');
+});
