@@ -5,8 +5,10 @@
  * sample, so none needs a model or a GPU.
  */
 import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { LADYBIRD } from '../src/app/samples/sample-trace';
+import { GifReader } from 'omggif';
+import { LADYBIRD, TWO_WINGS } from '../src/app/samples/sample-trace';
 import { COMPARE_COLOUR, PALETTE_SIZE, stepColor } from '../src/ui/canvas/palette';
 import { test, expect } from './fixtures';
 import { openApp, saveScreenshot } from './playground/app';
@@ -240,4 +242,118 @@ test('compare: a second trace of the same picture joins the canvas in its own co
     buffer: Buffer.from(JSON.stringify(tampered)),
   });
   await expect(page.getByTestId('compare-panel')).toContainText('different picture');
+});
+
+test('a shared link restores the sample, the step and the settings; the link follows the page', async ({
+  page,
+  context,
+}) => {
+  await page.goto('./#sample=two-wings&step=2&crops=3');
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await page.getByTestId('settings-button').click();
+  await expect(page.getByTestId('setting-max-crops')).toHaveValue('3');
+  await page.getByTestId('settings-button').click();
+
+  // Pick another sample and step: the address changes with them, and opening it elsewhere shows the same.
+  await page.getByTestId('sample-ladybird').click();
+  await expect(page.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
+  await page.getByTestId('step-card-2').click();
+  await expect.poll(() => new URL(page.url()).hash).toBe('#sample=ladybird&step=3&crops=3');
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await expect(other.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
+  await expect(other.getByTestId('step-card-2')).toHaveAttribute('aria-current', 'step');
+  await expect(other.getByTestId('crop-preview')).toContainText('pink buds at the top right');
+});
+
+test('kiosk: large type, no file dialogs, an attract loop, and back to the start after a minute idle (fake clock)', async ({
+  page,
+}) => {
+  await page.clock.install();
+  await page.goto('./#kiosk=1');
+  await expect(page.getByTestId('step-card-0')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('html')).toHaveClass(/kiosk/);
+  await expect(page.getByTestId('import-trace')).toBeHidden();
+  expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe('21px');
+  // Nobody at the booth: the loop walks the steps.
+  await page.clock.runFor(4_500);
+  await expect(page.getByTestId('step-card-0')).toHaveAttribute('aria-current', 'step');
+  await page.clock.runFor(4_000);
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await saveScreenshot(page, 'booth-kiosk');
+
+  // A visitor picks the other sample: the loop leaves them be...
+  await page.getByTestId('sample-two-wings').click();
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  await page.clock.runFor(50_000);
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  // ...and a minute after their last touch the booth is back at the start.
+  await page.clock.runFor(12_000);
+  await expect(page.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
+  await expect(page.getByTestId('timeline').locator('[aria-current="step"]')).toHaveCount(0);
+});
+
+test('export: an animated GIF for slides decodes, 960x540, a frame per step, boxes appearing step by step', async ({
+  page,
+}) => {
+  await openApp(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByTestId('export-gif').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.gif$/);
+  const bytes = readFileSync(await download.path());
+  const gif = new GifReader(new Uint8Array(bytes));
+  expect([gif.width, gif.height]).toEqual([960, 540]);
+  // Title, one frame per step (4), answer.
+  expect(gif.numFrames()).toBeGreaterThanOrEqual(LADYBIRD.turns.length);
+  expect(gif.numFrames()).toBe(LADYBIRD.turns.length + 2);
+  const frame = (i: number) => {
+    const rgba = new Uint8Array(gif.width * gif.height * 4);
+    gif.decodeAndBlitFrameRGBA(i, rgba);
+    return (x: number, y: number, want: Rgb, r = 3) => {
+      let best = Infinity;
+      for (let dy = -r; dy <= r; dy++)
+        for (let dx = -r; dx <= r; dx++) {
+          const k = ((Math.round(y) + dy) * gif.width + Math.round(x) + dx) * 4;
+          best = Math.min(best, colourDistance([rgba[k], rgba[k + 1], rgba[k + 2]], want));
+        }
+      return best;
+    };
+  };
+  // The 2560x1600 photo fits 600x540 at scale 600/2560, centred vertically: the first zoom's left
+  // edge (x 1560) at 365.6, its middle (y 840) at 82.5 + 196.9.
+  const s = 600 / 2560;
+  const x = 1560 * s;
+  const y = (540 - 1600 * s) / 2 + 840 * s;
+  const orange = hexToRgb(stepColor(0).fill);
+  expect(frame(0)(x, y, orange)).toBeGreaterThan(40);
+  expect(frame(1)(x, y, orange)).toBeLessThanOrEqual(40);
+});
+
+test("research overlay: the model's token grid over the picture, with its size and token count", async ({
+  page,
+}) => {
+  await openApp(page);
+  // smart_resize takes 2560x1600 to 2548x1596: 91 x 57 cells of 28 px, one image token each.
+  const cell = { w: 2560 / 91, h: 1600 / 57 };
+  const line = await boxOnPage(page, [cell.w * 10, cell.h * 20.5, cell.w * 10 + 1, cell.h * 20.5 + 1]);
+  const mid = await boxOnPage(page, [cell.w * 10.5, cell.h * 20.5, cell.w * 10.5 + 1, cell.h * 20.5 + 1]);
+  const area = { x: line.x - 20, y: line.y - 20, width: 60, height: 40 };
+  const before = await snapshot(page, area);
+  await page.getByTestId('toggle-patch-grid').click();
+  await expect(page.getByTestId('patch-grid-note')).toHaveText(
+    'The model saw 2548×1596: 91×57 cells of 28 px, 5187 image tokens',
+  );
+  await page.waitForTimeout(200);
+  const after = await snapshot(page, area);
+  // On a cell edge the grid line brightens the photo; mid-cell the photo is untouched.
+  const onLine = colourDistance(
+    before.at(line.x, line.y),
+    after.nearest(line.x, line.y, [255, 255, 255], 1).rgb,
+  );
+  expect(onLine).toBeGreaterThan(25);
+  expect(colourDistance(before.at(mid.x, mid.y), after.at(mid.x, mid.y))).toBeLessThanOrEqual(6);
+  await saveScreenshot(page, 'booth-token-grid');
 });

@@ -18,7 +18,9 @@ import { StatusBar } from '../ui/status/StatusBar';
 import { Timeline } from '../ui/timeline/Timeline';
 import { createController } from './controller';
 import type { ModelPort } from './model-port';
+import { useKiosk } from './kiosk/use-kiosk';
 import { DEFAULT_MODEL_CATALOG } from './model-catalog';
+import { useShareLink } from './share/use-share-link';
 import { SAMPLES } from './samples/load-sample';
 
 export interface AppProps {
@@ -31,6 +33,8 @@ const store = appStore;
 
 export function App({ modelPort = null }: AppProps) {
   const controller = useMemo(() => createController(store, modelPort), [modelPort]);
+  const share = useShareLink(controller);
+  useKiosk(share.kiosk === true, controller);
   const presentation = useAppStore((s) => s.presentation);
 
   useEffect(() => {

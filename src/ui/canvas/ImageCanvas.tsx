@@ -27,6 +27,7 @@ import { useCanvasImage } from './use-canvas-image';
 import { CropPreview } from './CropPreview';
 import { HandWrittenLabel } from './HandWrittenLabel';
 import { gestureStep, type TouchPoint } from './gesture';
+import { patchGrid, type PatchGrid } from './patch-grid';
 import './ImageCanvas.css';
 
 const PADDING = 16;
@@ -143,6 +144,33 @@ function CompareBoxShape({ b, t, stage, fontSize }: Omit<BoxShapeProps, 'active'
   );
 }
 
+/** The model's token grid over the picture: one cell per image token (see patch-grid.ts). */
+function GridShape({ grid, t, picture }: { grid: PatchGrid; t: Transform; picture: Size }) {
+  return (
+    <Shape
+      listening={false}
+      stroke="rgba(255,255,255,0.55)"
+      strokeWidth={1}
+      sceneFunc={(ctx, shape) => {
+        const w = picture.width * t.scale;
+        const h = picture.height * t.scale;
+        ctx.beginPath();
+        for (let c = 0; c <= grid.columns; c++) {
+          const x = t.x + c * grid.cellWidth * t.scale;
+          ctx.moveTo(x, t.y);
+          ctx.lineTo(x, t.y + h);
+        }
+        for (let r = 0; r <= grid.rows; r++) {
+          const y = t.y + r * grid.cellHeight * t.scale;
+          ctx.moveTo(t.x, y);
+          ctx.lineTo(t.x + w, y);
+        }
+        ctx.strokeShape(shape);
+      }}
+    />
+  );
+}
+
 /** Darkens everything but the active box, so a room can see what the model looked at. */
 function Spotlight({
   rect,
@@ -190,6 +218,12 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
   // The compared run's boxes (compare mode), all of them: its steps are not selectable here.
   const other = useCompareStore((s) => s.other);
   const currentSha = useAppStore((s) => s.trace?.final?.image.sha256 ?? null);
+  const [showGrid, setShowGrid] = useState(false);
+  const seen = useAppStore((s) => s.trace?.final?.image ?? null);
+  const grid = useMemo(
+    () => (seen ? patchGrid(seen, { width: seen.resizedWidth, height: seen.resizedHeight }) : null),
+    [seen],
+  );
   const otherBoxes = useMemo(() => (other ? stepBoxes(other.steps, null) : []), [other]);
   const active = activeStep(hovered, selected, running, boxes);
   const activeBox = shown.find((b) => b.pos === active) ?? null;
@@ -393,6 +427,9 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
                   listening={false}
                 />
               )}
+              {showGrid && grid && t && picture && (
+                <GridShape grid={grid} t={t} picture={{ width: picture.width, height: picture.height }} />
+              )}
               {activeRect && <Spotlight rect={activeRect} size={size} />}
               {t &&
                 other &&
@@ -452,7 +489,24 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
         >
           ◎
         </button>
+        <button
+          type="button"
+          onClick={() => setShowGrid((v) => !v)}
+          disabled={!grid}
+          aria-pressed={showGrid}
+          data-testid="toggle-patch-grid"
+          title="What the model saw: its 28×28 token grid"
+          aria-label="Show the model's token grid"
+        >
+          ▦
+        </button>
       </div>
+      {showGrid && grid && seen && (
+        <p className="canvas-grid-note" data-testid="patch-grid-note">
+          The model saw {seen.resizedWidth}×{seen.resizedHeight}: {grid.columns}×{grid.rows} cells of 28 px,{' '}
+          {grid.tokens} image tokens
+        </p>
+      )}
       {children}
     </div>
   );

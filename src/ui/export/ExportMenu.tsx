@@ -1,7 +1,27 @@
-/** Import a trace file; export the shown trace as JSON, DeepEyes JSONL, or a PNG strip for slides. */
+/**
+ * Import a trace file; export the shown trace as JSON, DeepEyes JSONL, a PNG strip or an animated
+ * GIF for slides.
+ */
 import { useRef, useState } from 'react';
 import { useAppStore } from '../../store/store';
+import { appStore } from '../../store/store';
 import { useActions } from '../actions';
+import { downloadBlob, traceFileStem } from './download';
+import { drawTraceGif } from './gif-draw';
+
+async function exportGif(): Promise<void> {
+  const t = appStore.getState().trace?.final;
+  if (!t) return;
+  try {
+    downloadBlob(await drawTraceGif(t), `${traceFileStem(t.createdAt, t.question)}.gif`);
+  } catch (e) {
+    appStore.getState().setRunError({
+      code: 'export_gif',
+      message: `Could not draw the GIF: ${(e as Error).message}`,
+      retryable: true,
+    });
+  }
+}
 
 export function ExportMenu() {
   const hasFinal = useAppStore((s) => s.trace?.final != null);
@@ -9,6 +29,7 @@ export function ExportMenu() {
   const actions = useActions();
   const fileRef = useRef<HTMLInputElement | null>(null);
   const [drawing, setDrawing] = useState(false);
+  const [gifDrawing, setGifDrawing] = useState(false);
   const canExport = hasFinal && !busy;
 
   return (
@@ -67,6 +88,19 @@ export function ExportMenu() {
         }}
       >
         {drawing ? 'PNG…' : 'PNG'}
+      </button>
+      <button
+        type="button"
+        className="button button--ghost"
+        data-testid="export-gif"
+        disabled={!canExport || gifDrawing}
+        title="An animated GIF of the run (960×540, a frame per step), for slides"
+        onClick={() => {
+          setGifDrawing(true);
+          void exportGif().finally(() => setGifDrawing(false));
+        }}
+      >
+        {gifDrawing ? 'GIF…' : 'GIF'}
       </button>
     </div>
   );

@@ -9,6 +9,7 @@ import { stepColor } from '../canvas/palette';
 import type { Box } from '../../base/types';
 import { isHandWritten } from '../hand-written';
 import { useAppStore } from '../../store/store';
+import { stepTitle, toolName } from './step-title';
 import './StepCard.css';
 const fmtBox = (b?: Box) => (b ? `[${b.map((v) => Math.round(v)).join(', ')}]` : '—');
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -51,7 +52,7 @@ function ActionBody({ step }: { step: TraceStep }) {
         <div className="tool-card">
           <div className="tool-card__head">
             <span className="swatch" style={{ background: c.fill }} />
-            <span className="tool-card__name">Zoom in</span>
+            <span className="tool-card__name">{toolName(step)}</span>
             <span className="tool-card__label">“{a.call.label ?? a.call.name}”</span>
           </div>
           <div className="tool-card__grid">
@@ -145,16 +146,7 @@ export const StepCard = memo(function StepCard({
   const t = step.timings;
   const handWritten = useAppStore((s) => isHandWritten(s.trace?.final?.modelId));
   const kind = step.action.kind;
-  const title =
-    kind === 'tool_call'
-      ? 'Zoom'
-      : kind === 'answer'
-        ? 'Answer'
-        : kind === 'tool_error'
-          ? 'Tool error'
-          : kind === 'budget'
-            ? 'Limit'
-            : 'Text';
+  const title = stepTitle(step);
   return (
     <article
       className={`step-card step-card--${kind}${selected ? ' is-selected' : ''}${active ? ' is-active' : ''}`}
