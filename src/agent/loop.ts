@@ -22,7 +22,7 @@ import { cropRgb, resolveZoomBox, zoomFrame } from './tools/crop';
 import { rotateRgb } from './tools/rotate';
 import { pngDataUrl } from '../image-io/png';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../base/sha256';
 import { resumableSteps } from './resume';
 
 import type { RgbImage } from '../base/types';

@@ -3,11 +3,11 @@
  * (required GPU features, largest single buffer, download size) and check every file's
  * integrity before loading. Deterministic: no timestamps, files sorted by path.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QuantError } from './quant/q4';
+import { createSha256 } from '../base/sha256';
 import type { ManifestFile, QuantSummary } from '../base/model-manifest';
 
 export interface QuantErrorRow extends QuantError {
@@ -18,9 +18,9 @@ export interface QuantErrorRow extends QuantError {
 }
 
 export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
+  const h = await createSha256();
   for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
+  return h.digestHex();
 }
 
 export async function describeFile(root: string, path: string): Promise<ManifestFile> {
