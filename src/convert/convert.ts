@@ -9,9 +9,7 @@
  * Tensors stream one at a time (read -> quantize -> write -> drop), so a 16 GB checkpoint
  * converts with memory for one tensor. A journal lets an interrupted run resume (`resume`).
  */
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseQwenVLConfig, type QwenVLConfig } from '../model/config';
 import { ConvertJournal } from './convert-journal';
@@ -29,6 +27,9 @@ import {
   type VariantName,
 } from '../base/model-manifest';
 import { SafetensorsReader } from './safetensors/reader';
+import { NodeCheckpointFiles } from './safetensors/node-files';
+import { readText, type CheckpointFiles } from './safetensors/source';
+import { sha256Hex } from '../base/sha256';
 
 export type ConvertDtype = VariantName;
 export type ConvertComponent = 'embed' | 'decoder' | 'vision';
@@ -49,7 +50,9 @@ export interface ConvertProgress {
 
 export interface ConvertOptions {
   /** Folder with config.json and model.safetensors (or shards + index). */
-  hfDir: string;
+  hfDir?: string;
+  /** The checkpoint's files from elsewhere (a hub repo over HTTP); used instead of hfDir. Closed at the end. */
+  source?: CheckpointFiles;
   outDir: string;
   dtypes: ConvertDtype[];
   /** Default: all three. */
@@ -211,42 +214,41 @@ function fingerprint(
   reader: SafetensorsReader,
   o: ConvertOptions,
   components: ConvertComponent[],
-): string {
-  const h = createHash('sha256');
-  h.update(
-    JSON.stringify({
-      v: CONVERTER_VERSION,
-      config: configText,
-      dtypes: [...o.dtypes].sort(),
-      components: [...components].sort(),
-      debugHidden: Boolean(o.debugHidden),
-      chunkLimit: o.chunkLimit ?? null,
-      tensors: reader
-        .tensors()
-        .map((t) => [t.name, t.dtype, t.shape, basename(t.file), t.byteOffset, t.byteLength]),
-    }),
+): Promise<string> {
+  return sha256Hex(
+    new TextEncoder().encode(
+      JSON.stringify({
+        v: CONVERTER_VERSION,
+        config: configText,
+        dtypes: [...o.dtypes].sort(),
+        components: [...components].sort(),
+        debugHidden: Boolean(o.debugHidden),
+        chunkLimit: o.chunkLimit ?? null,
+        tensors: reader
+          .tensors()
+          .map((t) => [t.name, t.dtype, t.shape, basename(t.shard), t.byteOffset, t.byteLength]),
+      }),
+    ),
   );
-  return h.digest('hex');
 }
 
 export async function convertModel(opts: ConvertOptions): Promise<ConvertResult> {
-  const hfDir = resolve(opts.hfDir);
+  const input = opts.source ?? new NodeCheckpointFiles(opts.hfDir ?? '.');
   const outDir = resolve(opts.outDir);
   const components = opts.components ?? ['embed', 'decoder', 'vision'];
-  if (!opts.dtypes.length || !components.length) throw new NoVariantError();
-  const configPath = join(hfDir, 'config.json');
-  if (!existsSync(configPath)) throw new MissingConfigError(hfDir);
-  const configText = await readFile(configPath, 'utf8');
-  const cfg = parseQwenVLConfig(configText);
-
-  const reader = await SafetensorsReader.open(hfDir);
+  let reader: SafetensorsReader | undefined;
   try {
+    if (!opts.dtypes.length || !components.length) throw new NoVariantError();
+    if (!(await input.exists('config.json'))) throw new MissingConfigError(input.label);
+    const configText = await readText(input, 'config.json');
+    const cfg = parseQwenVLConfig(configText);
+    reader = await SafetensorsReader.openFiles(input);
     await mkdir(join(outDir, 'onnx'), { recursive: true });
     const source = readerSource(reader);
     const jobs = planGraphs(cfg, source.names(), opts.dtypes, components, opts.debugHidden);
     const journal = ConvertJournal.open(
       outDir,
-      fingerprint(configText, reader, opts, components),
+      await fingerprint(configText, reader, opts, components),
       Boolean(opts.resume),
     );
 
@@ -318,10 +320,10 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       opts.onProgress?.({ ...progress, phase: 'file', file: job.file });
     }
 
-    const shared = await copySideFiles(hfDir, outDir, configText);
+    const shared = await copySideFiles(input, outDir, configText);
     const manifest = await writeManifest(
       outDir,
-      opts.modelId ?? basename(hfDir),
+      opts.modelId ?? basename(input.label),
       configText,
       jobs,
       shared,
@@ -333,15 +335,16 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
     opts.onProgress?.({ ...progress, phase: 'done' });
     return { manifest, quantErrors, restoredTensors };
   } finally {
-    await reader.close();
+    // The reader owns the files once open; before that they are closed here.
+    await (reader ?? input).close();
   }
 }
 
 /** config.json verbatim, preprocessor_config.json (default if absent), tokenizer and template files. */
-async function copySideFiles(hfDir: string, outDir: string, configText: string): Promise<string[]> {
+async function copySideFiles(input: CheckpointFiles, outDir: string, configText: string): Promise<string[]> {
   await writeFile(join(outDir, 'config.json'), configText);
-  const pre = join(hfDir, 'preprocessor_config.json');
-  if (existsSync(pre)) await copyFile(pre, join(outDir, 'preprocessor_config.json'));
+  const pre = 'preprocessor_config.json';
+  if (await input.exists(pre)) await writeFile(join(outDir, pre), await input.readBytes(pre));
   else
     await writeFile(
       join(outDir, 'preprocessor_config.json'),
@@ -349,8 +352,8 @@ async function copySideFiles(hfDir: string, outDir: string, configText: string):
     );
   const copied = ['config.json', 'preprocessor_config.json'];
   for (const f of COPIED_FILES) {
-    if (!existsSync(join(hfDir, f))) continue;
-    await copyFile(join(hfDir, f), join(outDir, f));
+    if (!(await input.exists(f))) continue;
+    await writeFile(join(outDir, f), await input.readBytes(f));
     copied.push(f);
   }
   return copied;
