@@ -85,9 +85,13 @@ export class HubFiles {
   async exists(name: string): Promise<boolean> {
     const known = this.present.get(name);
     if (known !== undefined) return known;
-    const res = await this.withRetries(name, () => this.request(name, 'HEAD'));
-    const ok = res.status !== 404;
-    if (ok) this.noteHeaders(name, res);
+    let ok = true;
+    try {
+      this.noteHeaders(name, await this.withRetries(name, () => this.request(name, 'HEAD')));
+    } catch (e) {
+      if (!(e instanceof HubNotFoundError)) throw e;
+      ok = false;
+    }
     this.present.set(name, ok);
     return ok;
   }
