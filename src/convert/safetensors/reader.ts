@@ -4,8 +4,6 @@
  * checkpoint is never held or copied. Opens one `.safetensors` file, a folder with
  * `model.safetensors`, or a sharded checkpoint with `model.safetensors.index.json`.
  */
-import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
 import { DTYPE_BYTES, type SafetensorsDtype, bf16ToF32, f16ToF32, numel } from './dtypes';
 import {
   CheckpointNotFoundError,
@@ -18,7 +16,6 @@ import {
 } from './errors';
 import { parseHeaderJson, parseHeaderLength } from './header';
 import { normalizeTensorKey } from './keys';
-import { NodeCheckpointFiles } from './node-files';
 import { readText, type CheckpointFiles } from './source';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -103,21 +100,6 @@ export class SafetensorsReader {
     /** `__metadata__` of the first file (shards of one checkpoint share it). */
     readonly metadata: Record<string, string>,
   ) {}
-
-  /** `path`: a local .safetensors file, an index .json, or a model folder. */
-  static async open(path: string, options: OpenOptions = {}): Promise<SafetensorsReader> {
-    const abs = resolve(path);
-    const st = await stat(abs).catch(() => undefined);
-    if (!st) throw new CheckpointNotFoundError(abs);
-    const files = new NodeCheckpointFiles(st.isDirectory() ? abs : dirname(abs));
-    const entry = st.isDirectory() ? undefined : basename(abs);
-    try {
-      return await SafetensorsReader.openFiles(files, options, entry);
-    } catch (e) {
-      await files.close();
-      throw e;
-    }
-  }
 
   /**
    * The checkpoint in `files`: `entry` (an index .json or one .safetensors), else the index when
@@ -248,6 +230,8 @@ export class SafetensorsReader {
   }
 }
 
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
 function checkIndexAgainstShards(
   indexPath: string,
   weightMap: Map<string, string>,
@@ -257,7 +241,7 @@ function checkIndexAgainstShards(
   for (const t of byName.values()) byKey.set(t.key, t);
   for (const [key, shard] of weightMap) {
     const t = byKey.get(key);
-    if (!t || basename(t.shard) !== basename(shard)) {
+    if (!t || baseName(t.shard) !== baseName(shard)) {
       throw new SafetensorsIndexError(
         indexPath,
         `it places ${key} in ${shard}, but that shard does not hold it`,

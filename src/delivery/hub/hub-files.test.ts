@@ -3,6 +3,7 @@
  * Range, 416, ETag, a gated repo, an HTML page, a cut connection) serving a non-default
  * checkpoint; the reference is the same checkpoint read from the local folder.
  */
+import { openLocalCheckpoint } from '../../convert/safetensors/node-files';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ describe('parseHubRef', () => {
 
 describe('HubFiles', () => {
   it('reads the sharded checkpoint over Range requests exactly as the local folder', async () => {
-    const local = await SafetensorsReader.open(dir);
+    const local = await openLocalCheckpoint(dir);
     const remote = await SafetensorsReader.openFiles(files('org/open'));
     try {
       const names = local.tensors().map((t) => t.name);
