@@ -25,6 +25,7 @@ export default defineConfig({
         main: resolve(import.meta.dirname, 'index.html'),
         diagnostics: resolve(import.meta.dirname, 'diagnostics.html'),
         harness: resolve(import.meta.dirname, 'harness.html'),
+        convertHarness: resolve(import.meta.dirname, 'convert-harness.html'),
       },
     },
   },

@@ -44,6 +44,7 @@ export async function startHubServer(repos: Record<string, HubRepoSpec>, port = 
   let cdnBase = '';
 
   const note = (server: HubRequest['server'], req: IncomingMessage, res: ServerResponse, status: number) => {
+    cors(res);
     requests.push({
       server,
       method: req.method ?? 'GET',
@@ -56,6 +57,7 @@ export async function startHubServer(repos: Record<string, HubRepoSpec>, port = 
   };
 
   const hub = createServer((req, res) => {
+    if (preflight(req, res)) return;
     const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec((req.url ?? '').split('?')[0]);
     const spec = m ? repos[m[1]] : undefined;
     if (!m || !spec) return end(note('hub', req, res, 404), res, 'Repository not found');
@@ -80,6 +82,7 @@ export async function startHubServer(repos: Record<string, HubRepoSpec>, port = 
   });
 
   const cdn = createServer((req, res) => {
+    if (preflight(req, res)) return;
     const m = /^\/cdn\/([^/]+\/[^/]+)\/(.+)$/.exec((req.url ?? '').split('?')[0]);
     const spec = m ? repos[m[1]] : undefined;
     const file = m ? decodeURIComponent(m[2]) : '';
@@ -142,6 +145,22 @@ export async function startHubServer(repos: Record<string, HubRepoSpec>, port = 
       await Promise.all([new Promise((r) => hub.close(r)), new Promise((r) => cdn.close(r))]);
     },
   };
+}
+
+/** Lets a page on another loopback port read the answers (as huggingface.co allows any origin). */
+function cors(res: ServerResponse) {
+  res.setHeader('access-control-allow-origin', '*');
+  res.setHeader('access-control-expose-headers', 'content-range, etag, content-length, accept-ranges');
+}
+
+function preflight(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'OPTIONS') return false;
+  cors(res);
+  res.setHeader('access-control-allow-headers', 'range, authorization');
+  res.setHeader('access-control-allow-methods', 'GET, HEAD');
+  res.statusCode = 204;
+  res.end();
+  return true;
 }
 
 function end(_: void, res: ServerResponse, text: string) {

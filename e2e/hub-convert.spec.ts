@@ -1,0 +1,115 @@
+/**
+ * DeepEyes from the hub, converted in the browser: a loopback hub (test/support/hub-server.ts,
+ * CORS like huggingface.co, resolve -> CDN redirect) serves a non-default checkpoint; the page's
+ * worker converts it into OPFS with the same converter the CLI runs. Cancel stops within a
+ * second, a reload mid-conversion resumes from the OPFS journal, and the result equals the
+ * Node conversion byte for byte (SHA-256 of every file).
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
+import { convertModel } from '../src/convert/convert';
+import { makeHubCheckpoint } from '../test/support/hub-checkpoint';
+import { startHubServer, type HubServer } from '../test/support/hub-server';
+import type { HarnessConvertResult } from '../src/worker/convert-harness';
+import type { ConvertRequest } from '../src/worker/convert-protocol';
+
+const PORT = Number(process.env.PW_PORT ?? 4173);
+const work = join('test-results', 'hub-convert');
+const ckpt = join(work, 'ckpt');
+const reference = join(work, 'node-q4');
+const CHUNK = 8 << 20;
+const KEY = 'converted:hf:org/open@main';
+let hub: HubServer;
+let want: Record<string, { bytes: number; sha256: string }>;
+
+test.beforeAll(async () => {
+  mkdirSync(work, { recursive: true });
+  await makeHubCheckpoint(ckpt);
+  hub = await startHubServer(
+    { 'org/open': { dir: ckpt }, 'org/gated': { dir: ckpt, gatedToken: 'hf_t' } },
+    PORT + 1,
+  );
+  await convertModel({
+    hfDir: ckpt,
+    outDir: reference,
+    dtypes: ['q4'],
+    chunkLimit: CHUNK,
+    modelId: 'org/open',
+  });
+  want = {};
+  for (const e of readdirSync(reference, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const p = join(e.parentPath, e.name);
+    const bytes = readFileSync(p);
+    want[relative(reference, p)] = {
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
+  }
+});
+
+test.afterAll(async () => {
+  await hub?.close();
+});
+
+type Api = {
+  run(r: ConvertRequest, cancelAfterMs?: number): Promise<HarnessConvertResult>;
+  files(key: string): Promise<Record<string, { bytes: number; sha256: string }>>;
+  clear(): Promise<void>;
+};
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/convert-harness.html');
+  await expect(page.getByTestId('harness-status')).toHaveText('ready');
+}
+
+const run = (page: Page, r: Partial<ConvertRequest>, cancelAfterMs?: number) =>
+  page.evaluate(([req, c]) => (window as unknown as { __convert: Api }).__convert.run(req, c), [
+    { repo: 'org/open', endpoint: hub.endpoint, dtypes: ['q4'], chunkLimit: CHUNK, ...r } as ConvertRequest,
+    cancelAfterMs,
+  ] as const);
+
+test('the browser converts a hub repo in a worker: cancel, reload and resume, same bytes as the CLI', async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => (window as unknown as { __convert: Api }).__convert.clear());
+
+  // A gated repo without a token: a typed error with advice, nothing else.
+  const gated = await run(page, { repo: 'org/gated' });
+  expect(gated.error).toMatchObject({ code: 'hub-auth', retryable: false });
+  expect(gated.error?.advice).toMatch(/accept its licence/);
+
+  // Cancel mid-way: the worker answers within a second.
+  const cancelled = await run(page, {}, 1500);
+  expect(cancelled.error?.code).toBe('aborted');
+  expect(cancelled.stoppedInMs).toBeLessThan(1000);
+
+  // Stop after a few more tensors, then reload the page (the worker and its memory are gone).
+  const stopped = await run(page, { stopAfterTensors: 4 });
+  expect(stopped.error?.code).toBe('aborted');
+  await page.reload();
+  await expect(page.getByTestId('harness-status')).toHaveText('ready');
+
+  const done = await run(page, {});
+  expect(done.error).toBeUndefined();
+  expect(done.done?.modelKey).toBe(KEY);
+  // Small tensors stay inside the .onnx file and are converted again; the big ones come from the
+  // journal. A fresh run reads the tied embedding table twice (embed_tokens and the lm_head), more
+  // than the checkpoint's size; the resumed run reads less than that.
+  expect(done.done?.restoredTensors, 'tensors taken from the OPFS journal').toBeGreaterThan(0);
+  const shardBytes = readdirSync(ckpt)
+    .filter((f) => f.endsWith('.safetensors'))
+    .reduce((s, f) => s + statSync(join(ckpt, f)).size, 0);
+  expect(done.progress.at(-1)!.downloadedBytes).toBeLessThan(shardBytes);
+  const last = done.progress.at(-1)!;
+  expect(last.phase).toBe('done');
+  expect(last.downloadedBytes).toBeGreaterThan(0);
+  expect(done.progress.some((p) => p.etaSeconds !== null && p.mbPerSecond > 0)).toBe(true);
+
+  const got = await page.evaluate((k) => (window as unknown as { __convert: Api }).__convert.files(k), KEY);
+  expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+  for (const [path, w] of Object.entries(want)) expect(got[path], path).toEqual(w);
+});
