@@ -113,3 +113,22 @@ test('the browser converts a hub repo in a worker: cancel, reload and resume, sa
   expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
   for (const [path, w] of Object.entries(want)) expect(got[path], path).toEqual(w);
 });
+
+test('a full disk mid-conversion: a clear message, the converted part kept, the next run resumes', async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => (window as unknown as { __convert: Api }).__convert.clear());
+  const full = await run(page, { quotaAfterBytes: 12 << 20 });
+  expect(full.error).toMatchObject({ code: 'convert-quota', retryable: true });
+  expect(full.error?.advice).toMatch(/converted so far is kept/);
+  const kept = await page.evaluate((k) => (window as unknown as { __convert: Api }).__convert.files(k), KEY);
+  expect(Object.keys(kept)).toContain('.deepeyes-convert-journal.jsonl');
+  expect(kept['onnx/embed_tokens_q4.onnx_data']?.bytes).toBeGreaterThan(0);
+
+  const done = await run(page, {});
+  expect(done.error).toBeUndefined();
+  expect(done.done?.restoredTensors).toBeGreaterThan(0);
+  const got = await page.evaluate((k) => (window as unknown as { __convert: Api }).__convert.files(k), KEY);
+  for (const [path, w] of Object.entries(want)) expect(got[path], path).toEqual(w);
+});

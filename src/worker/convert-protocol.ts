@@ -17,6 +17,8 @@ export interface ConvertRequest {
   chunkLimit?: number;
   /** For tests: stop after this many tensors as if the tab were closed (the journal stays). */
   stopAfterTensors?: number;
+  /** For tests: storage refuses writes (QuotaExceededError) once this many bytes were written. */
+  quotaAfterBytes?: number;
 }
 
 export interface ConvertProgressWire {

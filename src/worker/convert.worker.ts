@@ -14,6 +14,7 @@ import { isQuotaExceeded } from '../delivery/errors';
 import { HubFiles } from '../delivery/hub/hub-files';
 import { requireHubRef } from '../delivery/hub/hub-ref';
 import { OPFS_MODELS_FOLDER, OpfsStore, modelFolderName } from '../delivery/opfs-store';
+import type { OutputFolder } from '../convert/output';
 import type { ConvertRequest, FromConvertWorker, ToConvertWorker } from './convert-protocol';
 
 export class ConvertQuotaError extends DeepEyesError {
@@ -51,7 +52,7 @@ async function run(req: ConvertRequest): Promise<void> {
     let restored = 0;
     const result = await convertModel({
       source: hub,
-      output: new OpfsOutputFolder(dir, modelKey),
+      output: withQuota(new OpfsOutputFolder(dir, modelKey), req.quotaAfterBytes),
       dtypes: req.dtypes,
       chunkLimit: req.chunkLimit,
       modelId: ref.repo,
@@ -94,4 +95,38 @@ async function run(req: ConvertRequest): Promise<void> {
   } finally {
     abort = null;
   }
+}
+
+/** Test hook: the folder as a disk that fills up after `limit` bytes (what Chromium throws then). */
+function withQuota(folder: OutputFolder, limit: number | undefined): OutputFolder {
+  if (limit === undefined) return folder;
+  let written = 0;
+  const check = (n: number) => {
+    written += n;
+    if (written > limit) throw new DOMException('the storage quota was exceeded', 'QuotaExceededError');
+  };
+  return {
+    label: folder.label,
+    prepare: (p) => folder.prepare(p),
+    list: (d) => folder.list(d),
+    size: (p) => folder.size(p),
+    remove: (p) => folder.remove(p),
+    read: (p) => folder.read(p),
+    chunks: (p) => folder.chunks(p),
+    close: () => folder.close(),
+    writeWhole: async (p, bytes) => {
+      check(bytes.length);
+      await folder.writeWhole(p, bytes);
+    },
+    open: (p, mode) => {
+      const f = folder.open(p, mode);
+      return {
+        ...f,
+        write: (bytes, at) => {
+          check(bytes.length);
+          f.write(bytes, at);
+        },
+      };
+    },
+  };
 }
