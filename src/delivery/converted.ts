@@ -42,24 +42,25 @@ export async function readConvertedManifest(store: OpfsStore): Promise<DeepEyesM
   return f ? parseManifest(await f.text(), MANIFEST_FILE) : null;
 }
 
-/** The converted model's files for the runtime, checked like any cached model. */
+/** The converted model's files for the runtime (variant picked from its manifest), checked like any cached model. */
 export async function openConvertedModel(
   key: string,
-  variant: VariantName,
+  pick: (manifest: DeepEyesManifest) => VariantName,
   storage?: StorageManagerLike,
-): Promise<{ manifest: DeepEyesManifest; files: OpfsModelFiles }> {
+): Promise<{ manifest: DeepEyesManifest; variant: VariantName; files: OpfsModelFiles }> {
   const store = await OpfsStore.open(key, storage);
   const manifest = await readConvertedManifest(store);
   if (!manifest) throw new ModelSourceError(`${key} has not been converted in this browser yet`);
+  const variant = pick(manifest);
   const delivered = variantFiles(manifest, variant).map((f) => ({
     path: f.path,
     bytes: f.bytes,
     sha256: f.sha256,
     source: 'cache' as const,
   }));
-  const manifestBytes = new Uint8Array(await (await store.getFile(MANIFEST_FILE))!.arrayBuffer());
+  const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
   const files = new OpfsModelFiles(manifest.model_id, store, delivered, {
     extra: new Map([[MANIFEST_FILE, manifestBytes]]),
   });
-  return { manifest, files };
+  return { manifest, variant, files };
 }

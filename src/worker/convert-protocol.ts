@@ -26,6 +26,9 @@ export interface ConvertProgressWire {
   file?: string;
   tensorsDone: number;
   tensorsTotal: number;
+  /** float32-equivalent bytes of the source tensors, converted and planned. */
+  bytesDone: number;
+  bytesTotal: number;
   /** Taken from a previous run's journal (a resumed conversion). */
   restored: number;
   /** Bytes read from the hub so far, and the rate since the start. */

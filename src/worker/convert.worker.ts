@@ -69,6 +69,8 @@ async function run(req: ConvertRequest): Promise<void> {
             file: p.file,
             tensorsDone: p.tensorsDone,
             tensorsTotal: p.tensorsTotal,
+            bytesDone: p.bytesDone,
+            bytesTotal: p.bytesTotal,
             restored,
             downloadedBytes: hub.bytesRead,
             mbPerSecond: hub.bytesRead / 2 ** 20 / Math.max(s, 1e-3),

@@ -12,6 +12,7 @@ import { ModelFileMissingError } from '../model/runtime/model-files';
 import { InvalidLogitsError } from '../model/runtime/sampling';
 import { deliverModel } from '../delivery/deliver';
 import { LocalFolderModelFiles } from '../delivery/model-source';
+import { openConvertedModel } from '../delivery/converted';
 import { chooseVariant } from '../delivery/needs';
 import { DeliveryError } from '../delivery/errors';
 import { parseManifest } from '../delivery/manifest-fetch';
@@ -137,6 +138,14 @@ export class EngineHost {
       files = delivered.files;
       variant = delivered.variant;
       modelId = delivered.manifest.model_id || delivered.baseUrl;
+    } else if (source.kind === 'converted') {
+      const converted = await openConvertedModel(
+        source.key,
+        (m) => forced ?? chooseVariant(m, probe).variant,
+      );
+      files = converted.files;
+      variant = converted.variant;
+      modelId = converted.manifest.model_id;
     } else {
       files = LocalFolderModelFiles.fromFiles(source.files);
       const manifest = parseManifest(

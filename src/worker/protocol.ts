@@ -12,7 +12,9 @@ export type WireModelSource =
   /** A folder of converted files over HTTP(S): the bundled model, a Hugging Face repo, any URL. */
   | { kind: 'url'; url: string; label?: string }
   /** Files of a folder the user picked or dropped (the offline path). */
-  | { kind: 'files'; files: File[]; label?: string };
+  | { kind: 'files'; files: File[]; label?: string }
+  /** A model converted in this browser (convert.worker.ts), kept in OPFS under `key`. */
+  | { kind: 'converted'; key: string; label?: string };
 
 export interface WireRunRequest {
   image: RgbImage;
