@@ -9,7 +9,11 @@ import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
 import { convertModel } from '../src/convert/convert';
+import { generate } from '../src/model/runtime/generate';
+import { DirModelFiles } from '../src/model/runtime/node-files';
+import { QwenVLRuntime } from '../src/model/runtime/qwen-vl-runtime';
 import { makeHubCheckpoint } from '../test/support/hub-checkpoint';
 import { startHubServer, type HubServer } from '../test/support/hub-server';
 import type { HarnessConvertResult } from '../src/worker/convert-harness';
@@ -58,6 +62,7 @@ type Api = {
   run(r: ConvertRequest, cancelAfterMs?: number): Promise<HarnessConvertResult>;
   files(key: string): Promise<Record<string, { bytes: number; sha256: string }>>;
   clear(): Promise<void>;
+  greedy(key: string, ids: number[], n: number): Promise<{ ids: number[]; logits: number[] }>;
 };
 
 async function open(page: Page): Promise<void> {
@@ -108,7 +113,50 @@ test('the browser converts a hub repo in a worker: cancel, reload and resume, sa
   const got = await page.evaluate((k) => (window as unknown as { __convert: Api }).__convert.files(k), KEY);
   expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
   for (const [path, w] of Object.entries(want)) expect(got[path], path).toEqual(w);
+
+  // It loads on WebGPU and computes what onnxruntime-node computes from the CLI's folder. With tied
+  // random embeddings the last input token dominates the logits (greedy just echoes it), so the
+  // logits without that entry are compared too: cosine >= 0.999 (int4 weights are identical; only
+  // the accumulation order differs between the WebGPU and CPU kernels).
+  const ids = [151644, 872, 198, 9707, 11, 1879, 13];
+  const runtime = await QwenVLRuntime.load(ortNode, new DirModelFiles(reference), {
+    variant: 'q4',
+    target: 'cpu',
+  });
+  const first = await runtime.append(ids);
+  const nodeLogits = Array.from(first.logits);
+  const sampling = { kind: 'greedy' } as const;
+  const cli = (await generate(runtime, first.logits, { maxNewTokens: 2, stopIds: [], sampling })).ids;
+  await runtime.dispose();
+  const browser = await page.evaluate(
+    ([k, i]) => (window as unknown as { __convert: Api }).__convert.greedy(k, i, 2),
+    [KEY, ids] as const,
+  );
+  expect(browser.ids).toEqual(cli);
+  const top = argmax(nodeLogits);
+  const rest = (v: number[]) => v.filter((_, i) => i !== top);
+  expect(cosine(rest(browser.logits), rest(nodeLogits))).toBeGreaterThanOrEqual(0.999);
+  const second = (v: number[]) => argmax(rest(v));
+  expect(second(browser.logits), 'runner-up token').toBe(second(nodeLogits));
 });
+
+function argmax(v: number[]): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
+function cosine(a: number[], b: number[]): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
 
 test('a full disk mid-conversion: a clear message, the converted part kept, the next run resumes', async ({
   page,

@@ -6,6 +6,10 @@ import { sha256Blob } from '../base/sha256';
 import { OPFS_MODELS_FOLDER, modelFolderName } from '../delivery/opfs-store';
 import type { ConvertDone, ConvertProgressWire, ConvertRequest, FromConvertWorker } from './convert-protocol';
 import type { ErrorInfo } from '../base/errors';
+import { openConvertedModel } from '../delivery/converted';
+import { ortWeb } from '../model/backend/ort-web';
+import { generate } from '../model/runtime/generate';
+import { QwenVLRuntime } from '../model/runtime/qwen-vl-runtime';
 
 export interface HarnessConvertResult {
   progress: ConvertProgressWire[];
@@ -67,6 +71,21 @@ const api = {
     const dir = await modelDir(key);
     if (dir) await walk(dir, '');
     return out;
+  },
+
+  /** Logits after prefilling `ids` and the greedy ids that follow, from the converted model on WebGPU. */
+  async greedy(key: string, ids: number[], n: number): Promise<{ ids: number[]; logits: number[] }> {
+    const { files, variant } = await openConvertedModel(key, () => 'q4');
+    const runtime = await QwenVLRuntime.load(ortWeb(location.href), files, { variant, target: 'webgpu' });
+    try {
+      const first = await runtime.append(ids);
+      const logits = Array.from(first.logits);
+      const sampling = { kind: 'greedy' } as const;
+      const gen = await generate(runtime, first.logits, { maxNewTokens: n, stopIds: [], sampling });
+      return { ids: gen.ids, logits };
+    } finally {
+      await runtime.dispose();
+    }
   },
 
   async clear(): Promise<void> {
