@@ -26,8 +26,9 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
-      // harness.html (delivery test hooks: clears OPFS, flips bytes) is test-only: the e2e tests
-      // serve it from the dev server (e2e/harness/harness-server.ts), never from the build.
+      // harness.html and convert-harness.html (test hooks: clear OPFS, flip bytes, drive the
+      // converter) are test-only: the e2e tests
+      // serve them from the dev server (e2e/harness/harness-server.ts), never from the build.
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         diagnostics: resolve(import.meta.dirname, 'diagnostics.html'),

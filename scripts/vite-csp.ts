@@ -41,7 +41,13 @@ export function policyFor(extraHosts: string, serverHosts = process.env.DEEPEYES
  * The responses that carry the policy header: the app's page, its model worker and the service
  * worker. The diagnostics page (and its workers) fetch from loopback test servers, so not those.
  */
-export const POLICY_PATHS = ['/', '/index.html', '/sw.js', '/assets/model.worker-*'];
+export const POLICY_PATHS = [
+  '/',
+  '/index.html',
+  '/sw.js',
+  '/assets/model.worker-*',
+  '/assets/convert.worker-*',
+];
 
 export function needsPolicy(urlPath: string): boolean {
   const path = urlPath.split('?')[0];

@@ -19,7 +19,7 @@ export async function harnessBaseUrl(): Promise<string> {
     logLevel: 'warn',
     server: { host: '127.0.0.1', port: PORT, strictPort: true },
     // Pre-bundle only what the harness imports, not the whole app.
-    optimizeDeps: { entries: ['harness.html', 'src/harness/delivery.worker.ts'] },
+    optimizeDeps: { entries: ['harness.html', 'convert-harness.html'] },
   }).then(async (s) => {
     await s.listen();
     return s;

@@ -17,7 +17,7 @@ import { cropRgb, resizeForModel, resolveZoomBox, zoomFrame } from './tools/crop
 import { rotateRgb } from './tools/rotate';
 import { pngDataUrl } from '../image-io/png';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../base/sha256';
 import { resumableSteps } from './resume';
 import type { RunRequest } from './run-request';
 import { toErrorInfo } from '../base/errors';

@@ -16,6 +16,17 @@ import { WorkerBusyError } from '../worker/errors';
 import { ModelWorkerClient } from '../worker/model-client';
 import type { ModelPort, PortEvent } from './model-port';
 import { describePath, saferPath, type LoadedPath } from './safer-path';
+import { convertedModelKey } from '../delivery/converted';
+import { readHubSettings } from '../base/hub-settings';
+import { parseHubRef, type HubRef } from '../delivery/hub/hub-ref';
+import {
+  checkRoom,
+  convertInWorker,
+  estimateKeptBytes,
+  hubRepoKind,
+  isConverted,
+} from '../worker/convert-client';
+import { hubCatalogRef } from './model-catalog';
 /** Catalog entries this build can load by itself (the pipeline-check model ships with the app). */
 export const BUNDLED_MODELS: Record<string, { url: string; label: string }> = {
   'tiny-random': { url: 'models/tiny/', label: 'Tiny test model (random weights)' },
@@ -121,7 +132,35 @@ export class WorkerPort implements ModelPort {
   async loadModel(source: ModelSource, backend: Backend = 'webgpu', variant?: VariantName): Promise<void> {
     let loadable: LoadableSource;
     let id: string;
-    if (source.kind === 'catalog') {
+    const hub =
+      source.kind === 'catalog'
+        ? hubCatalogRef(source.id)
+        : source.kind === 'url'
+          ? parseHubRef(source.url)
+          : null;
+    if (hub) {
+      // A Hugging Face repo: converted ONNX downloads as before; safetensors convert in this browser.
+      id = source.kind === 'catalog' ? source.id : (source as { url: string }).url;
+      this.modelId = id;
+      const { endpoint, token } = readHubSettings();
+      const done = await isConverted(hub);
+      // When the repo cannot be looked at (offline, a refusal), the download route below reports
+      // why with delivery's own typed error, so the probe's failure is not the user's message.
+      const kind = done
+        ? 'onnx'
+        : await hubRepoKind(hub, endpoint || undefined, token || undefined).catch(() => 'onnx' as const);
+      const convert = !done && kind === 'safetensors';
+      if (!convert && !done) {
+        // The worker's resolver (delivery's resolveModelUrl) turns "org/repo@rev" into the hub URL.
+        const url = endpoint
+          ? `${endpoint.replace(/\/+$/, '')}/${hub.repo}/resolve/${hub.revision}/`
+          : `${hub.repo}@${hub.revision}`;
+        loadable = { kind: 'url', url, label: hub.repo };
+      } else {
+        if (convert) await this.convertFromHub(hub, id, endpoint || undefined, token || undefined);
+        loadable = { kind: 'converted', key: convertedModelKey(hub.repo, hub.revision), label: hub.repo };
+      }
+    } else if (source.kind === 'catalog') {
       const bundled = BUNDLED_MODELS[source.id];
       if (!bundled) throw new ModelNotPublishedError();
       loadable = { kind: 'url', url: bundled.url, label: bundled.label };
@@ -148,6 +187,24 @@ export class WorkerPort implements ModelPort {
       this.emit({ kind: 'model_status', modelId: id, cache: 'error', error: toErrorInfo(e).message });
       throw e;
     }
+  }
+
+  /** Converts a hub checkpoint into OPFS, reporting progress as the model's download bar. */
+  private async convertFromHub(hub: HubRef, id: string, endpoint?: string, token?: string): Promise<void> {
+    this.emit({ kind: 'model_status', modelId: id, cache: 'downloading' });
+    await checkRoom(await estimateKeptBytes(hub, endpoint, token));
+    const request = { repo: `hf:${hub.repo}@${hub.revision}`, endpoint, token, dtypes: ['q4' as const] };
+    await convertInWorker(request, (p) => {
+      const rate = `${p.mbPerSecond.toFixed(1)} MB/s`;
+      const eta = p.etaSeconds === null ? '' : `, about ${Math.ceil(p.etaSeconds / 60)} min left`;
+      this.emit({
+        kind: 'file_progress',
+        modelId: id,
+        file: `converting: ${p.tensorsDone}/${p.tensorsTotal} tensors, ${(p.downloadedBytes / 1e9).toFixed(2)} GB read at ${rate}${eta}`,
+        loadedBytes: p.bytesDone,
+        totalBytes: p.bytesTotal,
+      });
+    });
   }
 
   async run(request: RunRequest): Promise<Trace> {

@@ -1,12 +1,19 @@
 /**
- * npm run convert -- <hfDir> <outDir> [--dtype fp32,q4,q4f16] [--components embed,decoder,vision]
- *                    [--resume] [--debug-hidden] [--chunk-mb 1024] [--model-id NAME]
+ * npm run convert -- <hfDir | hf:owner/name[@revision]> <outDir> [--dtype fp32,q4,q4f16]
+ *                    [--components embed,decoder,vision] [--resume] [--debug-hidden]
+ *                    [--chunk-mb 1024] [--model-id NAME]
  *
  * Converts a Qwen2.5-VL / DeepEyes checkpoint to ONNX with a progress bar, then prints the
- * per-tensor int4 quantization errors. Ctrl-C stops between tensors; rerun with --resume.
+ * per-tensor int4 quantization errors. `hf:` reads the repo straight from the hub (HF_ENDPOINT,
+ * HF_TOKEN honoured) with Range requests: no download folder. Ctrl-C stops between tensors;
+ * rerun with --resume.
  */
+import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { convertModel } from '../convert/convert';
+import { HubFiles } from '../delivery/hub/hub-files';
+import { parseHubRef } from '../delivery/hub/hub-ref';
+import { DeepEyesError } from '../base/errors';
 import {
   ConvertUsageError,
   formatBytes,
@@ -28,9 +35,19 @@ async function main(): Promise<number> {
 
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
+  // A local folder wins over a repo id of the same spelling; `hf:` always means the hub.
+  const ref = args.hfDir.startsWith('hf:') || !existsSync(args.hfDir) ? parseHubRef(args.hfDir) : null;
+  const hub = ref
+    ? new HubFiles(ref, {
+        endpoint: process.env.HF_ENDPOINT || undefined,
+        token: process.env.HF_TOKEN || process.env.HUGGING_FACE_HUB_TOKEN || undefined,
+        signal: abort.signal,
+      })
+    : undefined;
+  const started0 = performance.now();
   const bar = new cliProgress.SingleBar(
     {
-      format: '{bar} {percentage}% | {done}/{total} | {tensors} tensors | eta {eta_formatted} | {file}',
+      format: '{bar} {percentage}% | {done}/{total} | {tensors} tensors | {net}eta {eta_formatted} | {file}',
       hideCursor: true,
       etaBuffer: 50,
     },
@@ -40,6 +57,8 @@ async function main(): Promise<number> {
   try {
     const result = await convertModel({
       ...args,
+      source: hub,
+      modelId: args.modelId ?? ref?.repo,
       signal: abort.signal,
       onProgress: (e) => {
         const payload = {
@@ -47,6 +66,7 @@ async function main(): Promise<number> {
           total: formatBytes(e.bytesTotal),
           tensors: `${e.tensorsDone}/${e.tensorsTotal}`,
           file: e.file ?? '',
+          net: hub ? `${formatBytes(hub.bytesRead)} downloaded, ${mbps(hub.bytesRead, started0)} | ` : '',
         };
         if (!started) {
           bar.start(e.bytesTotal, 0, payload);
@@ -75,8 +95,14 @@ async function main(): Promise<number> {
       return 130;
     }
     console.error(`\n${(e as Error).message}`);
+    if (e instanceof DeepEyesError && e.advice) console.error(e.advice);
     return 1;
   }
+}
+
+function mbps(bytes: number, since: number): string {
+  const s = (performance.now() - since) / 1000;
+  return `${(bytes / 2 ** 20 / Math.max(s, 1e-3)).toFixed(1)} MB/s`;
 }
 
 process.exitCode = await main();

@@ -4,9 +4,8 @@
  * written. A restarted conversion with the same inputs and settings (same fingerprint) skips
  * those tensors; anything else starts over. Removed when a conversion completes.
  */
-import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PlacedPiece } from './external-data';
+import { dirOf, joinPath, type ByteFile, type OutputFolder } from './output';
 import type { QuantError } from './quant/q4';
 
 export const JOURNAL_FILE = '.deepeyes-convert-journal.jsonl';
@@ -32,18 +31,23 @@ interface JournalHeader {
 
 export class ConvertJournal {
   private readonly entries: JournalTensor[] = [];
+  private at = 0;
 
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly folder: OutputFolder,
+    private readonly file: ByteFile,
+  ) {}
 
   /**
    * With `resume`, keeps the entries of a journal written under the same fingerprint (and
-   * whose bytes are still on disk); otherwise starts an empty journal.
+   * whose bytes are still stored); otherwise starts an empty journal. `folder.prepare()` must
+   * already cover the journal and the external-data files it names.
    */
-  static open(outDir: string, fingerprint: string, resume: boolean): ConvertJournal {
-    const j = new ConvertJournal(join(outDir, JOURNAL_FILE));
-    const kept = resume ? readEntries(j.path, fingerprint) : [];
+  static async open(folder: OutputFolder, fingerprint: string, resume: boolean): Promise<ConvertJournal> {
+    const kept = resume ? readEntries(await folder.read(JOURNAL_FILE), fingerprint, folder) : [];
     const header: JournalHeader = { kind: 'header', version: JOURNAL_VERSION, fingerprint };
-    writeFileSync(j.path, [header, ...kept].map((e) => JSON.stringify(e) + '\n').join(''));
+    const j = new ConvertJournal(folder, folder.open(JOURNAL_FILE, 'create'));
+    j.write([header, ...kept].map((e) => JSON.stringify(e) + '\n').join(''));
     j.entries.push(...kept);
     return j;
   }
@@ -64,17 +68,28 @@ export class ConvertJournal {
 
   append(entry: JournalTensor): void {
     this.entries.push(entry);
-    appendFileSync(this.path, JSON.stringify(entry) + '\n');
+    this.write(JSON.stringify(entry) + '\n');
+  }
+
+  private write(text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    this.file.write(bytes, this.at);
+    this.at += bytes.length;
+  }
+
+  close(): void {
+    this.file.close();
   }
 
   remove(): void {
-    rmSync(this.path, { force: true });
+    this.file.close();
+    this.folder.remove(JOURNAL_FILE);
   }
 }
 
-function readEntries(path: string, fingerprint: string): JournalTensor[] {
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n');
+function readEntries(bytes: Uint8Array | null, fingerprint: string, folder: OutputFolder): JournalTensor[] {
+  if (!bytes) return [];
+  const lines = new TextDecoder().decode(bytes).split('\n');
   let header: JournalHeader | undefined;
   const entries: JournalTensor[] = [];
   for (const line of lines) {
@@ -89,21 +104,17 @@ function readEntries(path: string, fingerprint: string): JournalTensor[] {
     else if (v.kind === 'tensor') entries.push(v);
   }
   if (!header || header.version !== JOURNAL_VERSION || header.fingerprint !== fingerprint) return [];
-  return dropMissingBytes(entries, path);
+  return dropMissingBytes(entries, folder);
 }
 
-/** Keeps, per .onnx file, the entries before the first piece whose bytes are not on disk. */
-function dropMissingBytes(entries: JournalTensor[], journalPath: string): JournalTensor[] {
-  const root = join(journalPath, '..');
+/** Keeps, per .onnx file, the entries before the first piece whose bytes are not stored. */
+function dropMissingBytes(entries: JournalTensor[], folder: OutputFolder): JournalTensor[] {
   const broken = new Set<string>();
   const out: JournalTensor[] = [];
   for (const e of entries) {
     if (broken.has(e.file)) continue;
-    const dir = join(root, e.file, '..');
-    const ok = e.pieces.every((p) => {
-      const f = join(dir, p.location);
-      return existsSync(f) && statSync(f).size >= p.offset + p.length;
-    });
+    const dir = dirOf(e.file);
+    const ok = e.pieces.every((p) => folder.size(joinPath(dir, p.location)) >= p.offset + p.length);
     if (ok) out.push(e);
     else broken.add(e.file);
   }

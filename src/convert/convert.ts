@@ -10,13 +10,11 @@
  * converts with memory for one tensor. A journal lets an interrupted run resume (`resume`).
  */
 import { DeepEyesError } from '../base/errors';
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
 import { parseQwenVLConfig, type QwenVLConfig } from '../model/config';
-import { ConvertJournal } from './convert-journal';
-import { ExternalDataSink } from './external-data';
+import { ConvertJournal, JOURNAL_FILE } from './convert-journal';
+import { DEFAULT_CHUNK_LIMIT, ExternalDataSink, chunkFileName } from './external-data';
+import { NodeOutputFolder } from './node-output';
+import type { OutputFolder } from './output';
 import { buildDecoderGraph } from './graphs/decoder';
 import { buildEmbedGraph, EMBED_TABLE } from './graphs/embed';
 import { WeightStore, type TensorReport, type TensorSource } from './graphs/ops-weights';
@@ -30,6 +28,9 @@ import {
   type VariantName,
 } from '../base/model-manifest';
 import { SafetensorsReader } from './safetensors/reader';
+import { NodeCheckpointFiles } from './safetensors/node-files';
+import { readText, type CheckpointFiles } from './safetensors/source';
+import { sha256Hex } from '../base/sha256';
 
 export type ConvertDtype = VariantName;
 export type ConvertComponent = 'embed' | 'decoder' | 'vision';
@@ -50,8 +51,13 @@ export interface ConvertProgress {
 
 export interface ConvertOptions {
   /** Folder with config.json and model.safetensors (or shards + index). */
-  hfDir: string;
-  outDir: string;
+  hfDir?: string;
+  /** The checkpoint's files from elsewhere (a hub repo over HTTP); used instead of hfDir. Closed at the end. */
+  source?: CheckpointFiles;
+  /** Local output folder (Node). */
+  outDir?: string;
+  /** Where the output goes instead of outDir (OPFS in a browser worker). Closed at the end. */
+  output?: OutputFolder;
   dtypes: ConvertDtype[];
   /** Default: all three. */
   components?: ConvertComponent[];
@@ -199,6 +205,23 @@ export function planGraphs(
   return jobs;
 }
 
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/**
+ * Every external-data file a job could write (what OPFS must open beforehand): the float32
+ * source size bounds the output, and two consecutive chunks always hold more than one limit.
+ */
+function chunkCandidates(
+  job: GraphJob,
+  modelFile: string,
+  shapeBytes: (n: string) => number,
+  chunkLimit = DEFAULT_CHUNK_LIMIT,
+): string[] {
+  const total = job.tensors.reduce((s, n) => s + shapeBytes(n), 0);
+  const count = 2 * Math.ceil(total / chunkLimit) + 2;
+  return Array.from({ length: count }, (_, i) => `onnx/${chunkFileName(modelFile, i)}`);
+}
+
 function readerSource(reader: SafetensorsReader): TensorSource {
   const names = reader.tensors().map((t) => t.name);
   return {
@@ -214,42 +237,41 @@ function fingerprint(
   reader: SafetensorsReader,
   o: ConvertOptions,
   components: ConvertComponent[],
-): string {
-  const h = createHash('sha256');
-  h.update(
-    JSON.stringify({
-      v: CONVERTER_VERSION,
-      config: configText,
-      dtypes: [...o.dtypes].sort(),
-      components: [...components].sort(),
-      debugHidden: Boolean(o.debugHidden),
-      chunkLimit: o.chunkLimit ?? null,
-      tensors: reader
-        .tensors()
-        .map((t) => [t.name, t.dtype, t.shape, basename(t.file), t.byteOffset, t.byteLength]),
-    }),
+): Promise<string> {
+  return sha256Hex(
+    new TextEncoder().encode(
+      JSON.stringify({
+        v: CONVERTER_VERSION,
+        config: configText,
+        dtypes: [...o.dtypes].sort(),
+        components: [...components].sort(),
+        debugHidden: Boolean(o.debugHidden),
+        chunkLimit: o.chunkLimit ?? null,
+        tensors: reader
+          .tensors()
+          .map((t) => [t.name, t.dtype, t.shape, baseName(t.shard), t.byteOffset, t.byteLength]),
+      }),
+    ),
   );
-  return h.digest('hex');
 }
 
 export async function convertModel(opts: ConvertOptions): Promise<ConvertResult> {
-  const hfDir = resolve(opts.hfDir);
-  const outDir = resolve(opts.outDir);
+  const input = opts.source ?? new NodeCheckpointFiles(opts.hfDir ?? '.');
+  const output = opts.output ?? new NodeOutputFolder(opts.outDir ?? '.');
   const components = opts.components ?? ['embed', 'decoder', 'vision'];
-  if (!opts.dtypes.length || !components.length) throw new NoVariantError();
-  const configPath = join(hfDir, 'config.json');
-  if (!existsSync(configPath)) throw new MissingConfigError(hfDir);
-  const configText = await readFile(configPath, 'utf8');
-  const cfg = parseQwenVLConfig(configText);
-
-  const reader = await SafetensorsReader.open(hfDir);
+  let reader: SafetensorsReader | undefined;
   try {
-    await mkdir(join(outDir, 'onnx'), { recursive: true });
+    if (!opts.dtypes.length || !components.length) throw new NoVariantError();
+    if (!(await input.exists('config.json'))) throw new MissingConfigError(input.label);
+    const configText = await readText(input, 'config.json');
+    const cfg = parseQwenVLConfig(configText);
+    reader = await SafetensorsReader.openFiles(input);
     const source = readerSource(reader);
     const jobs = planGraphs(cfg, source.names(), opts.dtypes, components, opts.debugHidden);
-    const journal = ConvertJournal.open(
-      outDir,
-      fingerprint(configText, reader, opts, components),
+    await output.prepare([JOURNAL_FILE, 'onnx/']);
+    const journal = await ConvertJournal.open(
+      output,
+      await fingerprint(configText, reader, opts, components),
       Boolean(opts.resume),
     );
 
@@ -268,10 +290,11 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
 
     for (const job of jobs) {
       opts.signal?.throwIfAborted();
-      const dir = join(outDir, 'onnx');
-      const modelFile = basename(job.file);
+      const modelFile = baseName(job.file);
+      await output.prepare(chunkCandidates(job, modelFile, shapeBytes, opts.chunkLimit));
       const sink = new ExternalDataSink({
-        dir,
+        dir: 'onnx',
+        folder: output,
         modelFile,
         chunkLimit: opts.chunkLimit,
         restored: journal.piecesOf(job.file),
@@ -310,9 +333,7 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       } finally {
         sink.close();
       }
-      const tmp = join(outDir, `${job.file}.tmp`);
-      await writeFile(tmp, bytes);
-      await rename(tmp, join(outDir, job.file));
+      await output.writeWhole(job.file, bytes);
       largest.set(job.file, sink.largestPiece);
       dataFiles.set(
         job.file,
@@ -321,10 +342,10 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       opts.onProgress?.({ ...progress, phase: 'file', file: job.file });
     }
 
-    const shared = await copySideFiles(hfDir, outDir, configText);
+    const shared = await copySideFiles(input, output, configText);
     const manifest = await writeManifest(
-      outDir,
-      opts.modelId ?? basename(hfDir),
+      output,
+      opts.modelId ?? baseName(input.label),
       configText,
       jobs,
       shared,
@@ -336,31 +357,34 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
     opts.onProgress?.({ ...progress, phase: 'done' });
     return { manifest, quantErrors, restoredTensors };
   } finally {
-    await reader.close();
+    // The reader owns the files once open; before that they are closed here.
+    await (reader ?? input).close();
+    await output.close();
   }
 }
 
 /** config.json verbatim, preprocessor_config.json (default if absent), tokenizer and template files. */
-async function copySideFiles(hfDir: string, outDir: string, configText: string): Promise<string[]> {
-  await writeFile(join(outDir, 'config.json'), configText);
-  const pre = join(hfDir, 'preprocessor_config.json');
-  if (existsSync(pre)) await copyFile(pre, join(outDir, 'preprocessor_config.json'));
-  else
-    await writeFile(
-      join(outDir, 'preprocessor_config.json'),
-      JSON.stringify(DEFAULT_PREPROCESSOR_CONFIG, null, 2) + '\n',
-    );
+async function copySideFiles(
+  input: CheckpointFiles,
+  output: OutputFolder,
+  configText: string,
+): Promise<string[]> {
+  const text = (t: string) => new TextEncoder().encode(t);
+  await output.writeWhole('config.json', text(configText));
+  const pre = 'preprocessor_config.json';
+  if (await input.exists(pre)) await output.writeWhole(pre, await input.readBytes(pre));
+  else await output.writeWhole(pre, text(JSON.stringify(DEFAULT_PREPROCESSOR_CONFIG, null, 2) + '\n'));
   const copied = ['config.json', 'preprocessor_config.json'];
   for (const f of COPIED_FILES) {
-    if (!existsSync(join(hfDir, f))) continue;
-    await copyFile(join(hfDir, f), join(outDir, f));
+    if (!(await input.exists(f))) continue;
+    await output.writeWhole(f, await input.readBytes(f));
     copied.push(f);
   }
   return copied;
 }
 
 async function writeManifest(
-  outDir: string,
+  output: OutputFolder,
   modelId: string,
   configText: string,
   jobs: GraphJob[],
@@ -370,7 +394,8 @@ async function writeManifest(
   quantErrors: QuantErrorRow[],
 ): Promise<DeepEyesManifest> {
   const paths = [...shared, ...jobs.flatMap((j) => [j.file, ...(dataFiles.get(j.file) ?? [])])].sort();
-  const files = await Promise.all(paths.map((p) => describeFile(outDir, p)));
+  const files: DeepEyesManifest['files'] = [];
+  for (const p of paths) files.push(await describeFile(output, p));
   const size = new Map(files.map((f) => [f.path, f.bytes]));
   const variants: DeepEyesManifest['variants'] = {};
   for (const v of ['fp32', 'q4', 'q4f16'] as const) {
@@ -398,6 +423,6 @@ async function writeManifest(
       summary: summarizeQuantErrors(quantErrors),
     },
   };
-  await writeFile(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  await output.writeWhole(MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'));
   return manifest;
 }

@@ -10,18 +10,9 @@
  * to an uninterrupted run.
  */
 import { DeepEyesError } from '../base/errors';
-import {
-  closeSync,
-  existsSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { join } from 'node:path';
 import type { ExternalLocation, WeightSink } from './onnx/builder';
+import { NodeOutputFolder } from './node-output';
+import { joinPath, type ByteFile, type OutputFolder } from './output';
 
 export const DEFAULT_CHUNK_LIMIT = 1 << 30;
 /** A chunk must stay below 2 GB (2^31 bytes): ArrayBuffer and protobuf limits. */
@@ -34,8 +25,10 @@ export interface PlacedPiece extends ExternalLocation {
 }
 
 export interface ExternalDataOptions {
-  /** Folder of the .onnx file (the external files go beside it). */
+  /** Folder of the .onnx file (the external files go beside it): within `folder`, else a local path. */
   dir: string;
+  /** Where files go (Node files or OPFS); default: the local file system. */
+  folder?: OutputFolder;
   /** The .onnx file name, e.g. `decoder_model_merged_q4.onnx`. */
   modelFile: string;
   chunkLimit?: number;
@@ -83,14 +76,15 @@ export class ExternalDataSink implements WeightSink {
   private readonly inlineBelow: number;
   private index = 0;
   private offset = 0;
-  private fd: number | undefined;
+  private fd: ByteFile | undefined;
   private maxPiece = 0;
+  private readonly folder: OutputFolder;
 
   constructor(private readonly opts: ExternalDataOptions) {
     this.limit = opts.chunkLimit ?? DEFAULT_CHUNK_LIMIT;
     if (!(this.limit > 0 && this.limit <= HARD_CHUNK_LIMIT)) throw new ChunkLimitError(this.limit);
     this.inlineBelow = opts.inlineBelow ?? DEFAULT_INLINE_BELOW;
-    mkdirSync(opts.dir, { recursive: true });
+    this.folder = opts.folder ?? new NodeOutputFolder('/');
     for (const p of opts.restored ?? []) this.restored.set(p.name, p);
     this.prepareFiles(opts.restored ?? []);
   }
@@ -104,15 +98,17 @@ export class ExternalDataSink implements WeightSink {
       if (chunkIndex(this.opts.modelFile, p.location) === lastIndex) end = Math.max(end, p.offset + p.length);
     }
     const prefix = `${this.opts.modelFile}_data`;
-    for (const f of readdirSync(this.opts.dir)) {
+    for (const f of this.folder.list(this.opts.dir)) {
       if (f !== prefix && !f.startsWith(`${prefix}_`)) continue;
-      if (chunkIndex(this.opts.modelFile, f) > lastIndex) rmSync(join(this.opts.dir, f));
+      if (chunkIndex(this.opts.modelFile, f) > lastIndex) this.folder.remove(joinPath(this.opts.dir, f));
     }
     if (lastIndex >= 0) {
       this.index = lastIndex;
-      const path = join(this.opts.dir, chunkFileName(this.opts.modelFile, lastIndex));
-      this.fd = openSync(path, existsSync(path) ? 'r+' : 'w');
-      ftruncateSync(this.fd, end);
+      this.fd = this.folder.open(
+        joinPath(this.opts.dir, chunkFileName(this.opts.modelFile, lastIndex)),
+        'keep',
+      );
+      this.fd.truncate(end);
       this.offset = end;
     }
   }
@@ -135,13 +131,10 @@ export class ExternalDataSink implements WeightSink {
       this.roll();
       at = 0;
     }
-    if (this.fd === undefined) this.fd = openSync(join(this.opts.dir, this.currentFile), 'w');
-    if (at > this.offset)
-      writeSync(this.fd, new Uint8Array(at - this.offset), 0, at - this.offset, this.offset);
-    let done = 0;
-    while (done < bytes.byteLength) {
-      done += writeSync(this.fd, bytes, done, Math.min(bytes.byteLength - done, 1 << 30), at + done);
-    }
+    if (this.fd === undefined)
+      this.fd = this.folder.open(joinPath(this.opts.dir, this.currentFile), 'create');
+    if (at > this.offset) this.fd.write(new Uint8Array(at - this.offset), this.offset);
+    this.fd.write(bytes, at);
     this.offset = at + bytes.byteLength;
     const p: PlacedPiece = { name, location: this.currentFile, offset: at, length: bytes.byteLength };
     this.record(p);
@@ -158,7 +151,7 @@ export class ExternalDataSink implements WeightSink {
   }
 
   private roll(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd?.close();
     this.fd = undefined;
     this.index++;
     this.offset = 0;
@@ -181,7 +174,7 @@ export class ExternalDataSink implements WeightSink {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd?.close();
     this.fd = undefined;
   }
 }

@@ -3,11 +3,9 @@
  * (required GPU features, largest single buffer, download size) and check every file's
  * integrity before loading. Deterministic: no timestamps, files sorted by path.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { QuantError } from './quant/q4';
+import { createSha256 } from '../base/sha256';
+import type { OutputFolder } from './output';
 import type { ManifestFile, QuantSummary } from '../base/model-manifest';
 
 export interface QuantErrorRow extends QuantError {
@@ -17,15 +15,15 @@ export interface QuantErrorRow extends QuantError {
   format: string;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-export async function describeFile(root: string, path: string): Promise<ManifestFile> {
-  const abs = join(root, path);
-  return { path, bytes: (await stat(abs)).size, sha256: await sha256File(abs) };
+/** Size and SHA-256 of a written file, read back once from where it was written. */
+export async function describeFile(folder: OutputFolder, path: string): Promise<ManifestFile> {
+  const h = await createSha256();
+  let bytes = 0;
+  for await (const chunk of folder.chunks(path)) {
+    h.update(chunk);
+    bytes += chunk.length;
+  }
+  return { path, bytes, sha256: h.digestHex() };
 }
 
 /** One line per quantized file: how far the int4 weights are from the source weights. */

@@ -16,7 +16,6 @@
  */
 import type { ManifestFile } from '../base/model-manifest';
 import type { ChunkedBytes } from './chunked-bytes';
-import { hashBlobInto } from './digest';
 import {
   DeliveryAbortedError,
   DeliveryError,
@@ -32,7 +31,8 @@ import {
 import { ProgressMeter, type DeliveryEvent, type DeliveryEventSink, type FileSource } from './events';
 import { DEFAULT_RETRY, backoffDelay, fileUrl, looksLikeHtml, sleep, type RetryPolicy } from './http';
 import { splitModelPath, type OpfsStore, type StorageManagerLike } from './opfs-store';
-import { createSha256, type IncrementalHash } from './sha256';
+import { createSha256, hashStreamInto, type IncrementalHash } from '../base/sha256';
+import { sampledDigestOfBlob } from './sampled-digest';
 import { MemorySink, OpfsSink, type Sink } from './sinks';
 import { freeStorageBytes, requestPersistence } from './storage-policy';
 import { asDeliveryError, checkResponse } from './response-check';
@@ -48,8 +48,8 @@ export interface DownloaderOptions {
   retry?: Partial<RetryPolicy>;
   /**
    * How a cached, once-verified file is checked before use: 'size' (default) compares its length
-   * only, for a fast start: OpfsModelFiles re-hashes each file as it is read (WebCrypto, native
-   * speed) and fetches a damaged one again. 'full' re-hashes here (incremental, ~100 MB/s).
+   * and its sampled digest (1 MiB read per file, see sampled-digest.ts), for a fast start;
+   * 'full' re-hashes all of it here (the check on demand).
    */
   verifyCached?: 'full' | 'size';
   /** Flush and record progress every this many bytes (what a reload can resume from). */
@@ -168,12 +168,16 @@ export class ModelDownloader {
       delivered.source = 'memory';
       delivered.memory = sink.bytes;
     } else {
+      // The full SHA-256 was just proved on the bytes as they arrived; the sampled digest, read
+      // back from storage, is what later loads compare instead of hashing gigabytes again.
+      const stored = await this.opts.store!.getFile(file.path);
       await this.opts.store!.putRecord({
         path: file.path,
         expectedBytes: file.bytes,
         sha256: file.sha256,
         bytesWritten: file.bytes,
         verified: true,
+        sampled: stored ? await sampledDigestOfBlob(stored) : undefined,
       });
     }
     this.emit({ kind: 'file-done', path: file.path, bytes: file.bytes, source: delivered.source });
@@ -195,14 +199,16 @@ export class ModelDownloader {
     const stored = await store.getFile(file.path);
     let sound = rec.sha256 === file.sha256 && rec.expectedBytes === file.bytes && stored?.size === file.bytes;
     if (sound && stored && this.opts.verifyCached === 'full') {
-      const hash = createSha256();
+      const hash = await createSha256();
       const meter = this.meter(file, 'verify');
       let done = 0;
       await this.guard(file.path, () =>
-        hashBlobInto(stored, hash, (n) => meter.tick((done += n), n), this.opts.signal),
+        hashStreamInto(stored.stream(), hash, (n) => meter.tick((done += n), n), this.opts.signal),
       );
       meter.tick(done, 0, true);
       sound = hash.digestHex() === file.sha256;
+    } else if (sound && stored && rec.sampled) {
+      sound = (await this.guard(file.path, () => sampledDigestOfBlob(stored))) === rec.sampled;
     }
     if (!sound) {
       await store.evict(file.path);
@@ -223,7 +229,7 @@ export class ModelDownloader {
 
   /** Where an interrupted download of this file stopped, with its hash state rebuilt from the stored prefix. */
   private async resumePoint(file: ManifestFile): Promise<Progress> {
-    const fresh: Progress = { offset: 0, hash: createSha256(), sink: null };
+    const fresh: Progress = { offset: 0, hash: await createSha256(), sink: null };
     const store = this.opts.store;
     if (!store || this.memoryMode) return fresh;
     const rec = await store.getRecord(file.path);
@@ -238,8 +244,8 @@ export class ModelDownloader {
       const meter = this.meter(file, 'resume-hash');
       let done = 0;
       await this.guard(file.path, () =>
-        hashBlobInto(
-          stored.slice(0, offset),
+        hashStreamInto(
+          stored.slice(0, offset).stream(),
           fresh.hash,
           (n) => meter.tick((done += n), n),
           this.opts.signal,
@@ -270,7 +276,7 @@ export class ModelDownloader {
           if (err instanceof RangeMismatchError) {
             // The server cannot resume this file coherently: ask for all of it next time.
             p.offset = 0;
-            p.hash = createSha256();
+            p.hash = await createSha256();
             await p.sink?.restart();
           }
           failures = p.offset > before ? 1 : failures + 1;
@@ -326,7 +332,7 @@ export class ModelDownloader {
         message: `${file.path}: the server does not resume downloads; starting this file again from 0`,
       });
       p.offset = 0;
-      p.hash = createSha256();
+      p.hash = await createSha256();
       await p.sink?.restart();
     }
     const reader = (res.body ?? new Blob().stream()).getReader();
@@ -406,7 +412,7 @@ export class ModelDownloader {
       if (p.offset === 0) return new MemorySink(file.path);
       // The resumable prefix lived in the evicted file: start over, in memory.
       p.offset = 0;
-      p.hash = createSha256();
+      p.hash = await createSha256();
       throw new RestartFile();
     }
   }
@@ -451,7 +457,7 @@ export class ModelDownloader {
     if (!complete) {
       // The stored part did not survive (a writable that failed to commit): start the file over.
       p.offset = 0;
-      p.hash = createSha256();
+      p.hash = await createSha256();
       throw new RestartFile();
     }
   }

@@ -5,7 +5,8 @@
  */
 import type { ManifestFile } from '../base/model-manifest';
 import { ModelFileMissingError, type ModelFiles } from '../model/runtime/model-files';
-import { sha256Hex } from './digest';
+import { sha256Hex } from '../base/sha256';
+import { sampledDigestOfBytes } from './sampled-digest';
 import type { DeliveredFile } from './downloader';
 import { IntegrityError, LocalFileDamagedError, ModelSourceError } from './errors';
 import type { DeliveryEventSink } from './events';
@@ -21,6 +22,8 @@ export type ModelSource =
   | { kind: 'url'; url: string; label?: string }
   /** Files of a converted model folder the user picked or dropped (the offline path). */
   | { kind: 'files'; files: File[]; label?: string }
+  /** A model converted in this browser from a hub checkpoint (convert.worker.ts), kept in OPFS under `key`. */
+  | { kind: 'converted'; key: string; label?: string }
   /** An OpenAI-compatible chat server (vLLM, SGLang, `npm run serve`); the key goes to that host only. */
   | { kind: 'server'; baseUrl: string; model: string; apiKey?: string };
 
@@ -29,10 +32,12 @@ export type LoadableSource = Exclude<ModelSource, { kind: 'catalog' } | { kind: 
 
 export interface OpfsModelFilesOptions {
   /**
-   * Hash every file again as it is read (WebCrypto, native speed): a byte flipped on disk since
-   * the download is caught before it reaches the GPU. Default true.
+   * How a file is checked as it is read. 'sampled' (default): its length and the sampled digest
+   * stored when it was verified (cheap; a file without one gets the full check). 'full': SHA-256
+   * of every byte (on demand). false: length only. After a failed check the file is fetched again
+   * and then always fully checked.
    */
-  verifyOnRead?: boolean;
+  verifyOnRead?: 'sampled' | 'full' | false;
   /** Downloads a file again after it failed that check (the downloader's ensureFile). */
   refetch?: (path: string) => Promise<DeliveredFile>;
   /** Small files held as bytes (the manifest itself). */
@@ -95,8 +100,15 @@ export class OpfsModelFiles implements ModelFiles {
     if (f.memory) return f.memory.toBytes();
     const file = await this.store?.getFile(path);
     const bytes = file ? new Uint8Array(await file.arrayBuffer()) : null;
-    const got =
-      bytes && bytes.length === f.bytes && this.opts.verifyOnRead !== false ? await sha256Hex(bytes) : null;
+    const mode = mayRefetch ? (this.opts.verifyOnRead ?? 'sampled') : 'full';
+    let got: string | null = null;
+    if (bytes && bytes.length === f.bytes && mode !== false) {
+      const sampled = mode === 'sampled' ? (await this.store?.getRecord(path))?.sampled : undefined;
+      if (sampled) {
+        if ((await sampledDigestOfBytes(bytes)) === sampled) return bytes;
+        got = 'a different sampled digest';
+      } else got = await sha256Hex(bytes);
+    }
     if (bytes && bytes.length === f.bytes && (got === null || got === f.sha256)) return bytes;
     await this.store?.evict(path);
     this.opts.onEvent?.({

@@ -20,6 +20,8 @@ export interface FileRecord {
   /** Bytes known to be durably written (a resume starts here at most). */
   bytesWritten: number;
   verified: boolean;
+  /** Of a verified file: its sampled digest (sampled-digest.ts), compared on later loads. */
+  sampled?: string;
 }
 
 export interface StoreWriter {

@@ -3,7 +3,7 @@
  * sync access handles are used), with the faults a test asks for.
  */
 import { deliverModel } from '../delivery/deliver';
-import { sha256Hex } from '../delivery/digest';
+import { sha256Hex } from '../base/sha256';
 import { toErrorInfo } from '../delivery/errors';
 import type { DeliveryEvent } from '../delivery/events';
 import type { OpfsStore, StorageManagerLike, StoreWriter } from '../delivery/opfs-store';

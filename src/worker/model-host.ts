@@ -11,6 +11,7 @@ import type { Backend } from '../base/types';
 import type { VariantName } from '../base/model-manifest';
 import { MANIFEST_FILE, type DeepEyesManifest } from '../base/model-manifest';
 import { deliverModel } from '../delivery/deliver';
+import { openConvertedModel } from '../delivery/converted';
 import type { DeliveryEvent } from '../delivery/events';
 import { parseManifest } from '../delivery/manifest-fetch';
 import { LocalFolderModelFiles, type LoadableSource } from '../delivery/model-source';
@@ -115,6 +116,13 @@ export class ModelHost {
       });
       ({ files, variant, manifest } = delivered);
       modelId = delivered.manifest.model_id || delivered.baseUrl;
+    } else if (source.kind === 'converted') {
+      const converted = await openConvertedModel(
+        source.key,
+        (m) => forced ?? chooseVariant(m, probe).variant,
+      );
+      ({ files, variant, manifest } = converted);
+      modelId = converted.manifest.model_id;
     } else {
       files = LocalFolderModelFiles.fromFiles(source.files);
       manifest = parseManifest(await files.readText(MANIFEST_FILE), MANIFEST_FILE);

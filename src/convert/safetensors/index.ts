@@ -4,3 +4,4 @@ export * from './header';
 export * from './keys';
 export * from './reader';
 export * from './writer';
+export * from './node-files';

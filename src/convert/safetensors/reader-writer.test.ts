@@ -1,3 +1,4 @@
+import { openLocalCheckpoint } from './node-files';
 import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,6 @@ import {
   TruncatedSafetensorsError,
   UnknownDtypeError,
 } from './errors';
-import { SafetensorsReader } from './reader';
 import { type TensorToWrite, writeSafetensors, writeShardedSafetensors } from './writer';
 
 let tmp: string;
@@ -75,7 +75,7 @@ describe('single file round trip', () => {
     );
     expect(bytes.byteLength).toBe(8 + n + 37 * width);
 
-    const r = await SafetensorsReader.open(path);
+    const r = await openLocalCheckpoint(path);
     try {
       expect(r.tensors().map((t) => [t.name, t.dtype, t.shape, t.byteLength])).toEqual([
         ['a.bias', dtype, [7], 7 * width],
@@ -100,7 +100,7 @@ describe('single file round trip', () => {
       yield raw.subarray(2);
     }
     await writeSafetensors(path, [{ name: 'x', dtype: 'BF16', shape: [3], data: gen }]);
-    const r = await SafetensorsReader.open(path);
+    const r = await openLocalCheckpoint(path);
     expect(await r.readRaw('x')).toEqual(raw);
     expect(Array.from(await r.readF32('x'))).toEqual([1, 2, -3]);
     await r.close();
@@ -150,7 +150,7 @@ describe('sharded folders', () => {
       },
     });
     for (const open of [dir, join(dir, 'model.safetensors.index.json')]) {
-      const r = await SafetensorsReader.open(open);
+      const r = await openLocalCheckpoint(open);
       expect(r.tensors().map((t) => t.name)).toEqual([
         'a.weight',
         'b.weight',
@@ -179,14 +179,14 @@ describe('sharded folders', () => {
     const index = JSON.parse(await readFile(indexPath, 'utf8'));
     index.weight_map['a.weight'] = res.files[2];
     await writeFile(indexPath, JSON.stringify(index));
-    await expect(SafetensorsReader.open(dir)).rejects.toBeInstanceOf(SafetensorsIndexError);
+    await expect(openLocalCheckpoint(dir)).rejects.toBeInstanceOf(SafetensorsIndexError);
     await writeFile(indexPath, '{"weight_map": ');
-    await expect(SafetensorsReader.open(dir)).rejects.toBeInstanceOf(SafetensorsIndexError);
+    await expect(openLocalCheckpoint(dir)).rejects.toBeInstanceOf(SafetensorsIndexError);
     await writeFile(
       indexPath,
       JSON.stringify({ weight_map: { 'a.weight': 'model-00009-of-00009.safetensors' } }),
     );
-    const err = await SafetensorsReader.open(dir).catch((e: unknown) => e);
+    const err = await openLocalCheckpoint(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingShardError);
     expect((err as Error).message).toContain('model-00009-of-00009.safetensors');
   });
@@ -205,7 +205,7 @@ describe('key layouts', () => {
       path,
       keys.map((name, i) => ({ name, dtype: 'F32', shape: [2], data: () => new Float32Array([i, -i]) })),
     );
-    const r = await SafetensorsReader.open(path);
+    const r = await openLocalCheckpoint(path);
     expect(r.tensors().map((t) => [t.name, t.key])).toEqual([
       ['lm_head.weight', 'lm_head.weight'],
       ['model.embed_tokens.weight', 'model.language_model.embed_tokens.weight'],
@@ -218,7 +218,7 @@ describe('key layouts', () => {
     );
     await r.close();
 
-    const raw = await SafetensorsReader.open(path, { normalizeKeys: false });
+    const raw = await openLocalCheckpoint(path, { normalizeKeys: false });
     expect(raw.has('model.visual.blocks.0.norm1.weight')).toBe(true);
     await raw.close();
   });
@@ -234,7 +234,7 @@ describe('key layouts', () => {
         data: () => new Float32Array(1),
       })),
     );
-    await expect(SafetensorsReader.open(path)).rejects.toBeInstanceOf(DuplicateTensorError);
+    await expect(openLocalCheckpoint(path)).rejects.toBeInstanceOf(DuplicateTensorError);
   });
 });
 
@@ -243,7 +243,7 @@ describe('corrupt and unusual files', () => {
   const header = { __metadata__: { format: 'pt' }, t: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
 
   it('accepts the hand-built reference file', async () => {
-    const r = await SafetensorsReader.open(await rawFile('ok.safetensors', header, eight));
+    const r = await openLocalCheckpoint(await rawFile('ok.safetensors', header, eight));
     expect(Array.from(await r.readF32('t'))).toEqual([0, 0]);
     await r.close();
     await expect(r.readRaw('t')).rejects.toBeInstanceOf(ReaderClosedError);
@@ -254,7 +254,7 @@ describe('corrupt and unusual files', () => {
     const full = (await readFile(path)).byteLength;
     for (const size of [full - 1, 20, 4, 0]) {
       await truncate(path, size);
-      await expect(SafetensorsReader.open(path)).rejects.toBeInstanceOf(TruncatedSafetensorsError);
+      await expect(openLocalCheckpoint(path)).rejects.toBeInstanceOf(TruncatedSafetensorsError);
     }
   });
 
@@ -263,13 +263,13 @@ describe('corrupt and unusual files', () => {
     const bytes = await readFile(path);
     bytes[8] = 'x'.charCodeAt(0);
     await writeFile(path, bytes);
-    await expect(SafetensorsReader.open(path)).rejects.toBeInstanceOf(SafetensorsHeaderError);
+    await expect(openLocalCheckpoint(path)).rejects.toBeInstanceOf(SafetensorsHeaderError);
     const lfs = join(tmp, 'lfs.safetensors');
     await writeFile(lfs, 'version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 123\n');
-    await expect(SafetensorsReader.open(lfs)).rejects.toBeInstanceOf(SafetensorsHeaderError);
-    await expect(
-      SafetensorsReader.open(await rawFile('arr.safetensors', [1, 2], eight)),
-    ).rejects.toBeInstanceOf(SafetensorsHeaderError);
+    await expect(openLocalCheckpoint(lfs)).rejects.toBeInstanceOf(SafetensorsHeaderError);
+    await expect(openLocalCheckpoint(await rawFile('arr.safetensors', [1, 2], eight))).rejects.toBeInstanceOf(
+      SafetensorsHeaderError,
+    );
   });
 
   it('offsets that disagree with the shape, overlap, or are malformed', async () => {
@@ -284,15 +284,13 @@ describe('corrupt and unusual files', () => {
     ];
     for (const [i, h] of cases.entries()) {
       const path = await rawFile(`off${i}.safetensors`, h, eight);
-      await expect(SafetensorsReader.open(path)).rejects.toBeInstanceOf(TensorOffsetsError);
+      await expect(openLocalCheckpoint(path)).rejects.toBeInstanceOf(TensorOffsetsError);
     }
   });
 
   it('an unknown dtype is named in the error', async () => {
     const h = { t: { dtype: 'Q4_K', shape: [2], data_offsets: [0, 8] } };
-    const err = await SafetensorsReader.open(await rawFile('q4.safetensors', h, eight)).catch(
-      (e: unknown) => e,
-    );
+    const err = await openLocalCheckpoint(await rawFile('q4.safetensors', h, eight)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnknownDtypeError);
     expect((err as Error).message).toContain('Q4_K');
   });
@@ -306,7 +304,7 @@ describe('corrupt and unusual files', () => {
     const data = new Uint8Array(16);
     data[0] = 7;
     data[8] = 255;
-    const r = await SafetensorsReader.open(await rawFile('ints.safetensors', h, data, false));
+    const r = await openLocalCheckpoint(await rawFile('ints.safetensors', h, data, false));
     expect(r.tensors().map((t) => t.dtype)).toEqual(['I64', 'U8', 'I32']);
     expect(Array.from(await r.readRaw('m'))).toEqual([255, 0]);
     expect(new BigInt64Array((await r.readRaw('ids')).buffer)[0]).toBe(7n);
@@ -317,7 +315,7 @@ describe('corrupt and unusual files', () => {
   it('a folder without weights, and a path that does not exist', async () => {
     const empty = join(tmp, 'empty');
     await mkdir(join(empty, 'sub'), { recursive: true });
-    await expect(SafetensorsReader.open(empty)).rejects.toBeInstanceOf(CheckpointNotFoundError);
-    await expect(SafetensorsReader.open(join(tmp, 'nope'))).rejects.toBeInstanceOf(CheckpointNotFoundError);
+    await expect(openLocalCheckpoint(empty)).rejects.toBeInstanceOf(CheckpointNotFoundError);
+    await expect(openLocalCheckpoint(join(tmp, 'nope'))).rejects.toBeInstanceOf(CheckpointNotFoundError);
   });
 });

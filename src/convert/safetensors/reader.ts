@@ -1,11 +1,9 @@
 /**
- * Streaming safetensors reader for Node: only headers are parsed up front; tensor bytes are
- * read on demand with positional reads, so a 16 GB checkpoint never sits in memory.
- * Opens one `.safetensors` file, a folder with `model.safetensors`, or a sharded folder with
- * `model.safetensors.index.json`.
+ * Streaming safetensors reader: only headers are parsed up front; tensor bytes are read on demand
+ * as byte ranges from a CheckpointFiles (a local folder in Node, a hub repo over HTTP), so a 16 GB
+ * checkpoint is never held or copied. Opens one `.safetensors` file, a folder with
+ * `model.safetensors`, or a sharded checkpoint with `model.safetensors.index.json`.
  */
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
 import { DTYPE_BYTES, type SafetensorsDtype, bf16ToF32, f16ToF32, numel } from './dtypes';
 import {
   CheckpointNotFoundError,
@@ -15,10 +13,10 @@ import {
   ReaderClosedError,
   SafetensorsIndexError,
   TensorNotFoundError,
-  TruncatedSafetensorsError,
 } from './errors';
 import { parseHeaderJson, parseHeaderLength } from './header';
 import { normalizeTensorKey } from './keys';
+import { readText, type CheckpointFiles } from './source';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
 export const SINGLE_FILE = 'model.safetensors';
@@ -30,8 +28,10 @@ export interface TensorInfo {
   key: string;
   dtype: SafetensorsDtype;
   shape: number[];
-  /** Absolute path of the file holding the tensor. */
+  /** Where the file holding the tensor lives (absolute path or URL). */
   file: string;
+  /** That file's name within the checkpoint. */
+  shard: string;
   /** Absolute byte range in that file. */
   byteOffset: number;
   byteLength: number;
@@ -42,63 +42,38 @@ export interface OpenOptions {
   normalizeKeys?: boolean;
 }
 
-// Keeps each read call well under Node's 2 GiB limit per read().
-const MAX_READ = 1 << 30;
-
-async function readFully(fh: FileHandle, into: Uint8Array, position: number, file: string): Promise<void> {
-  let done = 0;
-  while (done < into.byteLength) {
-    const len = Math.min(MAX_READ, into.byteLength - done);
-    const { bytesRead } = await fh.read(into, done, len, position + done);
-    if (bytesRead === 0)
-      throw new TruncatedSafetensorsError(file, `reading stopped at byte ${position + done}`);
-    done += bytesRead;
-  }
-}
-
 interface OpenFile {
-  fh: FileHandle;
   metadata: Record<string, string>;
   tensors: TensorInfo[];
 }
 
-async function openOne(path: string, normalize: boolean): Promise<OpenFile> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const prefix = new Uint8Array(8);
-    if (size >= 8) await readFully(fh, prefix, 0, path);
-    const n = parseHeaderLength(path, prefix, size);
-    const json = new Uint8Array(n);
-    await readFully(fh, json, 8, path);
-    const header = parseHeaderJson(path, json, size - 8 - n);
-    const tensors = header.entries.map((e) => ({
-      name: normalize ? normalizeTensorKey(e.key) : e.key,
-      key: e.key,
-      dtype: e.dtype,
-      shape: e.shape,
-      file: path,
-      byteOffset: 8 + n + e.begin,
-      byteLength: e.end - e.begin,
-    }));
-    return { fh, metadata: header.metadata, tensors };
-  } catch (e) {
-    await fh.close();
-    throw e;
-  }
+async function openOne(files: CheckpointFiles, name: string, normalize: boolean): Promise<OpenFile> {
+  const path = files.location(name);
+  const size = await files.size(name);
+  const prefix = new Uint8Array(8);
+  if (size >= 8) await files.readRange(name, 0, prefix);
+  const n = parseHeaderLength(path, prefix, size);
+  const json = new Uint8Array(n);
+  await files.readRange(name, 8, json);
+  const header = parseHeaderJson(path, json, size - 8 - n);
+  const tensors = header.entries.map((e) => ({
+    name: normalize ? normalizeTensorKey(e.key) : e.key,
+    key: e.key,
+    dtype: e.dtype,
+    shape: e.shape,
+    file: path,
+    shard: name,
+    byteOffset: 8 + n + e.begin,
+    byteLength: e.end - e.begin,
+  }));
+  return { metadata: header.metadata, tensors };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function readIndex(indexPath: string): Promise<Map<string, string>> {
+async function readIndex(files: CheckpointFiles, name: string): Promise<Map<string, string>> {
+  const indexPath = files.location(name);
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(indexPath, 'utf8'));
+    raw = JSON.parse(await readText(files, name));
   } catch (e) {
     throw new SafetensorsIndexError(indexPath, `it is not JSON (${(e as Error).message})`);
   }
@@ -115,61 +90,59 @@ async function readIndex(indexPath: string): Promise<Map<string, string>> {
 }
 
 export class SafetensorsReader {
+  private closed = false;
+
   private constructor(
     /** The file or index that was opened. */
     readonly source: string,
-    private readonly handles: Map<string, FileHandle>,
+    private readonly files: CheckpointFiles,
     private readonly byName: Map<string, TensorInfo>,
     /** `__metadata__` of the first file (shards of one checkpoint share it). */
     readonly metadata: Record<string, string>,
   ) {}
 
-  /** `path`: a .safetensors file, an index .json, or a model folder. */
-  static async open(path: string, options: OpenOptions = {}): Promise<SafetensorsReader> {
+  /**
+   * The checkpoint in `files`: `entry` (an index .json or one .safetensors), else the index when
+   * there is one, else model.safetensors. The reader owns `files` and closes it.
+   */
+  static async openFiles(
+    files: CheckpointFiles,
+    options: OpenOptions = {},
+    entry?: string,
+  ): Promise<SafetensorsReader> {
     const normalize = options.normalizeKeys ?? true;
-    const abs = resolve(path);
-    const st = await stat(abs).catch(() => undefined);
-    if (!st) throw new CheckpointNotFoundError(abs);
-    let indexPath: string | undefined;
+    let index: string | undefined;
     let single: string | undefined;
-    if (st.isDirectory()) {
-      if (await exists(join(abs, INDEX_FILE))) indexPath = join(abs, INDEX_FILE);
-      else if (await exists(join(abs, SINGLE_FILE))) single = join(abs, SINGLE_FILE);
-      else throw new CheckpointNotFoundError(abs);
-    } else if (abs.endsWith('.json')) indexPath = abs;
-    else single = abs;
+    if (entry) {
+      if (entry.endsWith('.json')) index = entry;
+      else single = entry;
+    } else if (await files.exists(INDEX_FILE)) index = INDEX_FILE;
+    else if (await files.exists(SINGLE_FILE)) single = SINGLE_FILE;
+    else throw new CheckpointNotFoundError(files.label);
 
-    const files: string[] = [];
+    const names: string[] = [];
     let weightMap: Map<string, string> | undefined;
-    if (indexPath) {
-      weightMap = await readIndex(indexPath);
-      const dir = dirname(indexPath);
+    if (index) {
+      weightMap = await readIndex(files, index);
+      const dir = index.includes('/') ? index.slice(0, index.lastIndexOf('/') + 1) : '';
       for (const shard of new Set(weightMap.values())) {
-        const p = join(dir, shard);
-        if (!(await exists(p))) throw new MissingShardError(indexPath, shard);
-        files.push(p);
+        if (!(await files.exists(dir + shard))) throw new MissingShardError(files.location(index), shard);
+        names.push(dir + shard);
       }
-    } else files.push(single as string);
+    } else names.push(single as string);
 
-    const handles = new Map<string, FileHandle>();
     const byName = new Map<string, TensorInfo>();
     let metadata: Record<string, string> = {};
-    try {
-      for (const f of files) {
-        const one = await openOne(f, normalize);
-        handles.set(f, one.fh);
-        if (handles.size === 1) metadata = one.metadata;
-        for (const t of one.tensors) {
-          if (byName.has(t.name)) throw new DuplicateTensorError(f, t.name);
-          byName.set(t.name, t);
-        }
+    for (const [i, f] of names.entries()) {
+      const one = await openOne(files, f, normalize);
+      if (i === 0) metadata = one.metadata;
+      for (const t of one.tensors) {
+        if (byName.has(t.name)) throw new DuplicateTensorError(files.location(f), t.name);
+        byName.set(t.name, t);
       }
-      if (weightMap && indexPath) checkIndexAgainstShards(indexPath, weightMap, byName);
-    } catch (e) {
-      await Promise.all([...handles.values()].map((h) => h.close()));
-      throw e;
     }
-    return new SafetensorsReader(indexPath ?? (single as string), handles, byName, metadata);
+    if (weightMap && index) checkIndexAgainstShards(files.location(index), weightMap, byName);
+    return new SafetensorsReader(files.location(index ?? (single as string)), files, byName, metadata);
   }
 
   /** Every tensor, sorted by name. */
@@ -191,7 +164,7 @@ export class SafetensorsReader {
   async readRaw(name: string): Promise<Uint8Array> {
     const t = this.info(name);
     const out = new Uint8Array(t.byteLength);
-    await readFully(this.handle(t), out, t.byteOffset, t.file);
+    await this.read(t, t.byteOffset, out);
     return out;
   }
 
@@ -220,24 +193,23 @@ export class SafetensorsReader {
   }
 
   private async readF32Range(t: TensorInfo, start: number, out: Float32Array): Promise<void> {
-    const fh = this.handle(t);
     const width = DTYPE_BYTES[t.dtype];
     const pos = t.byteOffset + start * width;
     switch (t.dtype) {
       case 'F32':
-        await readFully(fh, new Uint8Array(out.buffer, out.byteOffset, out.byteLength), pos, t.file);
+        await this.read(t, pos, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
         return;
       case 'F16':
       case 'BF16': {
         const h = new Uint16Array(out.length);
-        await readFully(fh, new Uint8Array(h.buffer), pos, t.file);
+        await this.read(t, pos, new Uint8Array(h.buffer));
         if (t.dtype === 'BF16') bf16ToF32(h, out);
         else f16ToF32(h, out);
         return;
       }
       case 'F64': {
         const d = new Float64Array(out.length);
-        await readFully(fh, new Uint8Array(d.buffer), pos, t.file);
+        await this.read(t, pos, new Uint8Array(d.buffer));
         out.set(d);
         return;
       }
@@ -246,18 +218,19 @@ export class SafetensorsReader {
     }
   }
 
-  private handle(t: TensorInfo): FileHandle {
-    const fh = this.handles.get(t.file);
-    if (!fh) throw new ReaderClosedError(this.source);
-    return fh;
+  private read(t: TensorInfo, position: number, into: Uint8Array): Promise<void> {
+    if (this.closed) throw new ReaderClosedError(this.source);
+    return this.files.readRange(t.shard, position, into);
   }
 
   async close(): Promise<void> {
-    const hs = [...this.handles.values()];
-    this.handles.clear();
-    await Promise.all(hs.map((h) => h.close()));
+    if (this.closed) return;
+    this.closed = true;
+    await this.files.close();
   }
 }
+
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 function checkIndexAgainstShards(
   indexPath: string,
@@ -268,7 +241,7 @@ function checkIndexAgainstShards(
   for (const t of byName.values()) byKey.set(t.key, t);
   for (const [key, shard] of weightMap) {
     const t = byKey.get(key);
-    if (!t || basename(t.file) !== basename(shard)) {
+    if (!t || baseName(t.shard) !== baseName(shard)) {
       throw new SafetensorsIndexError(
         indexPath,
         `it places ${key} in ${shard}, but that shard does not hold it`,

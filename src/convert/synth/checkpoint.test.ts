@@ -1,4 +1,5 @@
 /** The canonical golden checkpoint file, byte for byte, and the bf16 / sharded variants. */
+import { openLocalCheckpoint } from '../safetensors/node-files';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -7,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoldenSet } from '../../../test/support/golden-set';
 import { f32ToBf16 } from '../safetensors/dtypes';
-import { SafetensorsReader } from '../safetensors/reader';
 import { writeTinyCheckpoint } from './checkpoint';
 import { tensorValues } from './values';
 
@@ -47,7 +47,7 @@ describe('writeTinyCheckpoint, F32 single file', () => {
     expect(await sha256File(file)).toBe(manifest.file_sha256);
 
     // The reader sees what the manifest describes.
-    const r = await SafetensorsReader.open(dir);
+    const r = await openLocalCheckpoint(dir);
     try {
       const infos = r.tensors();
       expect(infos.map((t) => t.name)).toEqual(Object.keys(manifest.tensors).sort());
@@ -86,7 +86,7 @@ describe('writeTinyCheckpoint, BF16 sharded', () => {
     );
     expect(index.metadata.total_size).toBe(totalF32 * 2);
 
-    const r = await SafetensorsReader.open(dir);
+    const r = await openLocalCheckpoint(dir);
     try {
       expect(r.tensors().length).toBe(count);
       for (const name of [

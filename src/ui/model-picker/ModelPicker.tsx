@@ -4,6 +4,7 @@
  * the WASM path or the recorded runs. It only dispatches intents.
  */
 import { useState } from 'react';
+import { readHubSettings, writeHubSettings, type HubSettings } from '../../base/hub-settings';
 import { formatBytes, modelProgress, unmetNeeds, type ModelEntry } from '../../store/models';
 import { useAppStore } from '../../store/store';
 import { useActions } from '../actions';
@@ -100,9 +101,51 @@ function ModelRow({ m }: { m: ModelEntry }) {
         }
         data-testid={`load-model-${m.id}`}
       >
-        {active ? 'Loaded' : m.cache === 'cached' ? 'Load' : 'Download'}
+        {active
+          ? 'Loaded'
+          : m.cache === 'cached'
+            ? 'Load'
+            : m.source?.startsWith('hf:')
+              ? 'Convert'
+              : 'Download'}
       </button>
     </li>
+  );
+}
+
+/** The hub endpoint (a mirror) and a token for gated or private repos, kept in this browser. */
+function HubSettingsFields() {
+  const [hub, setHub] = useState(() => readHubSettings());
+  const update = (next: HubSettings) => {
+    setHub(next);
+    writeHubSettings(next);
+  };
+  return (
+    <details className="model-hub-settings">
+      <summary>Hugging Face endpoint and token</summary>
+      <label className="field-label" htmlFor="hub-endpoint">
+        Endpoint (empty: https://huggingface.co)
+      </label>
+      <input
+        id="hub-endpoint"
+        data-testid="hub-endpoint"
+        value={hub.endpoint}
+        onChange={(e) => update({ ...hub, endpoint: e.target.value })}
+        placeholder="https://huggingface.co"
+      />
+      <label className="field-label" htmlFor="hub-token">
+        Token for gated or private repos (sent to that endpoint only)
+      </label>
+      <input
+        id="hub-token"
+        data-testid="hub-token"
+        type="password"
+        autoComplete="off"
+        value={hub.token}
+        onChange={(e) => update({ ...hub, token: e.target.value })}
+        placeholder="hf_…"
+      />
+    </details>
   );
 }
 
@@ -159,7 +202,7 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
         }}
       >
         <label className="field-label" htmlFor="model-url">
-          From a URL or Hugging Face repo
+          Paste a Hugging Face repo id (converted here if it holds safetensors) or a URL
         </label>
         <div className="model-url__row">
           <input
@@ -167,7 +210,7 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
             data-testid="model-url"
             value={url}
             onChange={(e) => setUrl(e.target.value)}
-            placeholder="org/model-onnx or https://…/model/"
+            placeholder="ChenShawn/DeepEyes-7B, org/model-onnx or https://…/model/"
           />
           <button type="submit" className="button" disabled={!url.trim()}>
             Load
@@ -175,6 +218,7 @@ export function ModelPanel({ onClose }: { onClose(): void }) {
         </div>
       </form>
       <ServerSource />
+      <HubSettingsFields />
       <label className="button button--ghost model-folder">
         Open a local folder…
         <input
