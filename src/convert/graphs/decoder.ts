@@ -13,6 +13,7 @@
  * would otherwise produce 600 MB of logits nobody reads.
  */
 import type { TextConfig } from '../../model/config';
+import { PRESENT_ROWS_FUSED } from '../../model/runtime/kv-cache';
 import { GraphBuilder, type WeightSink } from '../onnx/builder';
 import { type WeightFormat, WeightStore } from './ops-weights';
 import {
@@ -31,11 +32,19 @@ import {
   makeUnsqueeze,
   type FloatType,
 } from './ops';
+import { makeGroupQueryAttention, makeRotary, makeSimplifiedNorm, makeSkipSimplifiedNorm } from './ops-fused';
 
 export type DecoderDtype = 'fp32' | 'q4' | 'q4f16';
 
 export interface DecoderGraphOptions {
   dtype: DecoderDtype;
+  /**
+   * onnxruntime's fused contrib ops (default): GroupQueryAttention on a KV cache that may be a
+   * fixed-capacity buffer updated in place, RotaryEmbedding, (Skip)SimplifiedLayerNormalization.
+   * false: the same maths in elementary ONNX ops with Concat on the past (any runtime; batches
+   * with left padding, which GroupQueryAttention does not model).
+   */
+  fused?: boolean;
   /** Adds `hidden_states.{0..L}` (residual stream) and `hidden_states.final` [b,s,H] outputs, float32. */
   debugHidden?: boolean;
   sink?: WeightSink;
@@ -184,6 +193,120 @@ async function makeLayer(
   });
 }
 
+interface FusedShared {
+  /** Per-call rotary caches [b*s, hd/2] and the row each token reads, [b, s]. */
+  cos: string;
+  sin: string;
+  rows: string;
+  /** GroupQueryAttention's lengths: seqlens_k [b] int32 (attended keys - 1) and the total, scalar int32. */
+  seqlensK: string;
+  total: string;
+}
+
+/**
+ * The fused graph's shared inputs. mRoPE stays exact: the angle of every (token, frequency) is
+ * computed from that token's own t/h/w positions, as in the unfused graph, and laid out as a
+ * cos/sin cache with one row per token, so RotaryEmbedding only indexes row i for token i.
+ *
+ *   position_ids [3,b,s] ──► [b,s,3] @ selector [3,hd/2] ──► [b*s, hd/2] ──► Cos, Sin (caches)
+ *   Range(b*s) ──► [b,s] (rows);  attention_mask [b,T] ──► ReduceSum - 1 (seqlens_k), T (total)
+ */
+function makeFusedPreamble(g: GraphBuilder, t: TextConfig, act: FloatType): FusedShared {
+  return g.scope('model', () => {
+    const rope = g.scope('rotary_emb', () => {
+      const pos = makeTranspose(g, makeCast(g, 'position_ids', 'float32'), [1, 2, 0]);
+      const sel = g.constant(
+        {
+          dtype: 'float32',
+          dims: [3, t.headDim / 2],
+          data: mropeSelector(t.headDim, t.ropeTheta, t.mropeSection),
+        },
+        'mrope_inv_freq',
+      );
+      const freqs = g.op1('Reshape', [g.op1('MatMul', [pos, sel]), g.ints([-1, t.headDim / 2], 'shape')]);
+      const bs = makeShapeSlice(g, 'inputs_embeds', 0, 2);
+      const n = g.op1('ReduceProd', [bs], { attrs: { keepdims: 0 } });
+      const flat = g.op1('Range', [g.scalar(0, 'int64', 'zero'), n, g.scalar(1, 'int64', 'one')]);
+      return {
+        cos: makeCastIf(g, g.op1('Cos', [freqs]), 'float32', act),
+        sin: makeCastIf(g, g.op1('Sin', [freqs]), 'float32', act),
+        rows: g.op1('Reshape', [flat, bs]),
+      };
+    });
+    const lengths = g.scope('attn_lengths', () => {
+      const ones = g.op1('ReduceSum', ['attention_mask', g.ints([1], 'axes')], { attrs: { keepdims: 0 } });
+      const seqlensK = makeCast(g, g.op1('Sub', [ones, g.scalar(1, 'int64', 'one')]), 'int32');
+      const total = makeCast(g, g.op1('Squeeze', [makeShapeSlice(g, 'attention_mask', 1, 2)]), 'int32');
+      return { seqlensK, total };
+    });
+    return { ...rope, ...lengths };
+  });
+}
+
+/** The residual stream between fused layers: `res` plus a pending `delta` the next norm adds. */
+interface Stream {
+  res: string;
+  delta?: string;
+}
+
+async function makeFusedLayer(
+  g: GraphBuilder,
+  store: WeightStore,
+  t: TextConfig,
+  format: WeightFormat,
+  act: FloatType,
+  l: number,
+  x: Stream,
+  shared: FusedShared,
+  expose: (x: string, name: string) => void,
+): Promise<Stream> {
+  const p = `model.layers.${l}`;
+  const eps = t.rmsNormEps;
+  const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
+  const wq = await store.linear(g, `${p}.self_attn.q_proj`, format, true);
+  const wk = await store.linear(g, `${p}.self_attn.k_proj`, format, true);
+  const wv = await store.linear(g, `${p}.self_attn.v_proj`, format, true);
+  const wo = await store.linear(g, `${p}.self_attn.o_proj`, format, false);
+  const n2 = await store.float(g, `${p}.post_attention_layernorm.weight`, act);
+  const gate = await store.linear(g, `${p}.mlp.gate_proj`, format, false);
+  const up = await store.linear(g, `${p}.mlp.up_proj`, format, false);
+  const down = await store.linear(g, `${p}.mlp.down_proj`, format, false);
+
+  return g.scope(`model/layers.${l}`, () => {
+    let res = x.res;
+    let h: string;
+    if (x.delta) {
+      const n = g.scope('input_layernorm', () => makeSkipSimplifiedNorm(g, x.delta!, x.res, n1, eps));
+      res = n.sum;
+      h = n.normed;
+      expose(res, `hidden_states.${l}`);
+    } else {
+      h = g.scope('input_layernorm', () => makeSimplifiedNorm(g, x.res, n1, eps));
+    }
+    const attnOut = g.scope('attn', () => {
+      const q = g.scope('q_proj', () => makeLinear(g, h, wq));
+      const k = g.scope('k_proj', () => makeLinear(g, h, wk));
+      const v = g.scope('v_proj', () => makeLinear(g, h, wv));
+      const qr = g.scope('q_rotary', () => makeRotary(g, q, shared.rows, shared.cos, shared.sin, t.numHeads));
+      const kr = g.scope('k_rotary', () =>
+        makeRotary(g, k, shared.rows, shared.cos, shared.sin, t.numKvHeads),
+      );
+      const ctx = makeGroupQueryAttention(
+        g,
+        { q: qr, k: kr, v },
+        { key: `past_key_values.${l}.key`, value: `past_key_values.${l}.value` },
+        shared,
+        { key: `present.${l}.key`, value: `present.${l}.value` },
+        { numHeads: t.numHeads, numKvHeads: t.numKvHeads },
+      );
+      return g.scope('o_proj', () => makeLinear(g, ctx, wo));
+    });
+    const n = g.scope('post_attention_layernorm', () => makeSkipSimplifiedNorm(g, attnOut, res, n2, eps));
+    const mlp = g.scope('mlp', () => makeSwiGlu(g, n.normed, { gate, up, down }));
+    return { res: n.sum, delta: mlp };
+  });
+}
+
 /** Builds the decoder graph; weights stream through `store` into `opts.sink` as they are added. */
 export async function buildDecoderGraph(
   t: TextConfig,
@@ -202,7 +325,6 @@ export async function buildDecoderGraph(
     g.input(`past_key_values.${l}.value`, act, kvShape);
   }
 
-  const shared = makePreamble(g, t, act);
   const debug: string[] = [];
   const exposeHidden = (x: string, name: string) => {
     if (!opts.debugHidden) return;
@@ -210,16 +332,33 @@ export async function buildDecoderGraph(
     debug.push(name);
   };
   exposeHidden('inputs_embeds', 'hidden_states.0');
-  let x = g.scope('model', () => makeCastIf(g, 'inputs_embeds', 'float32', act));
-  for (let l = 0; l < t.numLayers; l++) {
-    x = await makeLayer(g, store, t, format, act, l, x, shared);
-    exposeHidden(x, `hidden_states.${l + 1}`);
+  const x0 = g.scope('model', () => makeCastIf(g, 'inputs_embeds', 'float32', act));
+  const normW = async () => store.float(g, 'model.norm.weight', act);
+  let xn: string;
+  const fused = opts.fused ?? true;
+  if (fused) {
+    const shared = makeFusedPreamble(g, t, act);
+    let x: Stream = { res: x0 };
+    for (let l = 0; l < t.numLayers; l++) {
+      x = await makeFusedLayer(g, store, t, format, act, l, x, shared, exposeHidden);
+    }
+    const w = await normW();
+    const n = g.scope('model/norm', () => makeSkipSimplifiedNorm(g, x.delta!, x.res, w, t.rmsNormEps));
+    exposeHidden(n.sum, `hidden_states.${t.numLayers}`);
+    xn = n.normed;
+  } else {
+    const shared = makePreamble(g, t, act);
+    let x = x0;
+    for (let l = 0; l < t.numLayers; l++) {
+      x = await makeLayer(g, store, t, format, act, l, x, shared);
+      exposeHidden(x, `hidden_states.${l + 1}`);
+    }
+    const w = await normW();
+    xn = g.scope('model/norm', () => makeRmsNorm(g, x, w, t.rmsNormEps, act));
   }
 
-  const normW = await store.float(g, 'model.norm.weight', act);
   const headPrefix = store.has('lm_head.weight') ? 'lm_head' : 'model.embed_tokens';
   const head = await store.linear(g, headPrefix, format, false);
-  const xn = g.scope('model/norm', () => makeRmsNorm(g, x, normW, t.rmsNormEps, act));
   exposeHidden(xn, 'hidden_states.final');
   g.scope('lm_head', () => {
     const last = g.op1('Slice', [
@@ -232,7 +371,10 @@ export async function buildDecoderGraph(
     g.op('Identity', [logits], { outputs: ['logits'] });
   });
 
-  const totalShape = ['batch_size', t.numKvHeads, 'total_sequence_length', t.headDim];
+  // GroupQueryAttention's present has max(past rows, total) rows: a fixed-capacity past comes
+  // back at its capacity. The runtime reads this dim name to pick its KV-cache mode.
+  const presentRows = fused ? PRESENT_ROWS_FUSED : 'total_sequence_length';
+  const totalShape = ['batch_size', t.numKvHeads, presentRows, t.headDim];
   g.output('logits', 'float32', ['batch_size', 1, t.vocabSize]);
   for (let l = 0; l < t.numLayers; l++) {
     g.output(`present.${l}.key`, act, totalShape);
@@ -241,6 +383,10 @@ export async function buildDecoderGraph(
   for (const name of debug) g.output(name, 'float32', ['batch_size', 'sequence_length', t.hiddenSize]);
   return g.toBytes({
     doc: `Qwen2.5-VL text decoder (${opts.dtype}), logits of the last position only`,
-    metadata: { 'deepeyes.logits': 'last_position', 'deepeyes.dtype': opts.dtype },
+    metadata: {
+      'deepeyes.logits': 'last_position',
+      'deepeyes.dtype': opts.dtype,
+      'deepeyes.fused': String(fused),
+    },
   });
 }
