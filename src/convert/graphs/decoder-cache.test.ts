@@ -1,7 +1,7 @@
 /**
  * Properties of the decoder graph the golden set does not cover: a multi-token chunk on top of
  * a cache (a new image mid-conversation), 4 query heads per KV head, and a left-padded batch.
- * The fused graph (GroupQueryAttention) is checked against the unfused one's full prefill.
+ * The fused graphs (sdpa and GroupQueryAttention) are checked against the unfused full prefill.
  * The reference is the same graph run without the cache / without padding (float32 reorders
  * sums, hence the 1e-5 tolerance on logits of magnitude ~1).
  */
@@ -51,12 +51,16 @@ function positions(n: number): number[][] {
 
 let session: ort.InferenceSession;
 let fused: ort.InferenceSession;
+let gqa: ort.InferenceSession;
 beforeAll(async () => {
   const store = () => new WeightStore(synthSource(config, 'cache-test'));
   session = await ort.InferenceSession.create(
     await buildDecoderGraph(t, store(), { dtype: 'fp32', fused: false }),
   );
   fused = await ort.InferenceSession.create(await buildDecoderGraph(t, store(), { dtype: 'fp32' }));
+  gqa = await ort.InferenceSession.create(
+    await buildDecoderGraph(t, store(), { dtype: 'fp32', attention: 'gqa' }),
+  );
 });
 
 interface Call {
@@ -105,10 +109,10 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('decoder graph with a cache and padding', () => {
-  it.each(['unfused', 'fused'] as const)(
+  it.each(['unfused', 'fused', 'gqa'] as const)(
     '%s: prefill of 7 + a 5-token chunk on the cache = unfused prefill of all 12',
     async (kind) => {
-      const graph = kind === 'fused' ? fused : session;
+      const graph = { unfused: session, fused, gqa }[kind];
       const n = 12;
       const x = embeds(n, 1);
       const pos = positions(n);

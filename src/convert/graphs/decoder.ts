@@ -45,6 +45,15 @@ export interface DecoderGraphOptions {
    * with left padding, which GroupQueryAttention does not model).
    */
   fused?: boolean;
+  /**
+   * Attention in the fused graph. 'gqa': GroupQueryAttention, whose past may be a fixed-capacity
+   * buffer the runtime updates in place on the CPU. 'sdpa' (default): the elementary attention
+   * with Concat on the past, because onnxruntime-web 1.30's WebGPU EP computes
+   * GroupQueryAttention wrongly for chunks of more than 17 tokens (measured on Chromium's
+   * WebGPU: every row of a 32-, 133- or 441-token prefill off by 3-20% of the peak, while 1-17
+   * token chunks and the CPU/WASM kernels agree to 1e-7), and the same file serves both.
+   */
+  attention?: 'gqa' | 'sdpa';
   /** Adds `hidden_states.{0..L}` (residual stream) and `hidden_states.final` [b,s,H] outputs, float32. */
   debugHidden?: boolean;
   sink?: WeightSink;
@@ -102,6 +111,24 @@ interface Shared {
   mask: string;
 }
 
+/** The causal + padding mask [b,1,s,T], additive float32 (0 or the lowest float). Under scope 'model'. */
+function makeCausalMask(g: GraphBuilder): string {
+  return g.scope('attn_mask', () => {
+    // Query i sits at absolute position past + i; it may see key j iff j <= past + i and
+    // attention_mask[b, j] == 1.
+    const past = g.op1('Squeeze', [makeShapeSlice(g, 'past_key_values.0.key', 2, 3)]);
+    const seq = g.op1('Squeeze', [makeShapeSlice(g, 'inputs_embeds', 1, 2)]);
+    const total = g.op1('Squeeze', [makeShapeSlice(g, 'attention_mask', 1, 2)]);
+    const one = g.scalar(1, 'int64', 'one');
+    const keys = g.op1('Range', [g.scalar(0, 'int64', 'zero'), total, one]);
+    const queries = makeUnsqueeze(g, g.op1('Range', [past, g.op1('Add', [past, seq]), one]), [1]);
+    const causal = g.op1('LessOrEqual', [keys, queries]);
+    const padding = makeUnsqueeze(g, makeCast(g, 'attention_mask', 'bool'), [1, 2]);
+    const allowed = g.op1('And', [causal, padding]);
+    return g.op1('Where', [allowed, g.scalar(0, 'float32', 'zero'), g.scalar(MASK_NEG, 'float32', 'neg')]);
+  });
+}
+
 /** cos/sin [b,1,s,hd] from position_ids [3,b,s], and the causal + padding mask [b,1,s,T]. */
 function makePreamble(g: GraphBuilder, t: TextConfig, act: FloatType): Shared {
   return g.scope('model', () => {
@@ -122,20 +149,7 @@ function makePreamble(g: GraphBuilder, t: TextConfig, act: FloatType): Shared {
         sin: makeCastIf(g, g.op1('Sin', [emb]), 'float32', act),
       };
     });
-    const mask = g.scope('attn_mask', () => {
-      // Query i sits at absolute position past + i; it may see key j iff j <= past + i and
-      // attention_mask[b, j] == 1.
-      const past = g.op1('Squeeze', [makeShapeSlice(g, 'past_key_values.0.key', 2, 3)]);
-      const seq = g.op1('Squeeze', [makeShapeSlice(g, 'inputs_embeds', 1, 2)]);
-      const total = g.op1('Squeeze', [makeShapeSlice(g, 'attention_mask', 1, 2)]);
-      const one = g.scalar(1, 'int64', 'one');
-      const keys = g.op1('Range', [g.scalar(0, 'int64', 'zero'), total, one]);
-      const queries = makeUnsqueeze(g, g.op1('Range', [past, g.op1('Add', [past, seq]), one]), [1]);
-      const causal = g.op1('LessOrEqual', [keys, queries]);
-      const padding = makeUnsqueeze(g, makeCast(g, 'attention_mask', 'bool'), [1, 2]);
-      const allowed = g.op1('And', [causal, padding]);
-      return g.op1('Where', [allowed, g.scalar(0, 'float32', 'zero'), g.scalar(MASK_NEG, 'float32', 'neg')]);
-    });
+    const mask = makeCausalMask(g);
     return { ...rope, mask };
   });
 }
@@ -201,6 +215,8 @@ interface FusedShared {
   /** GroupQueryAttention's lengths: seqlens_k [b] int32 (attended keys - 1) and the total, scalar int32. */
   seqlensK: string;
   total: string;
+  /** The additive causal mask [b,1,s,T], for 'sdpa' attention only. */
+  mask?: string;
 }
 
 /**
@@ -211,7 +227,12 @@ interface FusedShared {
  *   position_ids [3,b,s] ──► [b,s,3] @ selector [3,hd/2] ──► [b*s, hd/2] ──► Cos, Sin (caches)
  *   Range(b*s) ──► [b,s] (rows);  attention_mask [b,T] ──► ReduceSum - 1 (seqlens_k), T (total)
  */
-function makeFusedPreamble(g: GraphBuilder, t: TextConfig, act: FloatType): FusedShared {
+function makeFusedPreamble(
+  g: GraphBuilder,
+  t: TextConfig,
+  act: FloatType,
+  attention: 'gqa' | 'sdpa',
+): FusedShared {
   return g.scope('model', () => {
     const rope = g.scope('rotary_emb', () => {
       const pos = makeTranspose(g, makeCast(g, 'position_ids', 'float32'), [1, 2, 0]);
@@ -239,7 +260,7 @@ function makeFusedPreamble(g: GraphBuilder, t: TextConfig, act: FloatType): Fuse
       const total = makeCast(g, g.op1('Squeeze', [makeShapeSlice(g, 'attention_mask', 1, 2)]), 'int32');
       return { seqlensK, total };
     });
-    return { ...rope, ...lengths };
+    return { ...rope, ...lengths, mask: attention === 'sdpa' ? makeCausalMask(g) : undefined };
   });
 }
 
@@ -261,6 +282,7 @@ async function makeFusedLayer(
   expose: (x: string, name: string) => void,
 ): Promise<Stream> {
   const p = `model.layers.${l}`;
+  const hd = t.headDim;
   const eps = t.rmsNormEps;
   const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
   const wq = await store.linear(g, `${p}.self_attn.q_proj`, format, true);
@@ -283,7 +305,7 @@ async function makeFusedLayer(
     } else {
       h = g.scope('input_layernorm', () => makeSimplifiedNorm(g, x.res, n1, eps));
     }
-    const attnOut = g.scope('attn', () => {
+    const ctx = g.scope('attn', () => {
       const q = g.scope('q_proj', () => makeLinear(g, h, wq));
       const k = g.scope('k_proj', () => makeLinear(g, h, wk));
       const v = g.scope('v_proj', () => makeLinear(g, h, wv));
@@ -291,16 +313,31 @@ async function makeFusedLayer(
       const kr = g.scope('k_rotary', () =>
         makeRotary(g, k, shared.rows, shared.cos, shared.sin, t.numKvHeads),
       );
-      const ctx = makeGroupQueryAttention(
-        g,
-        { q: qr, k: kr, v },
-        { key: `past_key_values.${l}.key`, value: `past_key_values.${l}.value` },
-        shared,
-        { key: `present.${l}.key`, value: `present.${l}.value` },
-        { numHeads: t.numHeads, numKvHeads: t.numKvHeads },
-      );
-      return g.scope('o_proj', () => makeLinear(g, ctx, wo));
+      const past = { key: `past_key_values.${l}.key`, value: `past_key_values.${l}.value` };
+      const present = { key: `present.${l}.key`, value: `present.${l}.value` };
+      if (!shared.mask) {
+        return makeGroupQueryAttention(g, { q: qr, k: kr, v }, past, shared, present, {
+          numHeads: t.numHeads,
+          numKvHeads: t.numKvHeads,
+        });
+      }
+      const key = g.op1('Concat', [past.key, makeSplitHeads(g, kr, t.numKvHeads, hd)], {
+        attrs: { axis: 2 },
+        outputs: [present.key],
+      });
+      const value = g.op1('Concat', [past.value, makeSplitHeads(g, v, t.numKvHeads, hd)], {
+        attrs: { axis: 2 },
+        outputs: [present.value],
+      });
+      const ctx = makeAttention(g, makeSplitHeads(g, qr, t.numHeads, hd), key, value, shared.mask, {
+        numHeads: t.numHeads,
+        numKvHeads: t.numKvHeads,
+        headDim: hd,
+        dtype: act,
+      });
+      return makeMergeHeads(g, ctx, t.numHeads, hd);
     });
+    const attnOut = g.scope('attn/o_proj', () => makeLinear(g, ctx, wo));
     const n = g.scope('post_attention_layernorm', () => makeSkipSimplifiedNorm(g, attnOut, res, n2, eps));
     const mlp = g.scope('mlp', () => makeSwiGlu(g, n.normed, { gate, up, down }));
     return { res: n.sum, delta: mlp };
@@ -336,8 +373,9 @@ export async function buildDecoderGraph(
   const normW = async () => store.float(g, 'model.norm.weight', act);
   let xn: string;
   const fused = opts.fused ?? true;
+  const attention = opts.attention ?? 'sdpa';
   if (fused) {
-    const shared = makeFusedPreamble(g, t, act);
+    const shared = makeFusedPreamble(g, t, act, attention);
     let x: Stream = { res: x0 };
     for (let l = 0; l < t.numLayers; l++) {
       x = await makeFusedLayer(g, store, t, format, act, l, x, shared, exposeHidden);
@@ -373,7 +411,7 @@ export async function buildDecoderGraph(
 
   // GroupQueryAttention's present has max(past rows, total) rows: a fixed-capacity past comes
   // back at its capacity. The runtime reads this dim name to pick its KV-cache mode.
-  const presentRows = fused ? PRESENT_ROWS_FUSED : 'total_sequence_length';
+  const presentRows = fused && attention === 'gqa' ? PRESENT_ROWS_FUSED : 'total_sequence_length';
   const totalShape = ['batch_size', t.numKvHeads, presentRows, t.headDim];
   g.output('logits', 'float32', ['batch_size', 1, t.vocabSize]);
   for (let l = 0; l < t.numLayers; l++) {
@@ -387,6 +425,7 @@ export async function buildDecoderGraph(
       'deepeyes.logits': 'last_position',
       'deepeyes.dtype': opts.dtype,
       'deepeyes.fused': String(fused),
+      'deepeyes.attention': fused ? attention : 'sdpa',
     },
   });
 }

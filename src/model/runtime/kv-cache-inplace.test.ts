@@ -1,5 +1,5 @@
 /**
- * The in-place KV cache on real onnxruntime-node: the fused decoder graph, its present.* bound
+ * The in-place KV cache on real onnxruntime-node: the fused decoder graph with GroupQueryAttention, its present.* bound
  * to the past buffers, across a capacity growth (1000 + 100 rows > INITIAL_CAPACITY), gives the
  * logits of the unfused graph (elementary ops, Concat past) run with a concatenating cache.
  * float32 sums are ordered differently by the fused kernels, hence 1e-5 relative to the peak.
@@ -71,7 +71,9 @@ let fused: ort.InferenceSession;
 let unfused: ort.InferenceSession;
 beforeAll(async () => {
   const store = () => new WeightStore(synthSource(config, 'kv-inplace-test'));
-  fused = await ort.InferenceSession.create(await buildDecoderGraph(t, store(), { dtype: 'fp32' }));
+  fused = await ort.InferenceSession.create(
+    await buildDecoderGraph(t, store(), { dtype: 'fp32', attention: 'gqa' }),
+  );
   unfused = await ort.InferenceSession.create(
     await buildDecoderGraph(t, store(), { dtype: 'fp32', fused: false }),
   );
