@@ -16,7 +16,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseQwenVLConfig, type QwenVLConfig } from '../model/config';
 import { ConvertJournal } from './convert-journal';
 import { ExternalDataSink } from './external-data';
-import { buildDecoderGraph } from './graphs/decoder';
+import { buildDecoderGraph, type DecoderGraphOptions } from './graphs/decoder';
 import { buildEmbedGraph, EMBED_TABLE } from './graphs/embed';
 import { WeightStore, type TensorReport, type TensorSource } from './graphs/ops-weights';
 import { buildVisionGraph } from './graphs/vision';
@@ -66,6 +66,8 @@ export interface ConvertOptions {
   chunkLimit?: number;
   /** Written into the manifest (default: the checkpoint folder's name). */
   modelId?: string;
+  /** Decoder graph form (default: fused norms and rotary, sdpa attention; see DecoderGraphOptions). */
+  decoderGraph?: Pick<DecoderGraphOptions, 'fused' | 'attention' | 'accuracyLevel'>;
 }
 
 export interface ConvertResult {
@@ -146,6 +148,7 @@ export function planGraphs(
   dtypes: ConvertDtype[],
   components: ConvertComponent[],
   debugHidden = false,
+  decoderGraph: Pick<DecoderGraphOptions, 'fused' | 'attention' | 'accuracyLevel'> = {},
 ): GraphJob[] {
   const jobs: GraphJob[] = [];
   const order: ConvertDtype[] = (['fp32', 'q4', 'q4f16'] as const).filter((d) => dtypes.includes(d));
@@ -180,7 +183,8 @@ export function planGraphs(
         file: `onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`,
         variants: [dtype],
         tensors: text,
-        build: (store, sink) => buildDecoderGraph(cfg.text, store, { dtype, debugHidden, sink }),
+        build: (store, sink) =>
+          buildDecoderGraph(cfg.text, store, { ...decoderGraph, dtype, debugHidden, sink }),
       });
     }
     if (components.includes('vision')) {
@@ -220,6 +224,7 @@ function fingerprint(
       dtypes: [...o.dtypes].sort(),
       components: [...components].sort(),
       debugHidden: Boolean(o.debugHidden),
+      decoderGraph: o.decoderGraph ?? {},
       chunkLimit: o.chunkLimit ?? null,
       tensors: reader
         .tensors()
@@ -243,7 +248,14 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
   try {
     await mkdir(join(outDir, 'onnx'), { recursive: true });
     const source = readerSource(reader);
-    const jobs = planGraphs(cfg, source.names(), opts.dtypes, components, opts.debugHidden);
+    const jobs = planGraphs(
+      cfg,
+      source.names(),
+      opts.dtypes,
+      components,
+      opts.debugHidden,
+      opts.decoderGraph,
+    );
     const journal = ConvertJournal.open(
       outDir,
       fingerprint(configText, reader, opts, components),

@@ -31,6 +31,7 @@ import {
   makeTranspose,
   makeUnsqueeze,
   type FloatType,
+  type LinearWeights,
 } from './ops';
 import { makeGroupQueryAttention, makeRotary, makeSimplifiedNorm, makeSkipSimplifiedNorm } from './ops-fused';
 
@@ -54,6 +55,8 @@ export interface DecoderGraphOptions {
    * token chunks and the CPU/WASM kernels agree to 1e-7), and the same file serves both.
    */
   attention?: 'gqa' | 'sdpa';
+  /** MatMulNBits accuracy_level of the int4 linears (default 0; see LinearWeights). */
+  accuracyLevel?: 0 | 4;
   /** Adds `hidden_states.{0..L}` (residual stream) and `hidden_states.final` [b,s,H] outputs, float32. */
   debugHidden?: boolean;
   sink?: WeightSink;
@@ -103,6 +106,19 @@ export function decoderOutputNames(numLayers: number, debugHidden = false): stri
     ? [...Array.from({ length: numLayers + 1 }, (_, k) => `hidden_states.${k}`), 'hidden_states.final']
     : [];
   return ['logits', ...present.flat(), ...hidden];
+}
+
+/** store.linear with the graph's MatMulNBits accuracy level on int4 weights. */
+async function leveled(
+  store: WeightStore,
+  level: 0 | 4,
+  g: GraphBuilder,
+  prefix: string,
+  format: WeightFormat,
+  bias: boolean,
+): Promise<LinearWeights> {
+  const w = await store.linear(g, prefix, format, bias);
+  return w.kind === 'q4' && level !== 0 ? { ...w, accuracyLevel: level } : w;
 }
 
 interface Shared {
@@ -163,18 +179,19 @@ async function makeLayer(
   l: number,
   x: string,
   shared: Shared,
+  level: 0 | 4,
 ): Promise<string> {
   const p = `model.layers.${l}`;
   const hd = t.headDim;
   const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
-  const wq = await store.linear(g, `${p}.self_attn.q_proj`, format, true);
-  const wk = await store.linear(g, `${p}.self_attn.k_proj`, format, true);
-  const wv = await store.linear(g, `${p}.self_attn.v_proj`, format, true);
-  const wo = await store.linear(g, `${p}.self_attn.o_proj`, format, false);
+  const wq = await leveled(store, level, g, `${p}.self_attn.q_proj`, format, true);
+  const wk = await leveled(store, level, g, `${p}.self_attn.k_proj`, format, true);
+  const wv = await leveled(store, level, g, `${p}.self_attn.v_proj`, format, true);
+  const wo = await leveled(store, level, g, `${p}.self_attn.o_proj`, format, false);
   const n2 = await store.float(g, `${p}.post_attention_layernorm.weight`, act);
-  const gate = await store.linear(g, `${p}.mlp.gate_proj`, format, false);
-  const up = await store.linear(g, `${p}.mlp.up_proj`, format, false);
-  const down = await store.linear(g, `${p}.mlp.down_proj`, format, false);
+  const gate = await leveled(store, level, g, `${p}.mlp.gate_proj`, format, false);
+  const up = await leveled(store, level, g, `${p}.mlp.up_proj`, format, false);
+  const down = await leveled(store, level, g, `${p}.mlp.down_proj`, format, false);
 
   return g.scope(`model/layers.${l}`, () => {
     const h = g.scope('input_layernorm', () => makeRmsNorm(g, x, n1, t.rmsNormEps, act));
@@ -280,19 +297,20 @@ async function makeFusedLayer(
   x: Stream,
   shared: FusedShared,
   expose: (x: string, name: string) => void,
+  level: 0 | 4,
 ): Promise<Stream> {
   const p = `model.layers.${l}`;
   const hd = t.headDim;
   const eps = t.rmsNormEps;
   const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
-  const wq = await store.linear(g, `${p}.self_attn.q_proj`, format, true);
-  const wk = await store.linear(g, `${p}.self_attn.k_proj`, format, true);
-  const wv = await store.linear(g, `${p}.self_attn.v_proj`, format, true);
-  const wo = await store.linear(g, `${p}.self_attn.o_proj`, format, false);
+  const wq = await leveled(store, level, g, `${p}.self_attn.q_proj`, format, true);
+  const wk = await leveled(store, level, g, `${p}.self_attn.k_proj`, format, true);
+  const wv = await leveled(store, level, g, `${p}.self_attn.v_proj`, format, true);
+  const wo = await leveled(store, level, g, `${p}.self_attn.o_proj`, format, false);
   const n2 = await store.float(g, `${p}.post_attention_layernorm.weight`, act);
-  const gate = await store.linear(g, `${p}.mlp.gate_proj`, format, false);
-  const up = await store.linear(g, `${p}.mlp.up_proj`, format, false);
-  const down = await store.linear(g, `${p}.mlp.down_proj`, format, false);
+  const gate = await leveled(store, level, g, `${p}.mlp.gate_proj`, format, false);
+  const up = await leveled(store, level, g, `${p}.mlp.up_proj`, format, false);
+  const down = await leveled(store, level, g, `${p}.mlp.down_proj`, format, false);
 
   return g.scope(`model/layers.${l}`, () => {
     let res = x.res;
@@ -374,11 +392,12 @@ export async function buildDecoderGraph(
   let xn: string;
   const fused = opts.fused ?? true;
   const attention = opts.attention ?? 'sdpa';
+  const level = opts.accuracyLevel ?? 0;
   if (fused) {
     const shared = makeFusedPreamble(g, t, act, attention);
     let x: Stream = { res: x0 };
     for (let l = 0; l < t.numLayers; l++) {
-      x = await makeFusedLayer(g, store, t, format, act, l, x, shared, exposeHidden);
+      x = await makeFusedLayer(g, store, t, format, act, l, x, shared, exposeHidden, level);
     }
     const w = await normW();
     const n = g.scope('model/norm', () => makeSkipSimplifiedNorm(g, x.delta!, x.res, w, t.rmsNormEps));
@@ -388,7 +407,7 @@ export async function buildDecoderGraph(
     const shared = makePreamble(g, t, act);
     let x = x0;
     for (let l = 0; l < t.numLayers; l++) {
-      x = await makeLayer(g, store, t, format, act, l, x, shared);
+      x = await makeLayer(g, store, t, format, act, l, x, shared, level);
       exposeHidden(x, `hidden_states.${l + 1}`);
     }
     const w = await normW();
@@ -396,7 +415,7 @@ export async function buildDecoderGraph(
   }
 
   const headPrefix = store.has('lm_head.weight') ? 'lm_head' : 'model.embed_tokens';
-  const head = await store.linear(g, headPrefix, format, false);
+  const head = await leveled(store, level, g, headPrefix, format, false);
   exposeHidden(xn, 'hidden_states.final');
   g.scope('lm_head', () => {
     const last = g.op1('Slice', [
@@ -425,6 +444,7 @@ export async function buildDecoderGraph(
       'deepeyes.logits': 'last_position',
       'deepeyes.dtype': opts.dtype,
       'deepeyes.fused': String(fused),
+      'deepeyes.matmulnbits_accuracy_level': String(level),
       'deepeyes.attention': fused ? attention : 'sdpa',
     },
   });
