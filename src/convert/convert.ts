@@ -340,6 +340,7 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       dataFiles,
       largest,
       quantErrors,
+      opts.decoderGraph?.accuracyLevel ?? 0,
     );
     journal.remove();
     opts.onProgress?.({ ...progress, phase: 'done' });
@@ -377,6 +378,7 @@ async function writeManifest(
   dataFiles: Map<string, string[]>,
   largest: Map<string, number>,
   quantErrors: QuantErrorRow[],
+  accuracyLevel: 0 | 4 = 0,
 ): Promise<DeepEyesManifest> {
   const paths = [...shared, ...jobs.flatMap((j) => [j.file, ...(dataFiles.get(j.file) ?? [])])].sort();
   const files = await Promise.all(paths.map((p) => describeFile(outDir, p)));
@@ -392,6 +394,7 @@ async function writeManifest(
       max_single_tensor_bytes: Math.max(0, ...own.map((j) => largest.get(j.file) ?? 0)),
       total_bytes: list.reduce((s, p) => s + (size.get(p) ?? 0), 0),
     };
+    if (v !== 'fp32') entry.matmulnbits_accuracy_level = accuracyLevel;
     variants[v] = entry;
   }
   const manifest: DeepEyesManifest = {
