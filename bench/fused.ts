@@ -7,7 +7,7 @@
  * .cache/bench/ (a bf16 checkpoint is written, converted three times, and deleted).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -21,6 +21,7 @@ import { parseQwenVLConfig, type TextConfig } from '../src/model/config';
 import { KvCache, type KvMode } from '../src/model/runtime/kv-cache';
 import type { OrtApi } from '../src/model/runtime/ort-api';
 import { componentFile } from '../src/model/runtime/sessions';
+import { measureNativeBandwidth } from './native-bandwidth';
 
 const SALT = 'deepeyes-bench-1b';
 const LAYERS = 12;
@@ -37,6 +38,11 @@ export type Form = keyof typeof FORMS;
 export interface FormFigures {
   form: Form;
   kvMode: KvMode;
+  /** Bytes of the decoder graph and its external data: read once per decode step. */
+  weightBytes: number;
+  /** Native read bandwidth / weightBytes, and decode as a percentage of it. */
+  boundTokPerS?: number;
+  decodeBoundPct?: number;
   prefillTokPerS: number;
   decodeMedianMs: number;
   decodeTokPerS: number;
@@ -44,6 +50,8 @@ export interface FormFigures {
 
 export interface FusedFigures {
   model: string;
+  /** onnxruntime ReduceSum read bandwidth (bench/native-bandwidth.ts), measured after the rounds. */
+  nativeReadBytesPerS: number;
   prefillTokens: number;
   decodeSteps: number;
   rows: FormFigures[];
@@ -204,6 +212,9 @@ export async function measureForm(
     return {
       form,
       kvMode,
+      weightBytes: readdirSync(join(dirs[form], 'onnx'))
+        .filter((f) => f.startsWith('decoder_model_merged_q4.onnx'))
+        .reduce((sum, f) => sum + statSync(join(dirs[form], 'onnx', f)).size, 0),
       prefillTokPerS: prefillTokens / (prefillMs / 1000),
       decodeMedianMs,
       decodeTokPerS: 1000 / decodeMedianMs,
@@ -238,7 +249,14 @@ export async function runFusedBench(opts: {
       if (!b || f.decodeTokPerS > b.decodeTokPerS) best.set(form, f);
     }
   }
+  log('measuring read bandwidth (onnxruntime ReduceSum) ...');
+  const bw = await measureNativeBandwidth();
+  for (const f of best.values()) {
+    f.boundTokPerS = bw.readBytesPerS / f.weightBytes;
+    f.decodeBoundPct = (100 * f.decodeTokPerS) / f.boundTokPerS;
+  }
   return {
+    nativeReadBytesPerS: bw.readBytesPerS,
     model: `Qwen2.5-VL-3B text decoder shapes with ${LAYERS} layers (~1B), q4 (MatMulNBits block 32), onnxruntime-node cpu`,
     prefillTokens,
     decodeSteps,
