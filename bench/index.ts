@@ -1,10 +1,12 @@
 /**
- * npm run bench [-- decode|agent] [--prefill 128] [--steps 16] [--repeats 3] [--json]
+ * npm run bench [-- decode|fused|agent] [--prefill 128] [--steps 16] [--repeats 3] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
  *   decode: prefill / decode tokens/s of a q4 Qwen2.5-VL-3B text decoder against this machine's
  *           memory-bandwidth bound (bench/decode.ts; the model is built once into .cache/bench/,
  *           which takes several minutes the first time);
+ *   fused:  the decoder graph forms (unfused, fused, fused with GroupQueryAttention and an in-place
+ *           KV cache) side by side on a ~1B q4 model (bench/fused.ts; built once into .cache/bench/);
  *   agent:  a 3-zoom trajectory with incremental prefill versus re-prefilling every turn, on the
  *           tiny golden model (bench/agent.ts).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
@@ -14,9 +16,10 @@ import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
 import { runDecodeBench, type DecodeFigures } from './decode';
+import { runFusedBench, type FusedFigures } from './fused';
 
 const CACHE = resolve(import.meta.dirname, '../.cache/bench');
-const PARTS = ['decode', 'agent'] as const;
+const PARTS = ['decode', 'fused', 'agent'] as const;
 type Part = (typeof PARTS)[number];
 
 const gbps = (b: number) => `${(b / 1e9).toFixed(2)} GB/s`;
@@ -33,11 +36,45 @@ function printDecode(d: DecodeFigures): void {
     `decode                 median ${d.decodeMedianMs.toFixed(0)} ms/token over ${d.decodeSteps} steps = ${d.decodeTokPerS.toFixed(2)} tok/s`,
   );
   console.log(
-    `memory bandwidth       read ${gbps(d.bandwidth.readBytesPerS)}, copy (r+w) ${gbps(d.bandwidth.copyBytesPerS)} ` +
+    `JS loop bandwidth      read ${gbps(d.bandwidth.readBytesPerS)}, copy (r+w) ${gbps(d.bandwidth.copyBytesPerS)} ` +
       `(${d.bandwidth.threads} threads)`,
   );
-  console.log(`bandwidth bound        ${d.boundTokPerS.toFixed(2)} tok/s (read bandwidth / weight bytes)`);
-  console.log(`decode / bound         ${(100 * d.ratio).toFixed(0)}%`);
+  console.log(
+    `native read bandwidth  ${gbps(d.nativeBandwidth.readBytesPerS)} (onnxruntime ReduceSum over ` +
+      `${formatBytes(d.nativeBandwidth.bufferBytes)}, best of ${d.nativeBandwidth.repeats})`,
+  );
+  console.log(
+    `bandwidth bound        ${d.boundTokPerS.toFixed(2)} tok/s (native read bandwidth / weight bytes)`,
+  );
+  console.log(`decode / bound         ${d.decodeBoundPct.toFixed(0)}%`);
+  console.log(
+    d.withinBound
+      ? 'check                  decode is within the bound'
+      : 'check                  DECODE EXCEEDS THE BOUND: the bandwidth figure is too low, do not trust the ratio',
+  );
+}
+
+function printFused(f: FusedFigures): void {
+  console.log(`\n== fused: decoder graph forms side by side, ${f.model}`);
+  console.log(
+    `prefill ${f.prefillTokens} tokens, then ${f.decodeSteps} decode steps; best of the rounds per form`,
+  );
+  const base = f.rows.find((r) => r.form === 'unfused')!;
+  console.log(
+    `native read bandwidth ${gbps(f.nativeReadBytesPerS)} (onnxruntime ReduceSum, after the rounds)`,
+  );
+  console.log(
+    'form            kv cache   prefill tok/s  decode ms/token  decode tok/s  x unfused  % of bound',
+  );
+  for (const r of f.rows) {
+    const pct = r.decodeBoundPct ?? NaN;
+    console.log(
+      `${r.form.padEnd(14)}  ${r.kvMode.padEnd(9)}  ${r.prefillTokPerS.toFixed(1).padStart(13)}  ` +
+        `${r.decodeMedianMs.toFixed(0).padStart(15)}  ${r.decodeTokPerS.toFixed(2).padStart(12)}  ` +
+        `${(r.decodeTokPerS / base.decodeTokPerS).toFixed(2).padStart(9)}  ${pct.toFixed(0).padStart(9)}%` +
+        (pct > 100 ? '  EXCEEDS THE BOUND (bandwidth measured under more load than this decode)' : ''),
+    );
+  }
 }
 
 function printAgent(a: AgentFigures): void {
@@ -86,6 +123,17 @@ async function main(): Promise<number> {
     });
     out.decode = d;
     printDecode(d);
+  }
+  if (parts.includes('fused')) {
+    const f = await runFusedBench({
+      cacheDir: CACHE,
+      prefillTokens: Number(values.prefill),
+      decodeSteps: Number(values.steps),
+      rounds: Number(values.repeats),
+      log,
+    });
+    out.fused = f;
+    printFused(f);
   }
   if (parts.includes('agent')) {
     const a = await runAgentBench({ cacheDir: CACHE, repeats: Number(values.repeats), log });

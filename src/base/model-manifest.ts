@@ -28,6 +28,11 @@ export interface ManifestVariant {
   /** Largest single initializer in bytes: it must fit one GPU buffer. */
   max_single_tensor_bytes: number;
   total_bytes: number;
+  /**
+   * int4 variants: the MatMulNBits accuracy_level of the decoder's linears (0: float activations;
+   * 4: the CPU EP quantizes activations to int8 per block). Absent in older manifests (= 0).
+   */
+  matmulnbits_accuracy_level?: 0 | 4;
 }
 
 export interface QuantSummary {
@@ -63,6 +68,7 @@ const variantSchema = z.looseObject({
   required_features: z.array(z.string()),
   max_single_tensor_bytes: z.number().nonnegative(),
   total_bytes: z.number().nonnegative(),
+  matmulnbits_accuracy_level: z.union([z.literal(0), z.literal(4)]).optional(),
 });
 const manifestSchema = z.looseObject({
   format_version: z.number().int(),

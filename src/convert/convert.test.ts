@@ -17,6 +17,7 @@ import {
 } from '../../test/support/decoder-golden';
 import { MANIFEST_FILE, type DeepEyesManifest } from '../base/model-manifest';
 import { writeTinyCheckpoint } from './synth';
+import { decodeModel } from './onnx/proto';
 
 const golden = GoldenSet.publicSet();
 const configText = golden.text('config.json');
@@ -139,6 +140,35 @@ describe('convertModel on the tiny golden checkpoint', () => {
     const vision = await open('vision_encoder_q4.onnx');
     expect(vision.outputNames).toEqual(['image_features']);
     await Promise.all([embed, dec, embedQ, decQ, vision].map((s) => s.release()));
+  });
+});
+
+describe('decoder graph options', () => {
+  /** accuracy_level of every MatMulNBits node in a converted graph file. */
+  function accuracyLevels(file: string): number[] {
+    const m = decodeModel(readFileSync(file)) as {
+      graph: { node: { op_type: string; attribute: { name: string; i?: number }[] }[] };
+    };
+    return m.graph.node
+      .filter((n) => n.op_type === 'MatMulNBits')
+      .map((n) => n.attribute.find((a) => a.name === 'accuracy_level')?.i ?? 0);
+  }
+
+  it('accuracy_level 4 reaches every int4 decoder linear and the manifest; the default stays 0', async () => {
+    const out = join(root, 'acc4');
+    const r = await convertModel({
+      ...options(out),
+      dtypes: ['q4'],
+      components: ['decoder'],
+      decoderGraph: { accuracyLevel: 4 },
+    });
+    const levels = accuracyLevels(join(out, 'onnx/decoder_model_merged_q4.onnx'));
+    // 7 linears per layer and the lm_head.
+    expect(levels).toEqual(new Array(7 * cfg.text.numLayers + 1).fill(4));
+    expect(r.manifest.variants.q4?.matmulnbits_accuracy_level).toBe(4);
+    expect(full.manifest.variants.q4?.matmulnbits_accuracy_level).toBe(0);
+    expect(full.manifest.variants.fp32?.matmulnbits_accuracy_level).toBeUndefined();
+    expect(new Set(accuracyLevels(join(fullDir, 'onnx/decoder_model_merged_q4.onnx')))).toEqual(new Set([0]));
   });
 });
 

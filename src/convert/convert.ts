@@ -15,7 +15,7 @@ import { ConvertJournal, JOURNAL_FILE } from './convert-journal';
 import { DEFAULT_CHUNK_LIMIT, ExternalDataSink, chunkFileName } from './external-data';
 import { NodeOutputFolder } from './node-output';
 import type { OutputFolder } from './output';
-import { buildDecoderGraph } from './graphs/decoder';
+import { buildDecoderGraph, type DecoderGraphOptions } from './graphs/decoder';
 import { buildEmbedGraph, EMBED_TABLE } from './graphs/embed';
 import { WeightStore, type TensorReport, type TensorSource } from './graphs/ops-weights';
 import { buildVisionGraph } from './graphs/vision';
@@ -73,6 +73,8 @@ export interface ConvertOptions {
   chunkLimit?: number;
   /** Written into the manifest (default: the checkpoint folder's name). */
   modelId?: string;
+  /** Decoder graph form (default: fused norms and rotary, sdpa attention; see DecoderGraphOptions). */
+  decoderGraph?: Pick<DecoderGraphOptions, 'fused' | 'attention' | 'accuracyLevel'>;
 }
 
 export interface ConvertResult {
@@ -155,6 +157,7 @@ export function planGraphs(
   dtypes: ConvertDtype[],
   components: ConvertComponent[],
   debugHidden = false,
+  decoderGraph: Pick<DecoderGraphOptions, 'fused' | 'attention' | 'accuracyLevel'> = {},
 ): GraphJob[] {
   const jobs: GraphJob[] = [];
   const order: ConvertDtype[] = (['fp32', 'q4', 'q4f16'] as const).filter((d) => dtypes.includes(d));
@@ -189,7 +192,8 @@ export function planGraphs(
         file: `onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`,
         variants: [dtype],
         tensors: text,
-        build: (store, sink) => buildDecoderGraph(cfg.text, store, { dtype, debugHidden, sink }),
+        build: (store, sink) =>
+          buildDecoderGraph(cfg.text, store, { ...decoderGraph, dtype, debugHidden, sink }),
       });
     }
     if (components.includes('vision')) {
@@ -246,6 +250,7 @@ function fingerprint(
         dtypes: [...o.dtypes].sort(),
         components: [...components].sort(),
         debugHidden: Boolean(o.debugHidden),
+        decoderGraph: o.decoderGraph ?? {},
         chunkLimit: o.chunkLimit ?? null,
         tensors: reader
           .tensors()
@@ -267,7 +272,14 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
     const cfg = parseQwenVLConfig(configText);
     reader = await SafetensorsReader.openFiles(input);
     const source = readerSource(reader);
-    const jobs = planGraphs(cfg, source.names(), opts.dtypes, components, opts.debugHidden);
+    const jobs = planGraphs(
+      cfg,
+      source.names(),
+      opts.dtypes,
+      components,
+      opts.debugHidden,
+      opts.decoderGraph,
+    );
     await output.prepare([JOURNAL_FILE, 'onnx/']);
     const journal = await ConvertJournal.open(
       output,
@@ -352,6 +364,7 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       dataFiles,
       largest,
       quantErrors,
+      opts.decoderGraph?.accuracyLevel ?? 0,
     );
     journal.remove();
     opts.onProgress?.({ ...progress, phase: 'done' });
@@ -392,6 +405,7 @@ async function writeManifest(
   dataFiles: Map<string, string[]>,
   largest: Map<string, number>,
   quantErrors: QuantErrorRow[],
+  accuracyLevel: 0 | 4 = 0,
 ): Promise<DeepEyesManifest> {
   const paths = [...shared, ...jobs.flatMap((j) => [j.file, ...(dataFiles.get(j.file) ?? [])])].sort();
   const files: DeepEyesManifest['files'] = [];
@@ -408,6 +422,7 @@ async function writeManifest(
       max_single_tensor_bytes: Math.max(0, ...own.map((j) => largest.get(j.file) ?? 0)),
       total_bytes: list.reduce((s, p) => s + (size.get(p) ?? 0), 0),
     };
+    if (v !== 'fp32') entry.matmulnbits_accuracy_level = accuracyLevel;
     variants[v] = entry;
   }
   const manifest: DeepEyesManifest = {

@@ -7,7 +7,11 @@
  * stay around 1e-6 here; 1e-4 still catches any wrong op, position or mask).
  * int4 (q4) gates, measured beforehand on this tiny model (int4 moves logits by 0.3-0.5): greedy
  * ids equal at >= 6 of 8 positions and wherever the reference margin is >= 0.5; per position, probe
- * cosine >= 0.98 and max |error| <= 0.75.
+ * cosine >= 0.98 and max |error| <= 0.75 x the standard deviation of the reference's own probe
+ * logits at that position. Why scaled: int4 weight error moves logits in proportion to their
+ * scale, so a set whose logits are ten times larger (tied embeddings) moves them ten times more
+ * at the same cosine and the same greedy ids; on the public set the spread is 0.91-0.99, so the
+ * gate stays where the fixed 0.75 was (0.68-0.74).
  */
 import type { OrtApi, OrtTensor } from '../model/runtime/ort-api';
 import type { ModelFiles } from '../model/runtime/model-files';
@@ -17,7 +21,7 @@ import type { ExecutionTarget } from '../model/runtime/ort-api';
 import { argmax } from '../model/runtime/sampling';
 import type { GoldenArrays } from './source';
 import type { AgentInputs } from './checks-pure';
-import { cosine, gatherAt, maxAbsDiff, relToPeak } from './metrics';
+import { cosine, gatherAt, maxAbsDiff, relToPeak, stdDev } from './metrics';
 import type { CheckSink } from './report';
 
 import type { Variant } from '../base/types';
@@ -25,7 +29,8 @@ const FP32_REL_TOL = 1e-4;
 const Q4_MIN_AGREE = 6;
 const Q4_SURE_MARGIN = 0.5;
 const Q4_MIN_COSINE = 0.98;
-const Q4_MAX_ABS = 0.75;
+/** Max |error| of int4 logits per standard deviation of the reference's probe logits. */
+const Q4_MAX_ABS_PER_STD = 0.75;
 /**
  * int4 vision embeddings: the issue sets no gate; uniform random weights are the worst case for
  * symmetric int4 (~6% error per layer), measured 0.983-0.988 here, so 0.98 flags real breakage only.
@@ -86,7 +91,9 @@ export async function runModelChecks(
 ): Promise<void> {
   const v = env.variant;
   const fp32 = v === 'fp32';
-  const rt = await QwenVLRuntime.load(env.ort, env.files, { variant: v, target: env.target });
+  // The converter writes one int4 embedding (float32 out) for q4 and q4f16: embed_tokens_q4.onnx.
+  const perComponent = v === 'q4f16' ? { embed_tokens: 'q4' as const } : undefined;
+  const rt = await QwenVLRuntime.load(env.ort, env.files, { variant: v, target: env.target, perComponent });
   try {
     // Vision encoder.
     for (const [name, image] of [
@@ -154,11 +161,12 @@ export async function runModelChecks(
       } else {
         const cos = cosine(gotProbe, refProbe);
         const abs = Math.max(maxAbsDiff(gotProbe, refProbe), maxAbsDiff(gotTop, refTop));
+        const tol = Q4_MAX_ABS_PER_STD * stdDev(refProbe);
         sink.check(
           `${v}.logits.${pos}`,
-          cos >= Q4_MIN_COSINE && abs <= Q4_MAX_ABS,
+          cos >= Q4_MIN_COSINE && abs <= tol,
           abs,
-          `cosine ${cos.toFixed(4)}, max abs ${abs.toFixed(3)}, argmax ${same ? 'same' : 'differs'}, ref margin ${margins[i].toFixed(3)}`,
+          `cosine ${cos.toFixed(4)}, max abs ${abs.toFixed(3)} (limit ${tol.toFixed(3)}), argmax ${same ? 'same' : 'differs'}, ref margin ${margins[i].toFixed(3)}`,
         );
       }
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosine, firstDifference, gatherAt, maxAbsDiff, relToPeak } from './metrics';
+import { cosine, firstDifference, gatherAt, maxAbsDiff, relToPeak, stdDev } from './metrics';
 
 describe('golden metrics', () => {
   it('relToPeak divides the worst error by the largest reference magnitude', () => {
@@ -10,6 +10,11 @@ describe('golden metrics', () => {
     expect(maxAbsDiff([NaN, 1], [0, 1])).toBeNaN();
     expect(maxAbsDiff([1], [1, 2])).toBe(Infinity);
   });
+  it('stdDev is the population spread (2, 4, 4, 4, 5, 5, 7, 9 -> 2)', () => {
+    expect(stdDev([2, 4, 4, 4, 5, 5, 7, 9])).toBe(2);
+    expect(stdDev([3, 3, 3])).toBe(0);
+  });
+
   it('cosine of parallel and orthogonal vectors', () => {
     expect(cosine([1, 2], [2, 4])).toBeCloseTo(1, 12);
     expect(cosine([1, 0], [0, 3])).toBe(0);

@@ -23,6 +23,16 @@ export function relToPeak(got: ArrayLike<number>, ref: ArrayLike<number>): numbe
   return maxAbsDiff(got, ref) / (peak === 0 ? 1 : peak);
 }
 
+/** Population standard deviation: the spread of a reference's own values. */
+export function stdDev(a: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < a.length; i++) mean += a[i];
+  mean /= a.length || 1;
+  let v = 0;
+  for (let i = 0; i < a.length; i++) v += (a[i] - mean) ** 2;
+  return Math.sqrt(v / (a.length || 1));
+}
+
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ab = 0;
   let aa = 0;

@@ -30,7 +30,12 @@ export async function writeGoldenCheckpoint(goldenDir: string, hfDir: string): P
 export async function prepareGoldenModel(
   goldenDir: string,
   workDir: string,
-  opts: { dtypes?: ConvertDtype[]; onProgress?: (p: ConvertProgress) => void } = {},
+  opts: {
+    dtypes?: ConvertDtype[];
+    onProgress?: (p: ConvertProgress) => void;
+    /** MatMulNBits accuracy_level of the int4 decoder (default 0). */
+    accuracyLevel?: 0 | 4;
+  } = {},
 ): Promise<PreparedGoldenModel> {
   const hfDir = join(workDir, 'hf');
   const onnxDir = join(workDir, 'onnx');
@@ -42,6 +47,7 @@ export async function prepareGoldenModel(
     debugHidden: true,
     onProgress: opts.onProgress,
     modelId: 'golden-tiny',
+    decoderGraph: { accuracyLevel: opts.accuracyLevel ?? 0 },
   });
   return { hfDir, onnxDir };
 }

@@ -1,6 +1,7 @@
 /**
  * Properties of the decoder graph the golden set does not cover: a multi-token chunk on top of
  * a cache (a new image mid-conversation), 4 query heads per KV head, and a left-padded batch.
+ * The fused graphs (sdpa and GroupQueryAttention) are checked against the unfused full prefill.
  * The reference is the same graph run without the cache / without padding (float32 reorders
  * sums, hence the 1e-5 tolerance on logits of magnitude ~1).
  */
@@ -49,9 +50,17 @@ function positions(n: number): number[][] {
 }
 
 let session: ort.InferenceSession;
+let fused: ort.InferenceSession;
+let gqa: ort.InferenceSession;
 beforeAll(async () => {
-  const store = new WeightStore(synthSource(config, 'cache-test'));
-  session = await ort.InferenceSession.create(await buildDecoderGraph(t, store, { dtype: 'fp32' }));
+  const store = () => new WeightStore(synthSource(config, 'cache-test'));
+  session = await ort.InferenceSession.create(
+    await buildDecoderGraph(t, store(), { dtype: 'fp32', fused: false }),
+  );
+  fused = await ort.InferenceSession.create(await buildDecoderGraph(t, store(), { dtype: 'fp32' }));
+  gqa = await ort.InferenceSession.create(
+    await buildDecoderGraph(t, store(), { dtype: 'fp32', attention: 'gqa' }),
+  );
 });
 
 interface Call {
@@ -61,6 +70,7 @@ interface Call {
   mask: number[];
   pos: number[][][]; // [batch][3][seq]
   past?: Record<string, ort.Tensor>;
+  graph?: ort.InferenceSession;
 }
 
 async function run(c: Call) {
@@ -84,7 +94,7 @@ async function run(c: Call) {
         new ort.Tensor('float32', new Float32Array(0), [c.batch, t.numKvHeads, 0, t.headDim]);
     }
   }
-  const out = await session.run(feeds);
+  const out = await (c.graph ?? session).run(feeds);
   const present: Record<string, ort.Tensor> = {};
   for (let l = 0; l < t.numLayers; l++) {
     for (const kv of ['key', 'value']) present[`past_key_values.${l}.${kv}`] = out[`present.${l}.${kv}`];
@@ -99,33 +109,41 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('decoder graph with a cache and padding', () => {
-  it('prefill of 7 + a 5-token chunk on the cache = prefill of all 12', async () => {
-    const n = 12;
-    const x = embeds(n, 1);
-    const pos = positions(n);
-    const whole = await run({ x, batch: 1, seq: n, mask: new Array(n).fill(1), pos: [pos] });
-    expect(whole.dims).toEqual([1, 1, 512]);
-    const head = await run({
-      x: x.slice(0, 7 * H),
-      batch: 1,
-      seq: 7,
-      mask: new Array(7).fill(1),
-      pos: [pos.map((r) => r.slice(0, 7))],
-    });
-    const chunk = await run({
-      x: x.slice(7 * H),
-      batch: 1,
-      seq: 5,
-      mask: new Array(n).fill(1),
-      pos: [pos.map((r) => r.slice(7))],
-      past: head.present,
-    });
-    expect(maxDiff(chunk.logits, whole.logits)).toBeLessThan(1e-5);
-    const k = whole.present['past_key_values.1.key'].data as Float32Array;
-    expect(maxDiff(chunk.present['past_key_values.1.key'].data as Float32Array, k)).toBeLessThan(1e-5);
-  });
+  it.each(['unfused', 'fused', 'gqa'] as const)(
+    '%s: prefill of 7 + a 5-token chunk on the cache = unfused prefill of all 12',
+    async (kind) => {
+      const graph = { unfused: session, fused, gqa }[kind];
+      const n = 12;
+      const x = embeds(n, 1);
+      const pos = positions(n);
+      const whole = await run({ x, batch: 1, seq: n, mask: new Array(n).fill(1), pos: [pos] });
+      expect(whole.dims).toEqual([1, 1, 512]);
+      const head = await run({
+        x: x.slice(0, 7 * H),
+        batch: 1,
+        seq: 7,
+        mask: new Array(7).fill(1),
+        pos: [pos.map((r) => r.slice(0, 7))],
+        graph,
+      });
+      const chunk = await run({
+        x: x.slice(7 * H),
+        batch: 1,
+        seq: 5,
+        mask: new Array(n).fill(1),
+        pos: [pos.map((r) => r.slice(7))],
+        past: head.present,
+        graph,
+      });
+      expect(maxDiff(chunk.logits, whole.logits)).toBeLessThan(1e-5);
+      const k = whole.present['past_key_values.1.key'].data as Float32Array;
+      expect(maxDiff(chunk.present['past_key_values.1.key'].data as Float32Array, k)).toBeLessThan(1e-5);
+    },
+  );
 
-  it('a left-padded row of a batch gives the logits of the same sequence alone', async () => {
+  // Unfused only: GroupQueryAttention reads each row's length from seqlens_k and so models right
+  // padding, not left; the runtime feeds one unpadded row.
+  it('unfused: a left-padded row of a batch gives the logits of the same sequence alone', async () => {
     const n = 12;
     const pad = 3;
     const a = embeds(n, 2);

@@ -26,6 +26,11 @@ export type LinearWeights =
       k: number;
       n: number;
       bias?: string;
+      /**
+       * MatMulNBits accuracy_level: 0 keeps activations float; 4 lets the CPU EP quantize them to
+       * int8 per block (faster decode, a small logits change); EPs without such a kernel ignore it.
+       */
+      accuracyLevel?: 0 | 4;
     };
 
 const FLOAT32_LOWEST = -3.4028234663852886e38;
@@ -90,8 +95,7 @@ export function makeLinear(g: GraphBuilder, x: string, w: LinearWeights): string
   } else {
     y = g.op1('MatMulNBits', [x, w.packed, w.scales], {
       domain: 'com.microsoft',
-      // accuracy_level 0: activations stay float (level 4 would quantize them to int8 on CPU).
-      attrs: { K: w.k, N: w.n, bits: 4, block_size: 32, accuracy_level: 0 },
+      attrs: { K: w.k, N: w.n, bits: 4, block_size: 32, accuracy_level: w.accuracyLevel ?? 0 },
     });
   }
   return w.bias ? g.op1('Add', [y, w.bias]) : y;

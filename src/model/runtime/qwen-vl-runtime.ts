@@ -10,7 +10,7 @@
  */
 import { DeepEyesError } from '../../base/errors';
 import type { OrtApi, OrtTensor } from './ort-api';
-import { KvCache, type KvDtype, type KvState } from './kv-cache';
+import { KvCache, PRESENT_ROWS_FUSED, type KvDtype, type KvMode, type KvState } from './kv-cache';
 import type { ModelFiles } from './model-files';
 import { loadSessions, type LoadProgress, type ModelSessions, type SessionChoice } from './sessions';
 import { parseQwenVLConfig, type QwenVLConfig } from '../config';
@@ -77,7 +77,21 @@ export class QwenVLRuntime {
   ) {
     const t = config.text;
     const kvType = this.decoderInputType('past_key_values.0.key') ?? 'float32';
-    this.cache = new KvCache(ort, t.numLayers, t.numKvHeads, t.headDim, kvType as KvDtype);
+    this.cache = new KvCache(ort, t.numLayers, t.numKvHeads, t.headDim, kvType as KvDtype, this.kvMode());
+  }
+
+  /**
+   * In-place KV cache where the decoder is the fused graph (its present rows are named
+   * PRESENT_ROWS_FUSED) and onnxruntime honours a present output bound to the past buffer: the
+   * CPU EP. onnxruntime-web's WebGPU kernel does not share past and present, so there (and for
+   * older, unfused exports) the cache is concatenated by the graph.
+   */
+  private kvMode(): KvMode {
+    const meta = (
+      this.sessions.decoder as { outputMetadata?: readonly { name: string; shape?: readonly unknown[] }[] }
+    ).outputMetadata;
+    const rows = meta?.find((m) => m.name === 'present.0.key')?.shape?.[2];
+    return rows === PRESENT_ROWS_FUSED && this.sessions.choice.target === 'cpu' ? 'in-place' : 'concat';
   }
 
   static async load(
@@ -203,6 +217,7 @@ export class QwenVLRuntime {
       throw new ChunkMismatchError('image features and pads do not line up');
 
     const T = this.ort.Tensor;
+    this.cache.reserve(ids.length);
     const total = this.cache.length + ids.length;
     const feeds: Record<string, OrtTensor> = {
       inputs_embeds: new T('float32', embeds, [1, ids.length, H]),
@@ -210,7 +225,7 @@ export class QwenVLRuntime {
       position_ids: new T('int64', positionsToInt64(positions), [3, 1, ids.length]),
       ...this.cache.feeds(),
     };
-    const out = await this.sessions.decoder.run(feeds);
+    const out = await this.runDecoder(feeds);
     if (opts.inspect) await opts.inspect(out);
     this.cache.update(out, total);
     this.rope = state;
@@ -249,6 +264,16 @@ export class QwenVLRuntime {
 
   static disposeConversation(saved: SavedConversation): void {
     KvCache.disposeState(saved.kv);
+  }
+
+  /** One decoder run; in-place mode binds present.* to the cache's own buffers. */
+  private runDecoder(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
+    const decoder = this.sessions.decoder;
+    if (this.cache.mode !== 'in-place') return decoder.run(feeds);
+    const fetches: Record<string, OrtTensor | null> = {};
+    for (const name of decoder.outputNames) fetches[name] = null;
+    Object.assign(fetches, this.cache.fetches());
+    return decoder.run(feeds, fetches);
   }
 
   /** Starts a new conversation: drops the cache and the position state. */
