@@ -116,7 +116,14 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
         onPrompt: start,
         onText: (delta, tokenId) => {
           start(0);
-          emit({ type: 'token', turn, tokenId: tokenId ?? -1, text: delta });
+          // A chunk without an id (chat servers) is one streamed token whose id is not known.
+          emit({
+            type: 'token',
+            turn,
+            tokenId: tokenId ?? -1,
+            text: delta,
+            ...(tokenId === undefined ? { tokens: 1 } : {}),
+          });
           if (delta) for (const segment of segmenter.push(delta)) emit({ type: 'segment', turn, segment });
         },
       });

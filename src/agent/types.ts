@@ -123,7 +123,11 @@ export type AgentEvent =
       createdAt?: string;
     }
   | { type: 'turn_start'; turn: number; promptTokens: number }
-  | { type: 'token'; turn: number; tokenId: number; text: string }
+  /**
+   * Streamed text: tokenId is the token's id, or -1 when not known; `tokens` says how many generated
+   * tokens it stands for when that is not simply "1 if tokenId >= 0" (a chat server's chunk).
+   */
+  | { type: 'token'; turn: number; tokenId: number; text: string; tokens?: number }
   | { type: 'segment'; turn: number; segment: Segment }
   | { type: 'turn_end'; turn: number; step: TraceStep }
   | { type: 'run_end'; trace: Trace };

@@ -32,10 +32,10 @@ export interface TurnOptions {
   sampling: Sampling;
   signal?: AbortSignal;
   /**
-   * The decoded text as it streams (deltas, in order; their concatenation is the turn's text). A
-   * token engine calls it once per generated token with that token's id (the delta may be empty
-   * while a character is incomplete) and once more without an id for any text left at the end; a
-   * chat-server engine calls it per streamed chunk, without ids.
+   * The decoded text as it streams (deltas, in order; their concatenation is the turn's text), with
+   * what it stands for: a token engine passes each token's id (the delta may be empty while a
+   * character is incomplete) and `-1` for text left at the end that is no new token; a chat-server
+   * engine passes no id, each call being one streamed chunk (one token as vLLM and SGLang stream).
    */
   onText?: (delta: string, tokenId?: number) => void;
   /**

@@ -84,6 +84,16 @@ describe('applyAgentEvent', () => {
     });
   });
 
+  it("counts a chat server's id-less chunks as tokens, and a detokenizer flush as none", () => {
+    let d = applyAgentEvent(null, start, 0);
+    d = applyAgentEvent(d, { type: 'turn_start', turn: 0, promptTokens: 5 }, 100);
+    d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: -1, text: 'The', tokens: 1 }, 200);
+    d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: -1, text: ' cat', tokens: 1 }, 210);
+    d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: 7, text: '' }, 220);
+    d = applyAgentEvent(d, { type: 'token', turn: 0, tokenId: -1, text: '.' }, 230);
+    expect(d?.live).toMatchObject({ text: 'The cat.', generatedTokens: 3 });
+  });
+
   it('sets the final trace on run_end', () => {
     const trace: Trace = {
       format: 'deepeyes-trace',

@@ -109,13 +109,13 @@ export function applyAgentEvent(draft: TraceDraft | null, event: AgentEvent, now
     case 'token': {
       const live = liveFor(draft, event.turn, now);
       if (!live) return draft;
-      const counted = event.tokenId >= 0;
+      const counted = event.tokens ?? (event.tokenId >= 0 ? 1 : 0);
       return {
         ...draft,
         live: {
           ...live,
           text: live.text + event.text,
-          generatedTokens: live.generatedTokens + (counted ? 1 : 0),
+          generatedTokens: live.generatedTokens + counted,
           firstTokenAt: live.firstTokenAt ?? now,
           lastTokenAt: now,
         },

@@ -77,7 +77,7 @@ export abstract class TokenTurnEngine implements TurnEngine {
         },
       });
       const rest = detok.flush();
-      if (rest) opts.onText?.(rest);
+      if (rest) opts.onText?.(rest, -1);
       const text = this.tokenizer.decode(gen.ids, { skipSpecial: true });
       feed.generated(gen.ids, text);
       const lastId = gen.ids[gen.ids.length - 1];
