@@ -17,11 +17,11 @@ import { convertModel } from '../src/convert/convert';
 import { SINGLE_FILE } from '../src/convert/safetensors/reader';
 import { writeSafetensors } from '../src/convert/safetensors/writer';
 import { syntheticTensors } from '../src/convert/synth/checkpoint';
-import { parseQwenVLConfig, type TextConfig } from '../src/model/config';
-import { KvCache } from '../src/model/runtime/kv-cache';
+import { parseQwenVLConfig } from '../src/model/config';
 import { componentFile } from '../src/model/runtime/sessions';
 import { measureBandwidth, type Bandwidth } from './bandwidth';
 import { measureNativeBandwidth, type NativeBandwidth } from './native-bandwidth';
+import { TextDecoder, promptIds } from './fused';
 
 const PRESET = 'qwen25vl-3b';
 const SALT = 'deepeyes-bench-3b';
@@ -123,51 +123,6 @@ function decoderBytes(dir: string): number {
     .reduce((s, f) => s + statSync(join(onnxDir, f)).size, 0);
 }
 
-/** Deterministic token ids spread over the vocabulary (avoiding the special tokens at the end). */
-function promptIds(n: number, vocab: number): number[] {
-  return Array.from({ length: n }, (_, i) => (i * 7919 + 13) % Math.min(vocab, 151643));
-}
-
-class TextDecoder3b {
-  readonly cache: KvCache;
-  private mask = new BigInt64Array(0);
-
-  constructor(
-    private readonly cfg: TextConfig,
-    private readonly embed: ort.InferenceSession,
-    private readonly decoder: ort.InferenceSession,
-  ) {
-    this.cache = new KvCache(ort, cfg.numLayers, cfg.numKvHeads, cfg.headDim, 'float32');
-  }
-
-  /** Feeds `ids` on top of the cache (text positions: all three mRoPE rows equal). */
-  async step(ids: number[]): Promise<void> {
-    const s = ids.length;
-    const past = this.cache.length;
-    const e = await this.embed.run({
-      input_ids: new ort.Tensor(
-        'int64',
-        BigInt64Array.from(ids, (i) => BigInt(i)),
-        [1, s],
-      ),
-    });
-    const embeds = e[this.embed.outputNames[0]];
-    const total = past + s;
-    if (this.mask.length < total) this.mask = new BigInt64Array(total * 2).fill(1n);
-    const pos = new BigInt64Array(3 * s);
-    for (let r = 0; r < 3; r++) for (let i = 0; i < s; i++) pos[r * s + i] = BigInt(past + i);
-    const out = await this.decoder.run({
-      inputs_embeds: embeds,
-      attention_mask: new ort.Tensor('int64', this.mask.subarray(0, total), [1, total]),
-      position_ids: new ort.Tensor('int64', pos, [3, 1, s]),
-      ...this.cache.feeds(),
-    });
-    embeds.dispose();
-    this.cache.update(out, total);
-    out.logits.dispose();
-  }
-}
-
 export async function runDecodeBench(opts: DecodeOptions): Promise<DecodeFigures> {
   const log = opts.log ?? (() => {});
   const prefillTokens = opts.prefillTokens ?? 128;
@@ -190,7 +145,7 @@ export async function runDecodeBench(opts: DecodeOptions): Promise<DecodeFigures
   );
   const loadMs = performance.now() - t0;
   try {
-    const model = new TextDecoder3b(cfg, embed, decoder);
+    const model = new TextDecoder(cfg, embed, decoder, 'concat');
     // One short warm-up chunk (first-run allocations), then a clean cache.
     await model.step(promptIds(8, cfg.vocabSize));
     model.cache.reset();

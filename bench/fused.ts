@@ -115,7 +115,7 @@ export async function ensureFormModels(
 }
 
 /** Deterministic token ids spread over the vocabulary (avoiding the special tokens at the end). */
-function promptIds(n: number, vocab: number): number[] {
+export function promptIds(n: number, vocab: number): number[] {
   return Array.from({ length: n }, (_, i) => (i * 7919 + 13) % Math.min(vocab, 151643));
 }
 

@@ -18,6 +18,7 @@ import { makeHubCheckpoint } from '../test/support/hub-checkpoint';
 import { startHubServer, type HubServer } from '../test/support/hub-server';
 import type { HarnessConvertResult } from '../src/harness/convert-harness';
 import { harnessBaseUrl } from './harness/harness-server';
+import { cosine } from '../src/golden/metrics';
 import type { ConvertRequest } from '../src/worker/convert-protocol';
 
 const PORT = Number(process.env.PW_PORT ?? 4173);
@@ -146,18 +147,6 @@ function argmax(v: number[]): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
   return best;
-}
-
-function cosine(a: number[], b: number[]): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 test('a full disk mid-conversion: a clear message, the converted part kept, the next run resumes', async ({
