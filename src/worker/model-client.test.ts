@@ -2,35 +2,15 @@
  * Crash paths of the model worker, against the real host (src/worker/model-host.ts) loading the
  * real tiny model on onnxruntime-node, behind an in-process Worker that can die like a real one.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import * as ortNode from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../agent/types';
-import type { LoadableSource } from '../delivery/model-source';
-import { inProcessWorker, type InProcessWorker } from '../../test/support/in-process-worker';
-import { ModelHost } from './model-host';
+import type { InProcessWorker } from '../../test/support/in-process-worker';
+import {
+  nodeHostWorker,
+  sentKind,
+  tinyModelFolder as tinyFolder,
+} from '../../test/support/tiny-model-folder';
 import { ModelWorkerClient } from './model-client';
-
-const TINY = resolve(import.meta.dirname, '../../public/models/tiny');
-
-async function tinyFolder(): Promise<LoadableSource> {
-  const files: File[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const full = join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else {
-        const f = new File([await readFile(full)], e.name);
-        // What a folder picker gives: the path inside the picked folder.
-        Object.defineProperty(f, 'webkitRelativePath', { value: `tiny/${relative(TINY, full)}` });
-        files.push(f);
-      }
-    }
-  };
-  await walk(TINY);
-  return { kind: 'files', files, label: 'tiny' };
-}
 
 const request = {
   image: { width: 56, height: 56, data: new Uint8Array(56 * 56 * 3).fill(128) },
@@ -53,7 +33,7 @@ function harness(onNewWorker?: (w: InProcessWorker, n: number) => void): Harness
   const client = new ModelWorkerClient({
     baseUrl: 'http://127.0.0.1/app/',
     makeWorker: () => {
-      const w = inProcessWorker((post) => new ModelHost(post, { offGpu: { ort: ortNode, target: 'cpu' } }));
+      const w = nodeHostWorker();
       workers.push(w);
       onNewWorker?.(w, workers.length);
       return w;
@@ -62,11 +42,6 @@ function harness(onNewWorker?: (w: InProcessWorker, n: number) => void): Harness
   });
   live = client;
   return { client, workers, recovered };
-}
-
-/** Resolves once the worker was sent a message of this kind. */
-async function sentKind(w: () => InProcessWorker | undefined, kind: string): Promise<void> {
-  while (!w()?.sent.some((m) => m.kind === kind)) await new Promise((r) => setTimeout(r, 1));
 }
 
 describe('a model worker that dies', () => {
