@@ -192,6 +192,16 @@ describe('controller', () => {
     expect(store.getState().runStatus).toBe('idle');
   });
 
+  it('a trace that cannot be exported as JSON says so with a way out, instead of throwing', async () => {
+    const { store, c } = setup();
+    // This trace's placeholder images ('data:,') are refused by the trace validator.
+    store.getState().loadTrace(trace, 'import');
+    expect(() => c.exportJson()).not.toThrow();
+    expect(store.getState().notices.find((n) => n.code === 'export-failed')?.message).toMatch(
+      /JSONL or as a PNG strip/,
+    );
+  });
+
   it('refuses an imported file that is not a trace, with advice', async () => {
     const { store, c } = setup();
     await c.importTrace(new Blob(['{"format":"something-else"}']));

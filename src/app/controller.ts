@@ -309,11 +309,22 @@ export function createController(
 
     exportJson() {
       const t = s().trace?.final;
-      if (t)
-        downloadBlob(
-          new Blob([serializeTrace(t)], { type: 'application/json' }),
-          `${traceFileStem(t.createdAt, t.question)}.json`,
-        );
+      if (!t) return;
+      let text: string;
+      try {
+        // Validates too (limits included): a file the importer would refuse is not written.
+        text = serializeTrace(t);
+      } catch (e) {
+        s().addNotice({
+          code: 'export-failed',
+          message: `This trace could not be exported as JSON (${toErrorInfo(e).message}). Export it as JSONL or as a PNG strip instead.`,
+        });
+        return;
+      }
+      downloadBlob(
+        new Blob([text], { type: 'application/json' }),
+        `${traceFileStem(t.createdAt, t.question)}.json`,
+      );
     },
 
     exportJsonl() {

@@ -56,10 +56,11 @@ describe('rejects bad input', () => {
     expect(() => parseTrace({ ...raw(), version: 1.5 })).toThrow(TraceVersionError);
   });
 
-  it('image fields that are not PNG data URLs', () => {
+  it('image fields that are not PNG or JPEG data URLs', () => {
     const jpegUrl = raw();
     jpegUrl.image.pngDataUrl = jpegUrl.image.pngDataUrl.replace('image/png', 'image/jpeg');
-    expect(() => parseTrace(jpegUrl)).toThrow(/not a PNG data URL/);
+    // PNG bytes behind a JPEG prefix.
+    expect(() => parseTrace(jpegUrl)).toThrow(/not a PNG or JPEG data URL: the bytes are not a JPEG/);
     const jpegBytes = raw();
     // A JPEG's first bytes (FF D8 FF E0) behind a PNG prefix.
     jpegBytes.steps[0].action.crop.pngDataUrl = PNG_DATA_URL_PREFIX + '/9j/4AAQSkZJRgABAQ==';
