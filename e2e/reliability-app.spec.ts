@@ -1,0 +1,85 @@
+/**
+ * Reliability cases as the user meets them, through the built app in Chromium. This file runs
+ * Chromium WITHOUT WebGPU: the no-WebGPU screen must lead to a run on the CPU (WASM), and the
+ * mid-run cases run there too (one page, one model load, runs of 1-2 tokens).
+ */
+import type { Page } from '@playwright/test';
+import { PNG } from 'pngjs';
+import { test, expect } from './fixtures';
+import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-features=WebGPU', '--disable-background-networking', '--no-first-run'],
+  },
+});
+test.describe.configure({ mode: 'serial' });
+
+const picture = (size: number, shade: number) => {
+  const png = new PNG({ width: size, height: size });
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) png.data.set([x * 2, y * 2, shade, 255], (y * size + x) * 4);
+  return PNG.sync.write(png).toString('base64');
+};
+
+/** The trace autosave kept (idb-keyval's default store), parsed, or null. */
+async function autosaved(page: Page): Promise<{ question: string; image: { pngDataUrl: string } } | null> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open('keyval-store');
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('keyval')) return resolve(null);
+          const get = db.transaction('keyval').objectStore('keyval').get('deepeyes:last-trace');
+          get.onsuccess = () => resolve(typeof get.result === 'string' ? JSON.parse(get.result) : null);
+          get.onerror = () => resolve(null);
+        };
+        open.onerror = () => resolve(null);
+      }),
+  );
+}
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openApp(page);
+});
+test.afterAll(async () => page.close());
+
+test('no WebGPU: the screen says so and offers the tiny model on WASM; a run there works', async () => {
+  await page.getByTestId('model-picker').click();
+  await expect(page.getByTestId('no-webgpu')).toBeVisible();
+  const load = page.getByTestId('load-model-tiny-random');
+  await expect(load).toBeEnabled();
+  await load.click();
+  await expect(load).toHaveText('Loaded', { timeout: SLOW });
+  await page.getByTestId('model-picker').click();
+  await expect(runStatus(page)).toHaveText('Ready');
+
+  await dropFile(page, { base64: picture(56, 128), name: 'grey.png', type: 'image/png' });
+  // The sample's question goes with its trace once the picture is open.
+  await expect(page.getByTestId('question-input')).toHaveValue('');
+  await page.getByTestId('question-input').fill('what is this?');
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').click();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('step-card-0')).toBeVisible();
+  // Autosave kept it, with the picture as JPEG (the worker's OffscreenCanvas encoder).
+  await expect.poll(async () => (await autosaved(page))?.question).toBe('what is this?');
+  expect((await autosaved(page))?.image.pngDataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//);
+});
+
+test('a picture dropped mid-run is refused with a notice; the run and its picture stay', async () => {
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').click();
+  await expect(runStatus(page)).not.toHaveAttribute('data-status', 'idle');
+  await dropFile(page, { base64: picture(56, 10), name: 'other.png', type: 'image/png' });
+  await expect(page.locator('[data-testid="run-notice"][data-code="busy-input"]')).toBeVisible();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect.poll(async () => (await autosaved(page))?.question).toBe('what is this?');
+});
