@@ -74,12 +74,44 @@ test('no WebGPU: the screen says so and offers the tiny model on WASM; a run the
 });
 
 test('a picture dropped mid-run is refused with a notice; the run and its picture stay', async () => {
-  await setMaxTokens(page, 2);
+  // Long enough on WASM for the drop to land mid-run (random weights stop only at the budget).
+  await setMaxTokens(page, 64);
   await page.getByTestId('run-button').click();
-  await expect(runStatus(page)).not.toHaveAttribute('data-status', 'idle');
   await dropFile(page, { base64: picture(56, 10), name: 'other.png', type: 'image/png' });
   await expect(page.locator('[data-testid="run-notice"][data-code="busy-input"]')).toBeVisible();
   await waitIdle(page, SLOW);
   await expect(page.getByTestId('run-error')).toHaveCount(0);
   await expect.poll(async () => (await autosaved(page))?.question).toBe('what is this?');
+  await expect(page.getByTestId('question-input')).toHaveValue('what is this?');
+});
+
+test('the model worker dies, and its fresh worker dies twice while loading the model again: recovery ends, a run works', async () => {
+  const inRecovery = await page.evaluate(async () => {
+    const client = (
+      window as unknown as {
+        __deepeyesModelPort: {
+          workerClient: { simulateCrash(): void; whenRecovered(): Promise<void>; recovering?: Promise<void> };
+        };
+      }
+    ).__deepeyesModelPort.workerClient;
+    const pause = () => new Promise((r) => setTimeout(r, 150));
+    const seen: boolean[] = [];
+    client.simulateCrash(); // the loaded worker dies
+    await pause(); // its error event started a recovery: a fresh worker is loading the model
+    seen.push(client.recovering !== undefined);
+    client.simulateCrash();
+    await pause();
+    seen.push(client.recovering !== undefined);
+    client.simulateCrash();
+    await client.whenRecovered();
+    return seen;
+  });
+  // Both later crashes hit a worker that was loading the model again (a recovery in flight).
+  expect(inRecovery).toEqual([true, true]);
+  await expect(page.getByTestId('run-error')).toContainText('The model was loaded again');
+  await expect(runStatus(page)).toHaveText('Ready');
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').click();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
 });

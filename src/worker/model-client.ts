@@ -140,6 +140,11 @@ export class ModelWorkerClient {
     return this.call<void>({ kind: 'simulate_device_loss' }).promise;
   }
 
+  /** Test hook: the worker dies of an uncaught exception (recovery follows, as for a real crash). */
+  simulateCrash(): void {
+    this.ensureWorker().postMessage({ kind: 'simulate_crash', id: this.nextId++ } satisfies ToWorker);
+  }
+
   /**
    * Hard stop: ends the worker (the only way to interrupt a kernel in flight), then starts a new
    * one and loads the last model again. Pending calls reject with `cancelled`.

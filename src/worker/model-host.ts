@@ -76,6 +76,8 @@ export class ModelHost {
           this.device?.device.destroy();
           this.post({ kind: 'done', id: msg.id });
           return;
+        case 'simulate_crash':
+          return; // handled by the worker's entry (model.worker.ts): a host cannot kill its thread
       }
     } catch (e) {
       this.post({ kind: 'error', id: msg.id, error: this.errorInfo(e) });
