@@ -115,3 +115,61 @@ test('the model worker dies, and its fresh worker dies twice while loading the m
   await waitIdle(page, SLOW);
   await expect(page.getByTestId('run-error')).toHaveCount(0);
 });
+
+/** An ISO-BMFF box (HEIF containers are made of them). */
+function box(type: string, payload: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + payload.length, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, payload]);
+}
+
+test('a HEIC photo is refused in the browser with advice; the picture on screen stays', async () => {
+  const ispe = Buffer.alloc(12);
+  ispe.writeUInt32BE(4032, 4);
+  ispe.writeUInt32BE(3024, 8);
+  const heic = Buffer.concat([
+    box('ftyp', Buffer.from('heic\0\0\0\0mif1heic', 'latin1')),
+    box('meta', box('ispe', ispe)),
+  ]);
+  await dropFile(page, { base64: heic.toString('base64'), name: 'IMG_0001.HEIC', type: 'image/heic' });
+  const error = page.getByTestId('input-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText(/HEIC/i);
+  await expect(page.getByTestId('question-input')).toHaveValue('what is this?');
+});
+
+test('an animated GIF opens on its first frame, with a notice saying so', async () => {
+  // GIF89a, 3x2, two frames (each a graphic control extension and an image). Pixel data: LZW with
+  // 3-bit codes, a clear code before every two pixels so the code size never grows.
+  const codes = [4, 0, 0, 4, 0, 0, 4, 0, 0, 5];
+  let bits = 0;
+  let nbits = 0;
+  const lzw: number[] = [];
+  for (const c of codes) {
+    bits |= c << nbits;
+    nbits += 3;
+    while (nbits >= 8) {
+      lzw.push(bits & 255);
+      bits >>= 8;
+      nbits -= 8;
+    }
+  }
+  if (nbits > 0) lzw.push(bits & 255);
+  const head = [...Buffer.from('GIF89a'), 3, 0, 2, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255];
+  const frame = [0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 3, 0, 2, 0, 0, 2, lzw.length, ...lzw, 0];
+  const gif = Buffer.from([...head, ...frame, ...frame, 0x3b]);
+  await dropFile(page, { base64: gif.toString('base64'), name: 'blink.gif', type: 'image/gif' });
+  await expect(page.getByTestId('input-notice')).toContainText('Animated GIF: using its first frame.');
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
+});
+
+test('Run double-clicked starts one run, and the second click does not stop it', async () => {
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').dblclick();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  // A second run would be refused as busy (an error) or add its own steps.
+  await expect(page.getByTestId('step-card-0')).toBeVisible();
+  await expect(page.getByTestId('step-card-1')).toHaveCount(0);
+});
