@@ -226,9 +226,12 @@ describe('chat-server engine on npm run serve', () => {
     const statuses: number[] = [];
     const a = remote();
     const b = remote({ backoffMs: 50, attempts: 40, onRetry: (_a, _w, s) => statuses.push(s) });
+    // b is sent once a is streaming (not after a fixed delay: a cached prefix makes a fast).
+    let streaming!: () => void;
+    const aStreams = new Promise<void>((r) => (streaming = r));
     const [ra, rb] = await Promise.all([
-      a.turn(firstTurn(question, image), greedy(40)),
-      new Promise((r) => setTimeout(r, 150)).then(() => b.turn(firstTurn(question, image), greedy(2))),
+      a.turn(firstTurn(question, image), { ...greedy(400), onText: () => streaming() }),
+      aStreams.then(() => b.turn(firstTurn(question, image), greedy(2))),
     ]);
     expect(ra.generatedTokens).toBeGreaterThan(0);
     expect(rb.generatedTokens).toBe(2);

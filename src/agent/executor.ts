@@ -15,7 +15,7 @@ import { applyAgentEvent, endTrace, type RunEnd, type TraceDraft } from './trace
 import { smartResize } from '../model/image/smart-resize';
 import { cropRgb, resizeForModel, resolveZoomBox, zoomFrame } from './tools/crop';
 import { rotateRgb } from './tools/rotate';
-import { pngDataUrl } from '../image-io/png';
+import { cropDataUrl, originalDataUrl } from './trace/trace-images';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
 import { sha256Hex } from '../base/sha256';
 import { resumableSteps } from './resume';
@@ -54,7 +54,7 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       sha256: await sha256Hex(image.data),
       width: image.width,
       height: image.height,
-      pngDataUrl: pngDataUrl(image),
+      pngDataUrl: await originalDataUrl(image),
       resizedWidth: seen.width,
       resizedHeight: seen.height,
     },
@@ -174,7 +174,7 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       // What the engine's processor feeds (it keeps forModel's size unless max_pixels is below it).
       const fed = smartResize(forModel.height, forModel.width, limits);
       const crop: CropInfo = {
-        pngDataUrl: pngDataUrl(raw),
+        pngDataUrl: await cropDataUrl(forModel, fed),
         width: raw.width,
         height: raw.height,
         resizedWidth: fed.width,

@@ -13,6 +13,7 @@ import {
   sampleImageInfo,
 } from './samples/sample-trace';
 import { ReplayPort } from './replay/replay-port';
+import { memoryKv } from '../../test/support/memory-kv';
 
 const trace = buildSampleTrace(
   LADYBIRD,
@@ -71,7 +72,7 @@ const inputImage = {
 
 function setup(modelPort: FakeModelPort | null = new FakeModelPort()) {
   const store = createAppStore();
-  const c = createController(store, modelPort, fastReplay());
+  const c = createController(store, modelPort, fastReplay(), memoryKv());
   c.connect();
   return { store, c, modelPort };
 }
@@ -143,10 +144,17 @@ describe('controller', () => {
     expect(store.getState().runError).toBeNull();
     await c.run();
     const st = store.getState();
-    expect(st.notices.map((n) => n.code)).toEqual(['running-from-memory', 'image-size-capped']);
+    // (This fake run's trace has placeholder images that the trace validator refuses, so autosave
+    // says it could not keep it: a notice too.)
+    expect(st.notices.map((n) => n.code)).toEqual([
+      'running-from-memory',
+      'image-size-capped',
+      'autosave-failed',
+    ]);
     expect(st).toMatchObject({ runError: null, runStatus: 'idle' });
     expect(st.trace?.final).toBe(trace);
     st.dismissNotice('running-from-memory');
+    st.dismissNotice('autosave-failed');
     expect(store.getState().notices).toEqual([
       { code: 'image-size-capped', message: 'images are downscaled' },
     ]);
@@ -182,6 +190,16 @@ describe('controller', () => {
     release();
     await running;
     expect(store.getState().runStatus).toBe('idle');
+  });
+
+  it('a trace that cannot be exported as JSON says so with a way out, instead of throwing', async () => {
+    const { store, c } = setup();
+    // This trace's placeholder images ('data:,') are refused by the trace validator.
+    store.getState().loadTrace(trace, 'import');
+    expect(() => c.exportJson()).not.toThrow();
+    expect(store.getState().notices.find((n) => n.code === 'export-failed')?.message).toMatch(
+      /JSONL or as a PNG strip/,
+    );
   });
 
   it('refuses an imported file that is not a trace, with advice', async () => {

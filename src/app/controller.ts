@@ -4,7 +4,7 @@
  * port directly. A ReplayPort is always present: it answers Run whenever no model is ready.
  */
 import type { Trace } from '../agent/types';
-import { restoreAutosave, startAutosave } from '../store/autosave';
+import { idbKeyValue, restoreAutosave, startAutosave, type KeyValue } from '../store/autosave';
 import type { AppStore } from '../store/store';
 import { serializeTrace, toDeepEyesJsonl } from '../store/trace-io';
 import { readTraceFile } from './replay/read-trace-file';
@@ -44,6 +44,8 @@ export function createController(
   store: AppStore,
   modelPort: ModelPort | null,
   replay = new ReplayPort(),
+  /** Where the last trace is kept (IndexedDB in the browser). */
+  autosaveKv: KeyValue = idbKeyValue,
 ): Controller {
   const s = () => store.getState();
   let activePort: ModelPort | null = null;
@@ -111,7 +113,10 @@ export function createController(
     try {
       await port.run(request);
     } catch (e) {
-      s().setRunError(toErrorInfo(e, 'run_failed'));
+      const info = toErrorInfo(e, 'run_failed');
+      // Stopped before it started (the model was still loading again): what the user asked for.
+      if (info.code === 'cancelled') s().addNotice({ code: 'run-stopped', message: info.message });
+      else s().setRunError(info);
     } finally {
       if (activePort === port) activePort = null;
       if (s().runStatus !== 'idle') s().setRunStatus('idle');
@@ -120,13 +125,36 @@ export function createController(
 
   function connect(): void {
     unsubs.forEach((u) => u());
-    unsubs = [replay.subscribe(onPortEvent), startAutosave(store)];
+    unsubs = [
+      replay.subscribe(onPortEvent),
+      // A run that could not be kept for the next visit is said so, with the way out.
+      startAutosave(store, autosaveKv, (e) =>
+        s().addNotice({
+          code: 'autosave-failed',
+          message: `This run was not saved for your next visit (${e.message}). Export it as JSON to keep it.`,
+        }),
+      ),
+    ];
     if (modelPort) unsubs.push(modelPort.subscribe(onPortEvent));
+  }
+
+  /**
+   * A new picture, sample or trace while a run is going would replace what the run is writing
+   * (its trace would come back later beside the new picture and be autosaved so): refused, with
+   * a notice, until the run ends.
+   */
+  function refusedMidRun(what: string): boolean {
+    if (s().runStatus === 'idle') return false;
+    s().addNotice({
+      code: 'busy-input',
+      message: `A run is in progress: stop it (or wait for it to end) before opening ${what}.`,
+    });
+    return true;
   }
 
   async function openSample(id: string): Promise<void> {
     const entry = SAMPLES.find((x) => x.id === id);
-    if (!entry) return;
+    if (!entry || refusedMidRun('a sample')) return;
     try {
       const { decoded, trace } = await loadSample(entry);
       s().setInputImage(inputFrom(decoded, entry.title));
@@ -250,8 +278,11 @@ export function createController(
     },
 
     async openImage(blob, name) {
+      if (refusedMidRun('another picture')) return;
       try {
         const decoded = await decodeImageBlob(blob, name);
+        // A run may have started while the picture was decoding.
+        if (refusedMidRun('another picture')) return;
         // The question on screen belonged to the sample or trace being replaced: start fresh.
         const fromTrace = s().traceSource !== null && s().traceSource !== 'live';
         s().setInputImage(inputFrom(decoded, name));
@@ -266,8 +297,10 @@ export function createController(
     },
 
     async importTrace(file) {
+      if (refusedMidRun('a trace')) return;
       try {
         const trace = await readTraceFile(file);
+        if (refusedMidRun('a trace')) return;
         s().setInputImage(null);
         showTrace(trace, 'import');
       } catch (e) {
@@ -277,11 +310,22 @@ export function createController(
 
     exportJson() {
       const t = s().trace?.final;
-      if (t)
-        downloadBlob(
-          new Blob([serializeTrace(t)], { type: 'application/json' }),
-          `${traceFileStem(t.createdAt, t.question)}.json`,
-        );
+      if (!t) return;
+      let text: string;
+      try {
+        // Validates too (limits included): a file the importer would refuse is not written.
+        text = serializeTrace(t);
+      } catch (e) {
+        s().addNotice({
+          code: 'export-failed',
+          message: `This trace could not be exported as JSON (${toErrorInfo(e).message}). Export it as JSONL or as a PNG strip instead.`,
+        });
+        return;
+      }
+      downloadBlob(
+        new Blob([text], { type: 'application/json' }),
+        `${traceFileStem(t.createdAt, t.question)}.json`,
+      );
     },
 
     exportJsonl() {
@@ -315,7 +359,7 @@ export function createController(
         void detectGpu().then((gpu) => s().setGpu(gpu));
         let restored = false;
         try {
-          restored = await restoreAutosave(store);
+          restored = await restoreAutosave(store, autosaveKv);
         } catch {
           // IndexedDB can be unavailable (private windows); the page works without autosave.
         }

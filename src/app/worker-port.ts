@@ -12,7 +12,7 @@ import type { Backend } from '../base/types';
 import type { VariantName } from '../base/model-manifest';
 import type { LoadableSource, ModelSource } from '../delivery/model-source';
 import type { RunnerKind } from '../store/slices/model-slice';
-import { WorkerBusyError } from '../worker/errors';
+import { WorkerBusyError, WorkerStoppedError } from '../worker/errors';
 import { ModelWorkerClient } from '../worker/model-client';
 import type { ModelPort, PortEvent } from './model-port';
 import { describePath, saferPath, type LoadedPath } from './safer-path';
@@ -54,6 +54,8 @@ export class WorkerPort implements ModelPort {
   /** The run in flight: the fold of its events so far (to close it if the worker dies). */
   private current: { id: number; draft: TraceDraft | null; done: Promise<Trace> } | undefined;
   private cancelPartial: ((t: Trace) => void) | undefined;
+  /** Set while a run waits for the model to be loaded again; Stop then cancels it before it starts. */
+  private waiting: { stopped: boolean } | undefined;
 
   constructor(client?: ModelWorkerClient) {
     this.client =
@@ -208,10 +210,17 @@ export class WorkerPort implements ModelPort {
   }
 
   async run(request: RunRequest): Promise<Trace> {
-    if (this.current) throw new WorkerBusyError();
+    if (this.current || this.waiting) throw new WorkerBusyError();
     // After a hard stop or a crash the worker is still reloading the model: a run sent now would
-    // find no model. Wait for it.
-    await this.client.whenRecovered();
+    // find no model. Wait for it; a Stop meanwhile cancels the run before it starts.
+    const waiting = { stopped: false };
+    this.waiting = waiting;
+    try {
+      await this.client.whenRecovered();
+    } finally {
+      this.waiting = undefined;
+    }
+    if (waiting.stopped) throw new WorkerStoppedError('the run was stopped before it started');
     if (this.current) throw new WorkerBusyError();
     const { id, done } = this.client.run(request);
     const cur = { id, draft: null as TraceDraft | null, done };
@@ -246,6 +255,7 @@ export class WorkerPort implements ModelPort {
   }
 
   stop(): void {
+    if (this.waiting) this.waiting.stopped = true;
     const cur = this.current;
     if (!cur) return;
     void this.client.stop(cur.id).catch(() => {});

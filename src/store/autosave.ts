@@ -46,7 +46,10 @@ export function startAutosave(
       onError?.(e as Error);
       return;
     }
-    kv.set(AUTOSAVE_KEY, text).catch((e: Error) => onError?.(e));
+    // Through a promise: a store that throws at once (no IndexedDB at all) is reported the same way.
+    Promise.resolve()
+      .then(() => kv.set(AUTOSAVE_KEY, text))
+      .catch((e: Error) => onError?.(e));
   });
 }
 

@@ -15,6 +15,9 @@ import type { GpuProbe } from '../model/backend/webgpu-probe';
 import { WorkerCrashedError, WorkerStoppedError } from './errors';
 import type { FromWorker, LoadedInfo, ToWorker } from './protocol';
 
+/** Fresh workers a recovery starts before it gives up (a worker that dies on every load). */
+const RECOVERY_ATTEMPTS = 3;
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; kind: ToWorker['kind'] };
 type Listener = (msg: FromWorker) => void;
 /** ToWorker without the id the client assigns (kept as a union, one variant per kind). */
@@ -42,6 +45,7 @@ export class ModelWorkerClient {
   private lastLoad: { source: LoadableSource; backend: Backend; variant?: VariantName } | undefined;
   private recovering: Promise<void> | undefined;
   private readonly baseUrl: string;
+  private disposed = false;
 
   constructor(private readonly opts: ClientOptions = {}) {
     this.baseUrl = opts.baseUrl ?? new URL('.', globalThis.location?.href ?? 'http://localhost/').href;
@@ -136,6 +140,11 @@ export class ModelWorkerClient {
     return this.call<void>({ kind: 'simulate_device_loss' }).promise;
   }
 
+  /** Test hook: the worker dies of an uncaught exception (recovery follows, as for a real crash). */
+  simulateCrash(): void {
+    this.ensureWorker().postMessage({ kind: 'simulate_crash', id: this.nextId++ } satisfies ToWorker);
+  }
+
   /**
    * Hard stop: ends the worker (the only way to interrupt a kernel in flight), then starts a new
    * one and loads the last model again. Pending calls reject with `cancelled`.
@@ -149,21 +158,30 @@ export class ModelWorkerClient {
     return this.recovering ?? Promise.resolve();
   }
 
+  /**
+   * Ends the worker and rejects every pending call with `reason` (at once, even when a recovery
+   * is already in flight: a fresh worker that dies while loading the model again must not leave
+   * that load, and every run waiting on the recovery, pending forever), then starts a fresh
+   * worker and loads the last model again, up to RECOVERY_ATTEMPTS workers.
+   */
   private recover(reason: DeepEyesError): Promise<void> {
+    this.worker?.terminate();
+    this.worker = undefined;
+    for (const [, p] of this.pending) p.reject(reason);
+    this.pending.clear();
     this.recovering ??= (async () => {
-      this.worker?.terminate();
-      this.worker = undefined;
-      for (const [, p] of this.pending) p.reject(reason);
-      this.pending.clear();
       let info: LoadedInfo | undefined;
-      if (this.lastLoad) {
+      for (let attempt = 0; attempt < RECOVERY_ATTEMPTS && this.lastLoad && !this.disposed; attempt++) {
         try {
           info = await this.load(this.lastLoad.source, this.lastLoad.backend, this.lastLoad.variant);
-        } catch {
-          info = undefined;
+          break;
+        } catch (e) {
+          // A worker that died again (or was ended by a hard stop) is worth another one; a load
+          // that failed on its own is final.
+          if (!(e instanceof WorkerCrashedError || e instanceof WorkerStoppedError)) break;
         }
       }
-      this.opts.onRecovered?.(reason, info);
+      if (!this.disposed) this.opts.onRecovered?.(reason, info);
     })().finally(() => {
       this.recovering = undefined;
     });
@@ -171,6 +189,7 @@ export class ModelWorkerClient {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.worker?.terminate();
     this.worker = undefined;
     for (const [, p] of this.pending) p.reject(new WorkerStoppedError('the model worker was closed', false));

@@ -25,11 +25,20 @@ import {
 import { ortWeb } from '../model/backend/ort-web';
 import { noGpuProbe, probeWebGpu } from '../model/backend/webgpu-probe';
 import type { ModelFiles } from '../model/runtime/model-files';
+import type { ExecutionTarget, OrtApi } from '../model/runtime/ort-api';
 import type { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
 import { loadEngine } from '../model/load-engine';
 import { ModelNotLoadedError, WorkerBusyError } from './errors';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
 import type { FromWorker, ToWorker } from './protocol';
+
+export interface ModelHostOptions {
+  /**
+   * The runtime for loads off the GPU: onnxruntime-web on WASM in the browser (the default);
+   * Node tests of the real host pass onnxruntime-node on the CPU.
+   */
+  offGpu?: { ort: OrtApi; target: Exclude<ExecutionTarget, 'webgpu'> };
+}
 
 export class ModelHost {
   private engine: QwenVLEngine | undefined;
@@ -38,7 +47,10 @@ export class ModelHost {
   private deviceLost: DeviceLostError | undefined;
   private needs: ModelNeeds | undefined;
 
-  constructor(private readonly post: (msg: FromWorker) => void) {}
+  constructor(
+    private readonly post: (msg: FromWorker) => void,
+    private readonly opts: ModelHostOptions = {},
+  ) {}
 
   async handle(msg: ToWorker): Promise<void> {
     try {
@@ -65,6 +77,8 @@ export class ModelHost {
           this.device?.device.destroy();
           this.post({ kind: 'done', id: msg.id });
           return;
+        case 'simulate_crash':
+          return; // handled by the worker's entry (model.worker.ts): a host cannot kill its thread
       }
     } catch (e) {
       this.post({ kind: 'error', id: msg.id, error: this.errorInfo(e) });
@@ -84,14 +98,14 @@ export class ModelHost {
     baseUrl: string,
     forced?: VariantName,
   ): Promise<void> {
-    const ort = ortWeb(baseUrl);
+    const web = ortWeb(baseUrl);
     await this.engine?.dispose();
     this.engine = undefined;
     if (backend === 'webgpu' && !this.device) {
       this.device = await createWorkerDevice();
       if (!this.device) throw new NoWebGpuError((await probeWebGpu()).reason ?? 'no WebGPU adapter');
       // onnxruntime-web runs on our device (full limits, and a `lost` we can watch).
-      (ort.env.webgpu as unknown as { device: unknown }).device = this.device.device;
+      (web.env.webgpu as unknown as { device: unknown }).device = this.device.device;
       void this.device.device.lost.then((info) => {
         this.deviceLost = new DeviceLostError(
           `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`,
@@ -101,6 +115,8 @@ export class ModelHost {
       });
     }
     const target: Backend = backend === 'webgpu' && this.device ? 'webgpu' : 'wasm';
+    const runtime: { ort: OrtApi; target: ExecutionTarget } =
+      target === 'webgpu' ? { ort: web, target } : (this.opts.offGpu ?? { ort: web, target });
     const probe = target === 'webgpu' && this.device ? this.device.probe : noGpuProbe('running on WASM');
     let files: ModelFiles;
     let variant: VariantName;
@@ -137,8 +153,7 @@ export class ModelHost {
     };
     const loaded = await this.watchMemory(() =>
       loadEngine(files, {
-        ort,
-        target,
+        ...runtime,
         variant,
         ...(target === 'webgpu' && this.device
           ? { maxScoreBytes: this.device.probe.maxStorageBufferBindingSize }

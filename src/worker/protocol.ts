@@ -27,7 +27,9 @@ export type ToWorker =
   | { kind: 'stop'; id: number; runId: number }
   | { kind: 'unload'; id: number }
   /** Test hook: destroys the GPU device as a driver reset would. */
-  | { kind: 'simulate_device_loss'; id: number };
+  | { kind: 'simulate_device_loss'; id: number }
+  /** Test hook: the worker dies of an uncaught exception, as a crash in the runtime would. */
+  | { kind: 'simulate_crash'; id: number };
 
 export interface LoadedInfo {
   modelId: string;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Trace } from '../types';
-import { pngDataUrlProblem } from './png-data-url';
+import { imageDataUrlProblem } from './image-data-url';
 
 export const TRACE_FORMAT = 'deepeyes-trace';
 export const TRACE_VERSION = 1;
@@ -30,8 +30,8 @@ const pngDataUrl = z
   .string()
   .max(MAX_TRACE_JSON_BYTES)
   .superRefine((url, ctx) => {
-    const problem = pngDataUrlProblem(url);
-    if (problem) ctx.addIssue({ code: 'custom', message: `not a PNG data URL: ${problem}` });
+    const problem = imageDataUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a PNG or JPEG data URL: ${problem}` });
   });
 
 const box = z.tuple([finite, finite, finite, finite]);

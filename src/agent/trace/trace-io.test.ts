@@ -1,6 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../types';
+import type { Trace, TraceStep } from '../types';
 import { migrations, type TraceMigration } from './migrations';
 import { PNG_DATA_URL_PREFIX } from './png-data-url';
 import { MAX_TRACE_JSON_BYTES, TRACE_VERSION } from './schema';
@@ -10,6 +10,7 @@ import {
   MAX_EMBEDDED_IMAGE_SIDE,
   parseTrace,
   pngDataUrlDimensions,
+  imageDataUrlDimensions,
   TraceImageTooLargeError,
   serializeTrace,
   TraceFormatError,
@@ -61,10 +62,11 @@ describe('rejects bad input', () => {
     expect(() => parseTrace({ ...raw(), version: 1.5 })).toThrow(TraceVersionError);
   });
 
-  it('image fields that are not PNG data URLs', () => {
+  it('image fields that are not PNG or JPEG data URLs', () => {
     const jpegUrl = raw();
     jpegUrl.image.pngDataUrl = jpegUrl.image.pngDataUrl.replace('image/png', 'image/jpeg');
-    expect(() => parseTrace(jpegUrl)).toThrow(/not a PNG data URL/);
+    // PNG bytes behind a JPEG prefix.
+    expect(() => parseTrace(jpegUrl)).toThrow(/not a PNG or JPEG data URL: the bytes are not a JPEG/);
     const jpegBytes = raw();
     // A JPEG's first bytes (FF D8 FF E0) behind a PNG prefix.
     jpegBytes.steps[0].action.crop.pngDataUrl = PNG_DATA_URL_PREFIX + '/9j/4AAQSkZJRgABAQ==';
@@ -189,6 +191,44 @@ describe('embedded image dimensions, from the PNG header, before any decoding', 
       width: 3,
       height: 2,
     });
+  });
+
+  it("reads a JPEG crop's size from its start-of-frame segment, after an APP1 segment, and refuses a bomb", () => {
+    // SOI, an APP1 (EXIF) segment of 8 bytes, then SOF0 (baseline): length 17, precision 8,
+    // height, width, 3 components. The size sits behind the EXIF, as in camera files.
+    const sof = (h: number, w: number) =>
+      Buffer.from([
+        0xff,
+        0xc0,
+        0x00,
+        0x11,
+        8,
+        h >> 8,
+        h & 255,
+        w >> 8,
+        w & 255,
+        3,
+        1,
+        0x22,
+        0,
+        2,
+        0x11,
+        1,
+        3,
+        0x11,
+        1,
+      ]);
+    const jpeg = (h: number, w: number) =>
+      Buffer.concat([
+        Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x08, 0x45, 0x78, 0x69, 0x66, 0, 0]),
+        sof(h, w),
+      ]);
+    const url = (h: number, w: number) => 'data:image/jpeg;base64,' + jpeg(h, w).toString('base64');
+    expect(imageDataUrlDimensions(url(480, 640))).toEqual({ width: 640, height: 480 });
+    const asCrop = raw();
+    const step = (asCrop.steps as TraceStep[]).find((st) => st.action.kind === 'tool_call')!;
+    (step.action as { crop: { pngDataUrl: string } }).crop.pngDataUrl = url(60000, 60000);
+    expect(() => parseTrace(JSON.stringify(asCrop))).toThrow(TraceImageTooLargeError);
   });
 
   it('refuses a small PNG declaring 60000x60000 as the picture or as a crop', () => {

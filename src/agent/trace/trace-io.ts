@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DeepEyesError } from '../../base/errors';
+import { sniffImage } from '../../image-io/sniff';
 import type { Trace } from '../types';
 import { migrations as defaultMigrations, type TraceMigration } from './migrations';
 import { PNG_DATA_URL_PREFIX } from './png-data-url';
@@ -92,7 +93,7 @@ export class TraceImageTooLargeError extends DeepEyesError {
 
 export class TraceImageHeaderError extends DeepEyesError {
   constructor(where: string) {
-    super('trace_image_malformed', `the trace's ${where} is not a PNG with a readable header`, {
+    super('trace_image_malformed', `the trace's ${where} is not a PNG or JPEG with a readable header`, {
       advice: 'This file was not made by DeepEyes, or was damaged: export the trace again from the app.',
     });
   }
@@ -117,6 +118,25 @@ export function pngDataUrlDimensions(url: string): { width: number; height: numb
   return { width: u32(16), height: u32(20) };
 }
 
+const JPEG_DATA_URL_PREFIX = 'data:image/jpeg;base64,';
+
+/**
+ * Width and height declared by a PNG or JPEG data URL, read from its header (PNG: IHDR; JPEG: the
+ * first start-of-frame segment, which may sit after EXIF, so the payload is decoded but never the
+ * pixels), or null when there is no readable header.
+ */
+export function imageDataUrlDimensions(url: string): { width: number; height: number } | null {
+  if (!url.startsWith(JPEG_DATA_URL_PREFIX)) return pngDataUrlDimensions(url);
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(url.slice(JPEG_DATA_URL_PREFIX.length)), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+  const { format, width, height } = sniffImage(bytes);
+  return format === 'jpeg' && width !== null && height !== null ? { width, height } : null;
+}
+
 /** Every embedded image of a (schema-valid) trace, with where it sits, for messages. */
 export function embeddedImages(trace: Trace): { where: string; pngDataUrl: string }[] {
   const out = [{ where: 'picture', pngDataUrl: trace.image.pngDataUrl }];
@@ -130,7 +150,7 @@ export function embeddedImages(trace: Trace): { where: string; pngDataUrl: strin
 
 function checkImageDimensions(trace: Trace): void {
   for (const { where, pngDataUrl } of embeddedImages(trace)) {
-    const d = pngDataUrlDimensions(pngDataUrl);
+    const d = imageDataUrlDimensions(pngDataUrl);
     if (!d) throw new TraceImageHeaderError(where);
     const { width, height } = d;
     if (

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpuOutOfMemoryError, outOfMemoryError, WasmOutOfMemoryError } from './gpu-errors';
 
+const q4 = { variant: 'q4', totalBytes: 3 * 2 ** 30, maxSingleTensorBytes: 2 ** 29 };
+const fp32 = { variant: 'fp32', totalBytes: 30 * 2 ** 30 };
+
 const needs = { variant: 'q4f16', totalBytes: 5 * 2 ** 30, maxSingleTensorBytes: 2 ** 30 };
 
 describe('outOfMemoryError', () => {
@@ -32,5 +35,34 @@ describe('outOfMemoryError', () => {
     expect(outOfMemoryError(new Error('out of memory'))).toBeUndefined();
     expect(outOfMemoryError(new Error('[WebGPU] Kernel "[MatMul] x" failed. allocation'))).toBeUndefined();
     expect(outOfMemoryError('OOM')).toBeUndefined();
+  });
+
+  it("recognises a JS allocation failure (V8's and JavaScriptCore's RangeError) and names the model's needs", () => {
+    for (const text of ['Array buffer allocation failed', 'Out of memory']) {
+      const e = outOfMemoryError(new RangeError(text), q4);
+      expect(e?.code).toBe('out_of_memory');
+      expect(`${e?.message} ${e?.advice}`).toContain('q4 variant (3.00 GiB of weights');
+    }
+    expect(outOfMemoryError(new RangeError('Invalid typed array length: 5'), q4)).toBeUndefined();
+  });
+
+  it('advises a smaller variant only when a smaller one exists: never "q4" with q4 loaded', () => {
+    class GPUOutOfMemoryError {
+      constructor(readonly message: string) {}
+    }
+    g.GPUOutOfMemoryError = GPUOutOfMemoryError;
+    const failures = [
+      new GPUOutOfMemoryError('Failed to allocate memory for buffer'),
+      new Error("Can't create a session. failed to allocate a buffer of size 3221225472."),
+      new RangeError('Array buffer allocation failed'),
+    ];
+    for (const f of failures) {
+      for (const small of [q4, needs]) {
+        const advice = outOfMemoryError(f, small)?.advice ?? '';
+        expect(advice).not.toMatch(/smaller variant/);
+        expect(advice).toContain(`already the smallest variant`);
+      }
+      expect(outOfMemoryError(f, fp32)?.advice).toContain('load a smaller variant (q4');
+    }
   });
 });

@@ -7,6 +7,8 @@
  * - onnxruntime-web (lib/wasm/wasm-core-impl.ts, 1.17 to 1.30) throws
  *   `Can't create a session. failed to allocate a buffer of size N.` when the WebAssembly heap
  *   cannot take the model bytes.
+ * - A JS engine that cannot allocate an ArrayBuffer throws a RangeError: V8 (Chrome, Edge, Node)
+ *   says `Array buffer allocation failed`, JavaScriptCore (Safari) `Out of memory`.
  */
 import { DeepEyesError } from '../../base/errors';
 
@@ -27,6 +29,16 @@ function needsText(needs: ModelNeeds | undefined): string {
   return `the ${needs.variant} variant (${gib(needs.totalBytes)} of weights${single})`;
 }
 
+/** The 4-bit variants: nothing smaller is converted (src/base/model-manifest.ts). */
+const SMALLEST_VARIANTS = new Set(['q4', 'q4f16']);
+
+/** The way out: a smaller variant when one exists, else what the model needs and where it fits. */
+function memoryAdvice(needs: ModelNeeds | undefined, where: string): string {
+  if (needs && SMALLEST_VARIANTS.has(needs.variant))
+    return `${needsText(needs)} is already the smallest variant: close other tabs and programs to free ${where}, or use a machine with at least ${gib(needs.totalBytes)} of ${where} free`;
+  return `close other tabs and programs to free ${where}, or load a smaller variant (q4 / q4f16): ${needsText(needs)} needs that much ${where}`;
+}
+
 export class NoWebGpuError extends DeepEyesError {
   constructor(reason: string) {
     super('no_webgpu', `WebGPU is not available: ${reason}`, {
@@ -40,7 +52,7 @@ export class NoWebGpuError extends DeepEyesError {
 export class GpuOutOfMemoryError extends DeepEyesError {
   constructor(detail: string, needs?: ModelNeeds) {
     super('gpu_out_of_memory', `the GPU ran out of memory (${detail}) holding ${needsText(needs)}`, {
-      advice: `${needsText(needs)} needs that much free GPU memory: close other tabs and GPU programs, or load a smaller variant (q4)`,
+      advice: memoryAdvice(needs, 'GPU memory'),
     });
     this.name = 'GpuOutOfMemoryError';
   }
@@ -49,9 +61,19 @@ export class GpuOutOfMemoryError extends DeepEyesError {
 export class WasmOutOfMemoryError extends DeepEyesError {
   constructor(detail: string, needs?: ModelNeeds) {
     super('wasm_out_of_memory', `WebAssembly memory could not hold ${needsText(needs)}: ${detail}`, {
-      advice: `the CPU backend keeps the whole model in a WebAssembly heap of at most 4 GiB: load a smaller variant (q4), or use WebGPU`,
+      advice: `the CPU backend keeps the whole model in a WebAssembly heap of at most 4 GiB; ${memoryAdvice(needs, 'memory')}, or use WebGPU`,
     });
     this.name = 'WasmOutOfMemoryError';
+  }
+}
+
+/** The JS engine could not allocate an ArrayBuffer (model files, tensors, pictures). */
+export class MemoryAllocationError extends DeepEyesError {
+  constructor(detail: string, needs?: ModelNeeds) {
+    super('out_of_memory', `the browser ran out of memory (${detail}) holding ${needsText(needs)}`, {
+      advice: memoryAdvice(needs, 'memory'),
+    });
+    this.name = 'MemoryAllocationError';
   }
 }
 
@@ -68,6 +90,9 @@ export class DeviceLostError extends DeepEyesError {
 /** onnxruntime-web's own text for a model that does not fit the WebAssembly heap. */
 const ORT_SESSION_ALLOCATION = /^Can't create a session\. failed to allocate a buffer of size (\d+)\.$/;
 
+/** What V8 and JavaScriptCore say when an ArrayBuffer cannot be allocated. */
+const JS_ALLOCATION = new Set(['Array buffer allocation failed', 'Out of memory']);
+
 /** The WebGPU error class as the browser defines it (absent outside WebGPU-capable browsers). */
 function gpuOutOfMemoryClass(): (abstract new (...a: never[]) => { message: string }) | undefined {
   return (globalThis as { GPUOutOfMemoryError?: abstract new (...a: never[]) => { message: string } })
@@ -76,12 +101,15 @@ function gpuOutOfMemoryClass(): (abstract new (...a: never[]) => { message: stri
 
 /**
  * The typed error for a known out-of-memory failure (a GPUOutOfMemoryError from an error scope or
- * uncapturederror event, or onnxruntime-web's heap allocation failure); undefined for anything else.
+ * uncapturederror event, onnxruntime-web's heap allocation failure, a JS ArrayBuffer allocation
+ * failure); undefined for anything else.
  */
 export function outOfMemoryError(e: unknown, needs?: ModelNeeds): DeepEyesError | undefined {
   const Gpu = gpuOutOfMemoryClass();
   if (Gpu && e instanceof Gpu) return new GpuOutOfMemoryError(e.message || 'GPUOutOfMemoryError', needs);
   const ort = e instanceof Error ? ORT_SESSION_ALLOCATION.exec(e.message) : null;
   if (ort) return new WasmOutOfMemoryError(`${gib(Number(ort[1]))} could not be allocated`, needs);
+  if (e instanceof RangeError && JS_ALLOCATION.has(e.message))
+    return new MemoryAllocationError(e.message, needs);
   return undefined;
 }

@@ -92,7 +92,8 @@ export function QuestionPanel() {
             type="button"
             className="button button--stop"
             data-testid="stop-button"
-            onClick={() => actions.stop()}
+            // Stop takes Run's place: the second click of a double-clicked Run is not a Stop.
+            onClick={(e) => e.detail < 2 && actions.stop()}
             disabled={status === 'stopping'}
           >
             {status === 'stopping' ? 'Stopping…' : 'Stop'} <kbd>Esc</kbd>

@@ -1,0 +1,175 @@
+/**
+ * Reliability cases as the user meets them, through the built app in Chromium. This file runs
+ * Chromium WITHOUT WebGPU: the no-WebGPU screen must lead to a run on the CPU (WASM), and the
+ * mid-run cases run there too (one page, one model load, runs of 1-2 tokens).
+ */
+import type { Page } from '@playwright/test';
+import { PNG } from 'pngjs';
+import { test, expect } from './fixtures';
+import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-features=WebGPU', '--disable-background-networking', '--no-first-run'],
+  },
+});
+test.describe.configure({ mode: 'serial' });
+
+const picture = (size: number, shade: number) => {
+  const png = new PNG({ width: size, height: size });
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) png.data.set([x * 2, y * 2, shade, 255], (y * size + x) * 4);
+  return PNG.sync.write(png).toString('base64');
+};
+
+/** The trace autosave kept (idb-keyval's default store), parsed, or null. */
+async function autosaved(page: Page): Promise<{ question: string; image: { pngDataUrl: string } } | null> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open('keyval-store');
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('keyval')) return resolve(null);
+          const get = db.transaction('keyval').objectStore('keyval').get('deepeyes:last-trace');
+          get.onsuccess = () => resolve(typeof get.result === 'string' ? JSON.parse(get.result) : null);
+          get.onerror = () => resolve(null);
+        };
+        open.onerror = () => resolve(null);
+      }),
+  );
+}
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openApp(page);
+});
+test.afterAll(async () => page.close());
+
+test('no WebGPU: the screen says so and offers the tiny model on WASM; a run there works', async () => {
+  await page.getByTestId('model-picker').click();
+  await expect(page.getByTestId('no-webgpu')).toBeVisible();
+  const load = page.getByTestId('load-model-tiny-random');
+  await expect(load).toBeEnabled();
+  await load.click();
+  await expect(load).toHaveText('Loaded', { timeout: SLOW });
+  await page.getByTestId('model-picker').click();
+  await expect(runStatus(page)).toHaveText('Ready');
+
+  await dropFile(page, { base64: picture(56, 128), name: 'grey.png', type: 'image/png' });
+  // The sample's question goes with its trace once the picture is open.
+  await expect(page.getByTestId('question-input')).toHaveValue('');
+  await page.getByTestId('question-input').fill('what is this?');
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').click();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('step-card-0')).toBeVisible();
+  // Autosave kept it, with the picture as JPEG (the worker's OffscreenCanvas encoder).
+  await expect.poll(async () => (await autosaved(page))?.question).toBe('what is this?');
+  expect((await autosaved(page))?.image.pngDataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//);
+});
+
+test('a picture dropped mid-run is refused with a notice; the run and its picture stay', async () => {
+  // Long enough on WASM for the drop to land mid-run (random weights stop only at the budget).
+  await setMaxTokens(page, 64);
+  await page.getByTestId('run-button').click();
+  await dropFile(page, { base64: picture(56, 10), name: 'other.png', type: 'image/png' });
+  await expect(page.locator('[data-testid="run-notice"][data-code="busy-input"]')).toBeVisible();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect.poll(async () => (await autosaved(page))?.question).toBe('what is this?');
+  await expect(page.getByTestId('question-input')).toHaveValue('what is this?');
+});
+
+test('the model worker dies, and its fresh worker dies twice while loading the model again: recovery ends, a run works', async () => {
+  const inRecovery = await page.evaluate(async () => {
+    const client = (
+      window as unknown as {
+        __deepeyesModelPort: {
+          workerClient: { simulateCrash(): void; whenRecovered(): Promise<void>; recovering?: Promise<void> };
+        };
+      }
+    ).__deepeyesModelPort.workerClient;
+    const pause = () => new Promise((r) => setTimeout(r, 150));
+    const seen: boolean[] = [];
+    client.simulateCrash(); // the loaded worker dies
+    await pause(); // its error event started a recovery: a fresh worker is loading the model
+    seen.push(client.recovering !== undefined);
+    client.simulateCrash();
+    await pause();
+    seen.push(client.recovering !== undefined);
+    client.simulateCrash();
+    await client.whenRecovered();
+    return seen;
+  });
+  // Both later crashes hit a worker that was loading the model again (a recovery in flight).
+  expect(inRecovery).toEqual([true, true]);
+  await expect(page.getByTestId('run-error')).toContainText('The model was loaded again');
+  await expect(runStatus(page)).toHaveText('Ready');
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').click();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+});
+
+/** An ISO-BMFF box (HEIF containers are made of them). */
+function box(type: string, payload: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + payload.length, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, payload]);
+}
+
+test('a HEIC photo is refused in the browser with advice; the picture on screen stays', async () => {
+  const ispe = Buffer.alloc(12);
+  ispe.writeUInt32BE(4032, 4);
+  ispe.writeUInt32BE(3024, 8);
+  const heic = Buffer.concat([
+    box('ftyp', Buffer.from('heic\0\0\0\0mif1heic', 'latin1')),
+    box('meta', box('ispe', ispe)),
+  ]);
+  await dropFile(page, { base64: heic.toString('base64'), name: 'IMG_0001.HEIC', type: 'image/heic' });
+  const error = page.getByTestId('input-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText(/HEIC/i);
+  await expect(page.getByTestId('question-input')).toHaveValue('what is this?');
+});
+
+test('an animated GIF opens on its first frame, with a notice saying so', async () => {
+  // GIF89a, 3x2, two frames (each a graphic control extension and an image). Pixel data: LZW with
+  // 3-bit codes, a clear code before every two pixels so the code size never grows.
+  const codes = [4, 0, 0, 4, 0, 0, 4, 0, 0, 5];
+  let bits = 0;
+  let nbits = 0;
+  const lzw: number[] = [];
+  for (const c of codes) {
+    bits |= c << nbits;
+    nbits += 3;
+    while (nbits >= 8) {
+      lzw.push(bits & 255);
+      bits >>= 8;
+      nbits -= 8;
+    }
+  }
+  if (nbits > 0) lzw.push(bits & 255);
+  const head = [...Buffer.from('GIF89a'), 3, 0, 2, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255];
+  const frame = [0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 3, 0, 2, 0, 0, 2, lzw.length, ...lzw, 0];
+  const gif = Buffer.from([...head, ...frame, ...frame, 0x3b]);
+  await dropFile(page, { base64: gif.toString('base64'), name: 'blink.gif', type: 'image/gif' });
+  await expect(page.getByTestId('input-notice')).toContainText('Animated GIF: using its first frame.');
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
+});
+
+test('Run double-clicked starts one run, and the second click does not stop it', async () => {
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').dblclick();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  // A second run would be refused as busy (an error) or add its own steps.
+  await expect(page.getByTestId('step-card-0')).toBeVisible();
+  await expect(page.getByTestId('step-card-1')).toHaveCount(0);
+});
