@@ -17,12 +17,21 @@ const HF_HOSTS = ['https://huggingface.co', 'https://*.huggingface.co', 'https:/
 
 const LOOPBACK_SERVERS = ['http://127.0.0.1:*', 'http://localhost:*'];
 
-export function policyFor(extraHosts: string, serverHosts = process.env.DEEPEYES_SERVER_HOSTS ?? ''): string {
+/**
+ * The policy for the workers (model and conversion): the page's origin and the model hosts only.
+ * The page's own policy adds the chat servers its "Server" model source may call (the agent runs on
+ * the page for those): loopback and DEEPEYES_SERVER_HOSTS. The workers never talk to chat servers,
+ * so a model URL on any other host, loopback included, is refused there.
+ */
+export function policyFor(
+  extraHosts: string,
+  page = false,
+  serverHosts = process.env.DEEPEYES_SERVER_HOSTS ?? '',
+): string {
   const hosts = [
     ...HF_HOSTS,
     ...extraHosts.split(/\s+/).filter(Boolean),
-    ...LOOPBACK_SERVERS,
-    ...serverHosts.split(/\s+/).filter(Boolean),
+    ...(page ? [...LOOPBACK_SERVERS, ...serverHosts.split(/\s+/).filter(Boolean)] : []),
   ];
   return [
     "default-src 'self'",
@@ -41,25 +50,27 @@ export function policyFor(extraHosts: string, serverHosts = process.env.DEEPEYES
  * The responses that carry the policy header: the app's page, its model worker and the service
  * worker. The diagnostics page (and its workers) fetch from loopback test servers, so not those.
  */
-export const POLICY_PATHS = [
-  '/',
-  '/index.html',
-  '/sw.js',
-  '/assets/model.worker-*',
-  '/assets/convert.worker-*',
-];
+const PAGE_PATHS = ['/', '/index.html'];
+const WORKER_PATHS = ['/sw.js', '/assets/model.worker-*'];
 
-export function needsPolicy(urlPath: string): boolean {
+const matches = (path: string, p: string) =>
+  p.endsWith('*') ? path.startsWith(p.slice(0, -1)) && path.endsWith('.js') : path === p;
+
+/** Which policy a response gets: the page's, the workers', or none (diagnostics, assets). */
+export function policyKind(urlPath: string): 'page' | 'worker' | null {
   const path = urlPath.split('?')[0];
-  return POLICY_PATHS.some((p) =>
-    p.endsWith('*') ? path.startsWith(p.slice(0, -1)) && path.endsWith('.js') : path === p,
-  );
+  if (PAGE_PATHS.some((p) => matches(path, p))) return 'page';
+  return WORKER_PATHS.some((p) => matches(path, p)) ? 'worker' : null;
 }
 
 /** The `_headers` file for static hosts: isolation everywhere, the policy where it applies. */
-export function staticHeadersFile(policy: string, isolation: Record<string, string>): string {
+export function staticHeadersFile(
+  policies: { page: string; worker: string },
+  isolation: Record<string, string>,
+): string {
   const lines = ['/*', ...Object.entries(isolation).map(([k, v]) => `  ${k}: ${v}`)];
-  for (const p of POLICY_PATHS) lines.push(p, `  Content-Security-Policy: ${policy}`);
+  for (const p of PAGE_PATHS) lines.push(p, `  Content-Security-Policy: ${policies.page}`);
+  for (const p of WORKER_PATHS) lines.push(p, `  Content-Security-Policy: ${policies.worker}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -67,7 +78,7 @@ export function contentSecurityPolicy(
   isolation: Record<string, string>,
   extraHosts = process.env.DEEPEYES_MODEL_HOSTS ?? '',
 ): Plugin[] {
-  const policy = policyFor(extraHosts);
+  const policies = { page: policyFor(extraHosts, true), worker: policyFor(extraHosts) };
   const build: Plugin = {
     name: 'deepeyes-csp',
     apply: 'build',
@@ -78,12 +89,12 @@ export function contentSecurityPolicy(
         if (!ctx.path.endsWith('index.html')) return html;
         return html.replace(
           '<head>',
-          `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
+          `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policies.page}" />`,
         );
       },
     },
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: '_headers', source: staticHeadersFile(policy, isolation) });
+      this.emitFile({ type: 'asset', fileName: '_headers', source: staticHeadersFile(policies, isolation) });
     },
   };
   // `vite preview` resolves plugins as for 'serve', so its hook lives in a plugin of its own.
@@ -91,7 +102,8 @@ export function contentSecurityPolicy(
     name: 'deepeyes-csp-preview',
     configurePreviewServer(server) {
       server.middlewares.use((req, res, next) => {
-        if (needsPolicy(req.url ?? '')) res.setHeader('Content-Security-Policy', policy);
+        const kind = policyKind(req.url ?? '');
+        if (kind) res.setHeader('Content-Security-Policy', policies[kind]);
         next();
       });
     },

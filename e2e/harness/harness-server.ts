@@ -1,29 +1,43 @@
 /**
  * The delivery harness page (harness.html, src/harness) is test-only, so it is not in the
  * production build: the tests serve it from Vite's dev server, started once per Playwright worker
- * on PW_PORT + 1 (next to the preview server, inside the same checkout's port range).
+ * on a free loopback port (Playwright starts a second worker for specs with other options, and
+ * both may be alive at once).
  */
 import { resolve } from 'node:path';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createServer, type ViteDevServer } from 'vite';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const PORT = Number(process.env.PW_PORT ?? 4173) + 1;
+/** A port nothing listens on now, from the OS. */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createNetServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => ok(port));
+    });
+  });
+}
 
-let server: Promise<ViteDevServer> | null = null;
+const ROOT = resolve(import.meta.dirname, '../..');
+
+let server: Promise<{ vite: ViteDevServer; port: number }> | null = null;
 
 /** The harness origin's base URL ("http://127.0.0.1:PORT/"), starting its server on first use. */
 export async function harnessBaseUrl(): Promise<string> {
-  server ??= createServer({
-    root: ROOT,
-    configFile: resolve(ROOT, 'vite.config.ts'),
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: PORT, strictPort: true },
-    // Pre-bundle only what the harness imports, not the whole app.
-    optimizeDeps: { entries: ['harness.html', 'convert-harness.html'] },
-  }).then(async (s) => {
-    await s.listen();
-    return s;
+  server ??= freePort().then(async (port) => {
+    const vite = await createServer({
+      root: ROOT,
+      configFile: resolve(ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
+      server: { host: '127.0.0.1', port, strictPort: true },
+      // Pre-bundle only what the harness pages import, not the whole app.
+      optimizeDeps: { entries: ['harness.html', 'convert-harness.html'] },
+    });
+    await vite.listen();
+    return { vite, port };
   });
-  await server;
-  return `http://127.0.0.1:${PORT}/`;
+  const { port } = await server;
+  return `http://127.0.0.1:${port}/`;
 }

@@ -6,7 +6,6 @@
  */
 import { DeepEyesError } from '../../base/errors';
 import { checkTraceFileSize, embeddedImages, parseTrace } from '../../agent/trace/trace-io';
-import { PNG_DATA_URL_PREFIX } from '../../agent/trace/png-data-url';
 import type { Trace } from '../../agent/types';
 
 export class TraceImageDecodeError extends DeepEyesError {
@@ -18,17 +17,20 @@ export class TraceImageDecodeError extends DeepEyesError {
   }
 }
 
-/** Decodes a PNG data URL and lets go of the pixels; throws when the browser cannot decode it. */
+/** Decodes an image data URL and lets go of the pixels; throws when the browser cannot decode it. */
 export type ImageCheck = (pngDataUrl: string) => Promise<void>;
 
 export const browserImageCheck: ImageCheck = async (pngDataUrl) => {
   // Outside a browser (Node tests, CLIs) there is no canvas to leave blank.
   if (typeof createImageBitmap === 'undefined') return;
   // From the base64 itself: fetch() of a data: URL is a connection under the page's CSP.
-  const bin = atob(pngDataUrl.slice(PNG_DATA_URL_PREFIX.length));
+  // PNG (older traces) or JPEG: the schema admitted only those two prefixes.
+  const comma = pngDataUrl.indexOf(',');
+  const mime = pngDataUrl.slice('data:'.length, pngDataUrl.indexOf(';'));
+  const bin = atob(pngDataUrl.slice(comma + 1));
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: mime }));
   bitmap.close();
 };
 

@@ -112,6 +112,7 @@ export function Timeline() {
         >
           <strong>{runError.code === 'no_model' ? 'No model loaded' : 'Something went wrong'}</strong>
           <p>{runError.message}</p>
+          {runError.advice && <p data-testid="run-error-advice">{runError.advice}</p>}
           {runError.code === 'invalid_logits' && (
             <button type="button" data-testid="safer-path-button" onClick={() => void actions.useSaferPath()}>
               Reload with fp32 activations
