@@ -128,6 +128,31 @@ interface Shared {
 }
 
 /** The causal + padding mask [b,1,s,T], additive float32 (0 or the lowest float). Under scope 'model'. */
+/**
+ * One decoder layer's weights, read in the checkpoint's order (the order fixes the initializers'
+ * places in the external data, so both graph forms keep it).
+ */
+async function layerWeights(
+  store: WeightStore,
+  g: GraphBuilder,
+  p: string,
+  format: WeightFormat,
+  act: FloatType,
+  level: 0 | 4,
+) {
+  const linear = (name: string, bias: boolean) => leveled(store, level, g, `${p}.${name}`, format, bias);
+  const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
+  const wq = await linear('self_attn.q_proj', true);
+  const wk = await linear('self_attn.k_proj', true);
+  const wv = await linear('self_attn.v_proj', true);
+  const wo = await linear('self_attn.o_proj', false);
+  const n2 = await store.float(g, `${p}.post_attention_layernorm.weight`, act);
+  const gate = await linear('mlp.gate_proj', false);
+  const up = await linear('mlp.up_proj', false);
+  const down = await linear('mlp.down_proj', false);
+  return { n1, wq, wk, wv, wo, n2, gate, up, down };
+}
+
 function makeCausalMask(g: GraphBuilder): string {
   return g.scope('attn_mask', () => {
     // Query i sits at absolute position past + i; it may see key j iff j <= past + i and
@@ -183,15 +208,7 @@ async function makeLayer(
 ): Promise<string> {
   const p = `model.layers.${l}`;
   const hd = t.headDim;
-  const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
-  const wq = await leveled(store, level, g, `${p}.self_attn.q_proj`, format, true);
-  const wk = await leveled(store, level, g, `${p}.self_attn.k_proj`, format, true);
-  const wv = await leveled(store, level, g, `${p}.self_attn.v_proj`, format, true);
-  const wo = await leveled(store, level, g, `${p}.self_attn.o_proj`, format, false);
-  const n2 = await store.float(g, `${p}.post_attention_layernorm.weight`, act);
-  const gate = await leveled(store, level, g, `${p}.mlp.gate_proj`, format, false);
-  const up = await leveled(store, level, g, `${p}.mlp.up_proj`, format, false);
-  const down = await leveled(store, level, g, `${p}.mlp.down_proj`, format, false);
+  const { n1, wq, wk, wv, wo, n2, gate, up, down } = await layerWeights(store, g, p, format, act, level);
 
   return g.scope(`model/layers.${l}`, () => {
     const h = g.scope('input_layernorm', () => makeRmsNorm(g, x, n1, t.rmsNormEps, act));
@@ -302,15 +319,7 @@ async function makeFusedLayer(
   const p = `model.layers.${l}`;
   const hd = t.headDim;
   const eps = t.rmsNormEps;
-  const n1 = await store.float(g, `${p}.input_layernorm.weight`, act);
-  const wq = await leveled(store, level, g, `${p}.self_attn.q_proj`, format, true);
-  const wk = await leveled(store, level, g, `${p}.self_attn.k_proj`, format, true);
-  const wv = await leveled(store, level, g, `${p}.self_attn.v_proj`, format, true);
-  const wo = await leveled(store, level, g, `${p}.self_attn.o_proj`, format, false);
-  const n2 = await store.float(g, `${p}.post_attention_layernorm.weight`, act);
-  const gate = await leveled(store, level, g, `${p}.mlp.gate_proj`, format, false);
-  const up = await leveled(store, level, g, `${p}.mlp.up_proj`, format, false);
-  const down = await leveled(store, level, g, `${p}.mlp.down_proj`, format, false);
+  const { n1, wq, wk, wv, wo, n2, gate, up, down } = await layerWeights(store, g, p, format, act, level);
 
   return g.scope(`model/layers.${l}`, () => {
     let res = x.res;
