@@ -170,20 +170,25 @@ function makeCausalMask(g: GraphBuilder): string {
   });
 }
 
+/** Rotary angles [b,s,hd/2] of each token from its three mRoPE positions (position_ids [3,b,s]). */
+function makeMropeFreqs(g: GraphBuilder, t: TextConfig): string {
+  const pos = makeTranspose(g, makeCast(g, 'position_ids', 'float32'), [1, 2, 0]);
+  const sel = g.constant(
+    {
+      dtype: 'float32',
+      dims: [3, t.headDim / 2],
+      data: mropeSelector(t.headDim, t.ropeTheta, t.mropeSection),
+    },
+    'mrope_inv_freq',
+  );
+  return g.op1('MatMul', [pos, sel]);
+}
+
 /** cos/sin [b,1,s,hd] from position_ids [3,b,s], and the causal + padding mask [b,1,s,T]. */
 function makePreamble(g: GraphBuilder, t: TextConfig, act: FloatType): Shared {
   return g.scope('model', () => {
     const rope = g.scope('rotary_emb', () => {
-      const pos = makeTranspose(g, makeCast(g, 'position_ids', 'float32'), [1, 2, 0]);
-      const sel = g.constant(
-        {
-          dtype: 'float32',
-          dims: [3, t.headDim / 2],
-          data: mropeSelector(t.headDim, t.ropeTheta, t.mropeSection),
-        },
-        'mrope_inv_freq',
-      );
-      const freqs = g.op1('MatMul', [pos, sel]);
+      const freqs = makeMropeFreqs(g, t);
       const emb = makeUnsqueeze(g, g.op1('Concat', [freqs, freqs], { attrs: { axis: -1 } }), [1]);
       return {
         cos: makeCastIf(g, g.op1('Cos', [emb]), 'float32', act),
@@ -269,16 +274,7 @@ function makeFusedPreamble(
 ): FusedShared {
   return g.scope('model', () => {
     const rope = g.scope('rotary_emb', () => {
-      const pos = makeTranspose(g, makeCast(g, 'position_ids', 'float32'), [1, 2, 0]);
-      const sel = g.constant(
-        {
-          dtype: 'float32',
-          dims: [3, t.headDim / 2],
-          data: mropeSelector(t.headDim, t.ropeTheta, t.mropeSection),
-        },
-        'mrope_inv_freq',
-      );
-      const freqs = g.op1('Reshape', [g.op1('MatMul', [pos, sel]), g.ints([-1, t.headDim / 2], 'shape')]);
+      const freqs = g.op1('Reshape', [makeMropeFreqs(g, t), g.ints([-1, t.headDim / 2], 'shape')]);
       const bs = makeShapeSlice(g, 'inputs_embeds', 0, 2);
       const n = g.op1('ReduceProd', [bs], { attrs: { keepdims: 0 } });
       const flat = g.op1('Range', [g.scalar(0, 'int64', 'zero'), n, g.scalar(1, 'int64', 'one')]);
