@@ -11,6 +11,7 @@ import { useAppStore } from '../../store/store';
 import { COMPARE_COLOUR, stepColor } from '../canvas/palette';
 import { compareRows, runSummary, samePicture } from './compare-rows';
 import './ComparePanel.css';
+import { HiddenFileInput } from '../input/HiddenFileInput';
 
 async function openOther(file: File, current: Trace | null) {
   const st = compareStore.getState();
@@ -60,17 +61,11 @@ export function ComparePanel() {
             Close
           </button>
         )}
-        <input
-          ref={fileRef}
-          type="file"
+        <HiddenFileInput
+          inputRef={fileRef}
           accept=".json,application/json"
-          hidden
-          data-testid="compare-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void openOther(f, current);
-          }}
+          testId="compare-input"
+          onFile={(f) => void openOther(f, current)}
         />
       </div>
       {error && (

@@ -8,6 +8,7 @@ import { appStore } from '../../store/store';
 import { useActions } from '../actions';
 import { downloadBlob, traceFileStem } from './download';
 import { drawTraceGif } from './gif-draw';
+import { HiddenFileInput } from '../input/HiddenFileInput';
 
 async function exportGif(): Promise<void> {
   const t = appStore.getState().trace?.final;
@@ -44,17 +45,11 @@ export function ExportMenu() {
       >
         Import
       </button>
-      <input
-        ref={fileRef}
-        type="file"
+      <HiddenFileInput
+        inputRef={fileRef}
         accept=".json,application/json"
-        hidden
-        data-testid="import-trace-input"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) void actions.importTrace(f);
-        }}
+        testId="import-trace-input"
+        onFile={(f) => void actions.importTrace(f)}
       />
       <button
         type="button"

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useAppStore } from '../../store/store';
 import { useActions } from '../actions';
 import './ImageInput.css';
+import { HiddenFileInput } from './HiddenFileInput';
 
 export interface SampleChip {
   id: string;
@@ -96,17 +97,11 @@ export function InputBar({ samples }: { samples: readonly SampleChip[] }) {
       >
         Open picture…
       </button>
-      <input
-        ref={fileRef}
-        type="file"
+      <HiddenFileInput
+        inputRef={fileRef}
         accept="image/*,.heic,.heif,.avif"
-        hidden
-        data-testid="image-file-input"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) void actions.openImage(f, f.name);
-        }}
+        testId="image-file-input"
+        onFile={(f) => void actions.openImage(f, f.name)}
       />
       <span className="input-bar__label">Samples</span>
       {samples.map((s) => (
