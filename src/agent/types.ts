@@ -96,6 +96,18 @@ export interface Trace {
   endReason?: EndReason;
   /** Why the run failed, as ErrorInfo; read it through traceErrorInfo (older traces lack `retryable`). */
   error?: TraceError;
+  /** What the benchmark says is right (an imported eval record); absent for a question of your own. */
+  groundTruth?: GroundTruth;
+}
+
+/** A benchmark's answer key for the question: V* and HR-Bench give the option, V* also the boxes. */
+export interface GroundTruth {
+  /** The right option's text (V* `answer`, HR-Bench `answer_str`), when known. */
+  answer?: string;
+  /** The right option's letter (V* `answer_choice`, HR-Bench `answer`), when known. */
+  choice?: string;
+  /** The objects asked about, in ORIGINAL-image pixels [x1, y1, x2, y2] (the zoom boxes' space). */
+  boxes?: Box[];
 }
 
 /** ErrorInfo as a trace stores it: traces written before the error contract have no `retryable`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Trace } from '../agent/types';
-import { pngBytesToDataUrl } from '../agent/trace';
+import { pngBytesToDataUrl, TRACE_VERSION } from '../agent/trace';
 import { GoldenSet } from '../../test/support/golden-set';
 import { AUTOSAVE_KEY, restoreAutosave, startAutosave, type KeyValue } from './autosave';
 import { createAppStore } from './store';
@@ -17,7 +17,7 @@ function memKv(): KeyValue & { data: Map<string, unknown> } {
 
 const trace: Trace = {
   format: 'deepeyes-trace',
-  version: 1,
+  version: TRACE_VERSION,
   id: 'saved',
   createdAt: '2025-06-01T10:00:00.000Z',
   modelId: 'm',

@@ -3,6 +3,7 @@ import { GoldenSet } from './golden-set';
 import { DEFAULT_SETTINGS, type Trace } from '../../src/agent/types';
 import type { TurnTimings } from '../../src/base/engine';
 import { pngBytesToDataUrl } from '../../src/agent/trace/png-data-url';
+import { TRACE_VERSION } from '../../src/agent/trace/schema';
 
 export const TIMINGS: TurnTimings = {
   ttftMs: 120.5,
@@ -23,7 +24,7 @@ export function sampleTrace(): Trace {
   const assistant = g.case.assistant_text;
   return {
     format: 'deepeyes-trace',
-    version: 1,
+    version: TRACE_VERSION,
     id: 'trace-0001',
     createdAt: '2025-01-02T03:04:05.678Z',
     modelId: 'tiny-deepeyes-public-29',

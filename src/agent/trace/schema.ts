@@ -9,7 +9,7 @@ import type { Trace } from '../types';
 import { imageDataUrlProblem } from './image-data-url';
 
 export const TRACE_FORMAT = 'deepeyes-trace';
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
 
 /** Whole serialized trace, in UTF-8 bytes (50 MiB: a large original image plus a few crops). */
 export const MAX_TRACE_JSON_BYTES = 50 * 1024 * 1024;
@@ -94,6 +94,12 @@ const turnTimings = z.strictObject({
   visionMs: ms,
 });
 
+const groundTruth = z.strictObject({
+  answer: z.string().max(MAX_QUESTION_CHARS).optional(),
+  choice: shortText.optional(),
+  boxes: z.array(box).max(MAX_STEPS).optional(),
+});
+
 const traceStep = z.strictObject({
   index: count,
   text: longText,
@@ -136,4 +142,5 @@ export const traceSchema: z.ZodType<Trace> = z.strictObject({
       advice: longText.optional(),
     })
     .optional(),
+  groundTruth: groundTruth.optional(),
 });

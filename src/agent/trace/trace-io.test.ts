@@ -131,9 +131,18 @@ describe('rejects bad input', () => {
 });
 
 describe('migrations', () => {
-  it('has none for version 1', () => {
-    expect(TRACE_VERSION).toBe(1);
-    expect(Object.keys(migrations)).toEqual([]);
+  it('reads a version-1 trace (before groundTruth) as version 2, unchanged otherwise', () => {
+    expect(TRACE_VERSION).toBe(2);
+    const current = sampleTrace();
+    const v1 = { ...raw(current), version: 1 };
+    expect(parseTrace(JSON.stringify(v1))).toEqual(current);
+  });
+
+  it('keeps a ground truth (answer key and target boxes) through a round trip', () => {
+    const t: Trace = { ...sampleTrace(), groundTruth: { answer: 'red', choice: 'A', boxes: [[1, 2, 30, 40]] } };
+    expect(parseTrace(serializeTrace(t)).groundTruth).toEqual(t.groundTruth);
+    // A box is four numbers, as the zoom boxes are.
+    expect(() => parseTrace({ ...raw(t), groundTruth: { boxes: [[1, 2]] } })).toThrow(TraceValidationError);
   });
 
   it('runs a migration from a fake v0 (model -> modelId, turns -> steps)', () => {
@@ -145,7 +154,7 @@ describe('migrations', () => {
       modelId: model,
       steps: turns,
     });
-    expect(parseTrace(JSON.stringify(v0), { migrations: { 0: fake } })).toEqual(expected);
+    expect(parseTrace(JSON.stringify(v0), { migrations: { ...migrations, 0: fake } })).toEqual(expected);
     // Without it, v0 is refused with a clear message.
     expect(() => parseTrace(v0)).toThrow(/no migration from trace version 0/);
   });
@@ -153,7 +162,7 @@ describe('migrations', () => {
   it('validates the migrated trace', () => {
     const v0 = { ...raw(), version: 0 };
     const broken: TraceMigration = (t) => ({ ...t, steps: 'nope' });
-    expect(() => parseTrace(v0, { migrations: { 0: broken } })).toThrow(TraceValidationError);
+    expect(() => parseTrace(v0, { migrations: { ...migrations, 0: broken } })).toThrow(TraceValidationError);
   });
 });
 

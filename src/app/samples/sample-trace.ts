@@ -10,6 +10,7 @@
 import type { CropInfo, Trace, TraceImageInfo, TraceStep } from '../../agent/types';
 import type { TurnTimings } from '../../base/engine';
 import { DEFAULT_SETTINGS } from '../../agent/types';
+import { TRACE_VERSION } from '../../agent/trace/schema';
 import { smartResize, smartResizeCrop } from '../../model/image/smart-resize';
 import { resolveZoomBox, zoomFrame } from '../../agent/tools/crop';
 import { HAND_WRITTEN_MODEL_ID } from '../../ui/hand-written';
@@ -230,7 +231,7 @@ export function buildSampleTrace(
   const last = steps[steps.length - 1]?.action;
   return {
     format: 'deepeyes-trace',
-    version: 1,
+    version: TRACE_VERSION,
     id: `sample-${spec.id}`,
     createdAt,
     // Said plainly: these runs were written by hand to show the format, not produced by the model.
