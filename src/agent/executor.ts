@@ -6,16 +6,16 @@
  * turn 1 in one call.
  */
 import type { Message, TurnEngine } from '../base/engine';
-import type { RgbImage } from '../base/types';
-import type { AgentEvent, CropInfo, StepAction, ToolCallInfo, Trace, TraceStep } from './types';
+import type { AgentEvent, StepAction, ToolCallInfo, Trace, TraceStep } from './types';
 import { parseAssistantTurn } from './protocol/parse';
 import { zoomBoxValidator } from './protocol/tool-call';
 import { TurnSegmenter } from './protocol/segmenter';
 import { applyAgentEvent, endTrace, type RunEnd, type TraceDraft } from './trace/fold';
 import { smartResize } from '../model/image/smart-resize';
-import { cropRgb, resizeForModel, resolveZoomBox, zoomFrame } from './tools/crop';
+import { cropRgb, resizeForModel, zoomFrame } from './tools/crop';
 import { rotateRgb } from './tools/rotate';
-import { cropDataUrl, originalDataUrl } from './trace/trace-images';
+import { originalDataUrl } from './trace/trace-images';
+import { toolImage } from './tool-image';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
 import { sha256Hex } from '../base/sha256';
 import { resumableSteps } from './resume';
@@ -160,28 +160,7 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       }
       // A tool call that passed validation.
       const call = next.call;
-      let bboxOriginal = call.bboxOriginal;
-      let raw: RgbImage;
-      if (call.name === 'image_rotate_tool') {
-        raw = rotateRgb(image, call.angle ?? 0);
-      } else {
-        const r = resolveZoomBox(call.bboxModel, frame);
-        if (!r.ok) throw new Error(`validated box failed to resolve: ${r.message}`);
-        bboxOriginal = r.box;
-        raw = cropRgb(image, r.rect);
-      }
-      const forModel = resizeForModel(raw, limits);
-      // What the engine's processor feeds (it keeps forModel's size unless max_pixels is below it).
-      const fed = smartResize(forModel.height, forModel.width, limits);
-      const crop: CropInfo = {
-        pngDataUrl: await cropDataUrl(forModel, fed),
-        width: raw.width,
-        height: raw.height,
-        resizedWidth: fed.width,
-        resizedHeight: fed.height,
-        // One token per merged 28x28 patch.
-        imageTokens: (fed.width * fed.height) / (28 * 28),
-      };
+      const { bboxOriginal, forModel, crop } = await toolImage(image, call, frame, limits);
       counters.crops++;
       record({ kind: 'tool_call', call: { ...call, ...(bboxOriginal ? { bboxOriginal } : {}) }, crop });
       if (bboxOriginal) emit({ type: 'segment', turn, segment: { kind: 'tool_result', crop, bboxOriginal } });

@@ -139,7 +139,10 @@ describe('migrations', () => {
   });
 
   it('keeps a ground truth (answer key and target boxes) through a round trip', () => {
-    const t: Trace = { ...sampleTrace(), groundTruth: { answer: 'red', choice: 'A', boxes: [[1, 2, 30, 40]] } };
+    const t: Trace = {
+      ...sampleTrace(),
+      groundTruth: { answer: 'red', choice: 'A', boxes: [[1, 2, 30, 40]] },
+    };
     expect(parseTrace(serializeTrace(t)).groundTruth).toEqual(t.groundTruth);
     // A box is four numbers, as the zoom boxes are.
     expect(() => parseTrace({ ...raw(t), groundTruth: { boxes: [[1, 2]] } })).toThrow(TraceValidationError);
