@@ -9,6 +9,7 @@ import { appStore, useAppStore } from '../store/store';
 import { ActionsContext } from '../ui/actions';
 import { ImageCanvas } from '../ui/canvas/ImageCanvas';
 import { ComparePanel } from '../ui/compare/ComparePanel';
+import { EvalImportPanel } from '../ui/eval-import/EvalImportPanel';
 import { Header } from '../ui/Header';
 import { DropZone, InputBar, InputNotices } from '../ui/input/ImageInput';
 import { usePlayback, useShortcuts } from '../ui/keyboard/use-shortcuts';
@@ -63,6 +64,7 @@ export function App({ modelPort = null }: AppProps) {
           </DropZone>
           <aside className="side-panel">
             <QuestionPanel />
+            <EvalImportPanel />
             <ComparePanel />
             <Timeline />
           </aside>

@@ -15,6 +15,7 @@ import { toErrorInfo } from '../base/errors';
 import { detectGpu } from './detect-gpu';
 import type { ModelPort, PortEvent } from './model-port';
 import { ReplayPort } from './replay/replay-port';
+import { createEvalImport } from './replay/eval-import';
 import type { UiActions } from '../ui/actions';
 import { loadSample, SAMPLES } from './samples/load-sample';
 
@@ -151,6 +152,14 @@ export function createController(
     });
     return true;
   }
+
+  const evalImport = createEvalImport({
+    show: (trace) => {
+      s().setInputImage(null);
+      showTrace(trace, 'import');
+    },
+    refusedMidRun: () => refusedMidRun('an eval record'),
+  });
 
   async function openSample(id: string): Promise<void> {
     const entry = SAMPLES.find((x) => x.id === id);
@@ -307,6 +316,11 @@ export function createController(
         s().setInputError({ code: 'bad_trace', message: (e as Error).message, retryable: false });
       }
     },
+
+    importEvalFiles: (files) => evalImport.importFiles(files),
+    chooseEvalRecord: (pos) => evalImport.choose(pos),
+    giveEvalPicture: (file) => evalImport.givePicture(file),
+    closeEvalImport: () => evalImport.close(),
 
     exportJson() {
       const t = s().trace?.final;

@@ -16,6 +16,13 @@ export interface UiActions {
   openImage(blob: Blob, name: string): Promise<void>;
   openSample(id: string): Promise<void>;
   importTrace(file: Blob): Promise<void>;
+  /** An official DeepEyes eval JSONL with the pictures given with it (dropped or picked together). */
+  importEvalFiles(files: readonly File[]): Promise<void>;
+  /** Shows that record of the open eval JSONL (or asks for its picture). */
+  chooseEvalRecord(pos: number): Promise<void>;
+  /** The picture of the chosen eval record, when it was not among the files. */
+  giveEvalPicture(file: File): Promise<void>;
+  closeEvalImport(): void;
   exportJson(): void;
   exportJsonl(): void;
   exportPng(): Promise<void>;

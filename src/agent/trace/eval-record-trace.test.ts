@@ -72,4 +72,19 @@ describe('evalRecordTrace', () => {
     expect(t.error?.message).toMatch(/status "error"/);
     expect(t.groundTruth).toBeUndefined();
   });
+
+  it('ground-truth boxes follow a picture decoded at half size', async () => {
+    const { records } = parseEvalJsonl(FIXTURE);
+    const t = await evalRecordTrace(records[1], picture(1280, 800), {
+      fileName: 'f.jsonl',
+      originalSize: { width: 2560, height: 1600 },
+    });
+    expect(t.groundTruth).toEqual({ answer: 'right', choice: 'A' });
+    const withBox = { ...records[1], record: { ...records[1].record, bbox: [[1600, 700, 400, 300]] } };
+    const u = await evalRecordTrace(withBox, picture(1280, 800), {
+      fileName: 'f.jsonl',
+      originalSize: { width: 2560, height: 1600 },
+    });
+    expect(u.groundTruth?.boxes).toEqual([[800, 350, 1000, 500]]);
+  });
 });

@@ -14,7 +14,7 @@ import { parseAssistantTurn } from '../protocol/parse';
 import { zoomBoxValidator } from '../protocol/tool-call';
 import { toolImage } from '../tool-image';
 import { zoomFrame } from '../tools/crop';
-import { DEFAULT_SETTINGS, type StepAction, type Trace, type TraceStep } from '../types';
+import { DEFAULT_SETTINGS, type GroundTruth, type StepAction, type Trace, type TraceStep } from '../types';
 import { recordConversation, recordGroundTruth, type EvalJsonlLine } from './deepeyes-jsonl-read';
 import { TRACE_FORMAT, TRACE_VERSION } from './schema';
 import { originalDataUrl } from './trace-images';
@@ -33,6 +33,24 @@ export interface EvalRecordSource {
   fileName: string;
   /** The processor limits the evaluated model ran with (the eval scripts use the stock ones). */
   limits?: ImageLimits;
+  /**
+   * The picture's size as the dataset has it, when `image` was decoded smaller (the page caps its
+   * working picture): the ground-truth boxes are scaled from it. Zoom boxes need no scaling: the
+   * runtime maps them from the size the model saw, which both sizes resize to.
+   */
+  originalSize?: { width: number; height: number };
+}
+
+function scaleBoxes(
+  gt: GroundTruth | undefined,
+  image: { width: number; height: number },
+  original: { width: number; height: number } | undefined,
+): GroundTruth | undefined {
+  if (!gt?.boxes || !original || (original.width === image.width && original.height === image.height))
+    return gt;
+  const sx = image.width / original.width;
+  const sy = image.height / original.height;
+  return { ...gt, boxes: gt.boxes.map(([a, b, c, d]) => [a * sx, b * sy, c * sx, d * sy]) };
 }
 
 export async function evalRecordTrace(
@@ -80,7 +98,7 @@ export async function evalRecordTrace(
   }
 
   const errored = record.status === 'error';
-  const groundTruth = recordGroundTruth(record, convo.options);
+  const groundTruth = scaleBoxes(recordGroundTruth(record, convo.options), image, source.originalSize);
   return {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,

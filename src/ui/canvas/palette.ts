@@ -27,3 +27,10 @@ export const PALETTE_SIZE = PALETTE.length;
  * drawn dashed as well.
  */
 export const COMPARE_COLOUR = { fill: '#FF00FF', text: '#000000' } as const;
+
+/**
+ * The ground-truth box of an imported eval record: lime, far from every step colour (the nearest,
+ * #009E73, differs by 97 in green) and from the compare magenta, drawn with short dashes and a
+ * "GT" tag so it never reads as a zoom.
+ */
+export const TRUTH_COLOUR = { fill: '#39FF14', text: '#000000' } as const;

@@ -70,6 +70,9 @@ export function DropZone({ children }: { children: ReactNode }) {
         e.preventDefault();
         depth.current = 0;
         setOver(false);
+        const files = Array.from(e.dataTransfer.files);
+        // An eval JSONL dropped with its pictures: the record viewer, not a new picture.
+        if (files.some((x) => /\.jsonl$/i.test(x.name))) return void actions.importEvalFiles(files);
         const f = firstImageFile(e.dataTransfer.files);
         if (f) void actions.openImage(f, f.name);
       }}

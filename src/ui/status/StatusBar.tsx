@@ -5,6 +5,7 @@ import type { AppState } from '../../store/store';
 import { useAppStore } from '../../store/store';
 import { useRafSelector } from '../use-raf-selector';
 import { isHandWritten } from '../hand-written';
+import { isEvalRecordTrace } from '../../agent/trace/eval-record-trace';
 import './StatusBar.css';
 
 const selectStats = (s: AppState) => runStats(s.trace);
@@ -20,6 +21,7 @@ export function StatusBar() {
     (s) => s.models.find((m) => m.id === s.activeModelId)?.label ?? s.activeModelId,
   );
   const traceModel = useAppStore((s) => s.trace?.final?.modelId ?? null);
+  const fromEval = useAppStore((s) => isEvalRecordTrace(s.trace?.final));
   const adapter =
     gpu.webgpu === 'available'
       ? (gpu.adapter ?? 'WebGPU')
@@ -43,6 +45,10 @@ export function StatusBar() {
       {isHandWritten(traceModel) ? (
         <span data-testid="timings-not-measured">
           <b>Timings</b> none: a hand-written example, not a measured run
+        </span>
+      ) : fromEval ? (
+        <span data-testid="timings-not-measured">
+          <b>Timings</b> none: read from an eval JSONL, not run here
         </span>
       ) : (
         <RunFigures stats={stats} />

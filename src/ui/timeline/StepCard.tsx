@@ -10,6 +10,8 @@ import type { Box } from '../../base/types';
 import { isHandWritten } from '../hand-written';
 import { useAppStore } from '../../store/store';
 import { stepTitle, toolName } from './step-title';
+import { stepTruthIou } from './step-iou';
+import { isEvalRecordTrace } from '../../agent/trace/eval-record-trace';
 import './StepCard.css';
 const fmtBox = (b?: Box) => (b ? `[${b.map((v) => Math.round(v)).join(', ')}]` : '—');
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -46,6 +48,8 @@ export function ThinkText({ text, live = false }: { text: string; live?: boolean
 function ActionBody({ step }: { step: TraceStep }) {
   const a = step.action;
   const c = stepColor(step.index);
+  const targets = useAppStore((s) => s.trace?.final?.groundTruth?.boxes);
+  const truthIou = stepTruthIou(step, targets);
   switch (a.kind) {
     case 'tool_call':
       return (
@@ -74,6 +78,14 @@ function ActionBody({ step }: { step: TraceStep }) {
               </dd>
               <dt>tokens</dt>
               <dd>{a.crop.imageTokens}</dd>
+              {truthIou !== null && (
+                <>
+                  <dt title="intersection over union of this zoom's box with the ground-truth box (the best over the targets), in original pixels">
+                    IoU with GT
+                  </dt>
+                  <dd data-testid={`step-iou-${step.index}`}>{truthIou.toFixed(2)}</dd>
+                </>
+              )}
             </dl>
           </div>
         </div>
@@ -145,6 +157,7 @@ export const StepCard = memo(function StepCard({
   const c = stepColor(step.index);
   const t = step.timings;
   const handWritten = useAppStore((s) => isHandWritten(s.trace?.final?.modelId));
+  const fromEval = useAppStore((s) => isEvalRecordTrace(s.trace?.final));
   const kind = step.action.kind;
   const title = stepTitle(step);
   return (
@@ -172,6 +185,13 @@ export const StepCard = memo(function StepCard({
             title="written by hand to show the format; not model output, not timed"
           >
             hand-written example
+          </span>
+        ) : fromEval ? (
+          <span
+            className="step-card__meta step-card__meta--example"
+            title="read from an evaluation JSONL: the text is the model's, nothing was timed here"
+          >
+            eval record · not timed
           </span>
         ) : (
           <span

@@ -9,6 +9,7 @@ import { useActions } from '../actions';
 import { RunNotices } from '../status/RunNotices';
 import { LiveAnnouncer } from './LiveAnnouncer';
 import { LiveStepCard } from './LiveStepCard';
+import { GroundTruthCard } from './GroundTruthCard';
 import { StepCard } from './StepCard';
 import './Timeline.css';
 
@@ -102,6 +103,7 @@ export function Timeline() {
           {endReason === 'no_action' && finalAnswer && <div className="end-note__answer">{finalAnswer}</div>}
         </div>
       )}
+      <GroundTruthCard />
       <RunNotices />
       {runError && (
         <div
