@@ -3,6 +3,8 @@
  * 28x28 cell of the resized picture becomes one image token (14 px patches, merged 2x2). This maps
  * that grid back onto the original picture so it can be drawn over it.
  */
+import type { TraceStep } from '../../agent/types';
+
 export interface PatchGrid {
   columns: number;
   rows: number;
@@ -27,4 +29,44 @@ export function patchGrid(
     cellWidth: original.width / columns,
     cellHeight: original.height / rows,
   };
+}
+
+/** What the model was fed at each turn that carried an image: the picture, then each tool's crop. */
+export interface TurnImage {
+  /** 1-based turn whose prompt carried the image. */
+  turn: number;
+  what: string;
+  width: number;
+  height: number;
+  tokens: number;
+}
+
+export function turnImages(
+  picture: { resizedWidth: number; resizedHeight: number },
+  steps: readonly TraceStep[],
+): TurnImage[] {
+  const seen = { width: picture.resizedWidth, height: picture.resizedHeight };
+  const first = patchGrid(seen, seen);
+  const out: TurnImage[] = [
+    {
+      turn: 1,
+      what: 'picture',
+      width: picture.resizedWidth,
+      height: picture.resizedHeight,
+      tokens: first.tokens,
+    },
+  ];
+  for (const s of steps) {
+    const a = s.action;
+    if (a.kind !== 'tool_call') continue;
+    out.push({
+      // The crop goes back in the tool-response turn, the one after the step that asked for it.
+      turn: s.index + 2,
+      what: `${a.call.name === 'image_rotate_tool' ? 'rotated picture' : 'crop'} of step ${s.index + 1}`,
+      width: a.crop.resizedWidth,
+      height: a.crop.resizedHeight,
+      tokens: a.crop.imageTokens,
+    });
+  }
+  return out;
 }
