@@ -81,6 +81,10 @@ describe('evaluate --server', () => {
       expect(r.shuffle_seed).toBe(7);
       // Every fixture has a target box: each record says how the zooms matched it.
       expect(Array.isArray(r.zoom_boxes)).toBe(true);
+      // The target as corners in original pixels (the fixture's V* box is [x, y, 10, 8]), so the
+      // page's eval import can draw it.
+      const [x1, y1, x2, y2] = r.target_boxes![0];
+      expect([x2 - x1, y2 - y1]).toEqual([10, 8]);
       expect(typeof r.best_iou).toBe('number');
       expect(typeof r.covers_target_centre).toBe('boolean');
     }

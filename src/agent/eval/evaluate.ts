@@ -30,7 +30,8 @@ export interface EvalRecordFields {
   /** The --seed of a shuffled run; null when the dataset order was kept. */
   shuffle_seed: number | null;
   error?: string;
-  /** V* only (questions with ground-truth boxes): the zooms in original pixels and how they matched. */
+  /** V* only (questions with ground-truth boxes): the targets and the zooms in original pixels [x1, y1, x2, y2], and how they matched. */
+  target_boxes?: Box[];
   zoom_boxes?: Box[];
   best_iou?: number;
   covers_target_centre?: boolean;
@@ -272,7 +273,12 @@ async function runItem(
     end_reason: trace.endReason ?? 'error',
     ...(trace.error ? { error: trace.error.message } : {}),
     ...(match
-      ? { zoom_boxes: zooms, best_iou: match.bestIou, covers_target_centre: match.coversCentre }
+      ? {
+          target_boxes: item.targets,
+          zoom_boxes: zooms,
+          best_iou: match.bestIou,
+          covers_target_centre: match.coversCentre,
+        }
       : {}),
   };
 }
