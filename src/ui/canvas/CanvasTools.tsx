@@ -74,8 +74,8 @@ export function CanvasTools({
         </button>
       </div>
       {showGrid && grid && picture && (
-        <div className="canvas-grid-note" data-testid="patch-grid-note">
-          <p>
+        <div className="canvas-grid-note" data-testid="patch-grid-panel">
+          <p data-testid="patch-grid-note">
             The model saw {picture.width}×{picture.height}: {grid.columns}×{grid.rows} cells of 28 px,{' '}
             {grid.tokens} image tokens
           </p>

@@ -162,10 +162,6 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
                   <CompareBoxShape key={`b${b.pos}`} b={b} t={t} stage={size} fontSize={fontSize} />
                 ))}
               {t &&
-                truthBoxes?.map((box, i) => (
-                  <TruthBoxShape key={`gt${i}`} box={box} t={t} stage={size} fontSize={fontSize} />
-                ))}
-              {t &&
                 shown.map((b) => (
                   <BoxShape
                     key={b.pos}
@@ -176,6 +172,10 @@ export function ImageCanvas({ children }: { children?: ReactNode }) {
                     dimmed={active !== null && b.pos !== active}
                     fontSize={fontSize}
                   />
+                ))}
+              {t &&
+                truthBoxes?.map((box, i) => (
+                  <TruthBoxShape key={`gt${i}`} box={box} t={t} stage={size} fontSize={fontSize} />
                 ))}
               {t && pictureSize && angle !== null && activeStepData && (
                 <RotateMark

@@ -17,7 +17,7 @@ describe('rotatedCorners', () => {
     expect(r[0]).toEqual({ x: 4, y: 2 });
     expect(rotatedCorners({ width: 4, height: 2 }, 0)[2]).toEqual({ x: 4, y: 2 });
   });
-  it('45 degrees: the top-left corner of a unit-centred square rises to the left edge midpoint line', () => {
+  it('45 degrees: the top-left corner of a 2x2 square turns to the left, level with the centre', () => {
     // Square 2x2, centre (1,1): corner (-1,-1) -> (-cos45 - sin45, sin45 - cos45) = (-1.414.., 0).
     const [tl] = rotatedCorners({ width: 2, height: 2 }, 45);
     expect(tl.x).toBeCloseTo(1 - Math.SQRT2, 12);

@@ -1,6 +1,7 @@
 /**
- * A ground-truth box (an imported eval record's target): lime, short dashes, its "GT" tag at the
- * bottom right, outside, where no zoom tag (top left) sits.
+ * A ground-truth box (an imported eval record's target): lime, short dashes, its "GT" tag inside
+ * its bottom-right corner, where no zoom's tag (above a box's top left) or edge of a box holding
+ * it can cover it. Drawn over the zooms.
  */
 import { Group } from 'react-konva';
 import type { Box } from '../../../base/types';
@@ -23,8 +24,9 @@ export function TruthBoxShape({
   const r = boxToStageRect(t, box);
   const text = 'GT';
   const w = tagWidth(text, fontSize);
-  const x = Math.max(0, Math.min(r.x + r.width - w, stage.width - w));
-  const y = Math.min(r.y + r.height + 3, stage.height - fontSize - 10);
+  const h = fontSize + 10;
+  const x = Math.max(r.x, Math.min(r.x + r.width - w - 3, stage.width - w));
+  const y = Math.max(r.y, Math.min(r.y + r.height - h - 3, stage.height - h));
   return (
     <Group listening={false}>
       <OutlinedRect r={r} colour={TRUTH_COLOUR.fill} width={2.5} dash={[5, 4]} />
