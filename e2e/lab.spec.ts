@@ -7,6 +7,7 @@
  */
 import { copyFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { stepColor, TRUTH_COLOUR } from '../src/ui/canvas/palette';
 import { test, expect } from './fixtures';
@@ -27,6 +28,14 @@ async function sideEdgesDrawn(page: Page, r: PageRect, want: Rgb): Promise<void>
   const midY = r.y + r.height / 2;
   expect(shot.nearest(r.x, midY, want, 4).distance).toBeLessThanOrEqual(40);
   expect(shot.nearest(r.x + r.width, midY, want, 4).distance).toBeLessThanOrEqual(40);
+}
+
+/** axe-core's serious and critical findings on the page as it is. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function saveDoc(page: Page, name: string): Promise<void> {
@@ -59,6 +68,7 @@ test('official V* JSONL with its picture: pick a record; steps, boxes at their p
   // the second zoom [1400,1000,2200,1500] only touches the target's bottom edge: 0.
   await expect(page.getByTestId('step-iou-0')).toHaveText('0.63');
   await expect(page.getByTestId('step-iou-1')).toHaveText('0.00');
+  expect(await seriousViolations(page)).toEqual([]);
 
   // bbox_2d as written (the photo is under max_pixels: unscaled by the runtime's rule) and the
   // target from V*'s [x, y, w, h] = [1600, 700, 400, 300], each drawn in its own colour.
@@ -102,6 +112,8 @@ test('bad lines are named and skipped, the shown run stays, and a missing pictur
   await expect(page.getByTestId('eval-needs-picture')).toContainText('Line 2 was run on “ladybird.jpg”');
   // Nothing lost: the sample shown before is still there.
   await expect(page.getByTestId('step-card-0')).toHaveText(before ?? '');
+  // The panel's alerts, request and buttons pass an accessibility scan.
+  expect(await seriousViolations(page)).toEqual([]);
 
   await page.getByTestId('eval-picture-input').setInputFiles([photo]);
   await expect(page.getByTestId('step-card-0')).toContainText('eval record · not timed');
