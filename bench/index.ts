@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- decode|fused|agent] [--prefill 128] [--steps 16] [--repeats 3] [--json]
+ * npm run bench [-- decode|fused|agent|eval-import] [--prefill 128] [--steps 16] [--repeats 3] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
  *   decode: prefill / decode tokens/s of a q4 Qwen2.5-VL-3B text decoder against this machine's
@@ -8,18 +8,21 @@
  *   fused:  the decoder graph forms (unfused, fused, fused with GroupQueryAttention and an in-place
  *           KV cache) side by side on a ~1B q4 model (bench/fused.ts; built once into .cache/bench/);
  *   agent:  a 3-zoom trajectory with incremental prefill versus re-prefilling every turn, on the
- *           tiny golden model (bench/agent.ts).
+ *           tiny golden model (bench/agent.ts);
+ *   eval-import: an official eval record turned into a trace over pictures of three sizes
+ *           (bench/eval-import.ts).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
+import { runEvalImportBench, type EvalImportRow } from './eval-import';
 import { runDecodeBench, type DecodeFigures } from './decode';
 import { runFusedBench, type FusedFigures } from './fused';
 
 const CACHE = resolve(import.meta.dirname, '../.cache/bench');
-const PARTS = ['decode', 'fused', 'agent'] as const;
+const PARTS = ['decode', 'fused', 'agent', 'eval-import'] as const;
 type Part = (typeof PARTS)[number];
 
 const gbps = (b: number) => `${(b / 1e9).toFixed(2)} GB/s`;
@@ -95,6 +98,12 @@ function printAgent(a: AgentFigures): void {
   );
 }
 
+function printEvalImport(rows: readonly EvalImportRow[], repeats: number): void {
+  console.log(`\n== eval-import: an official V* record (2 zooms + answer) to a trace, best of ${repeats}`);
+  for (const r of rows)
+    console.log(`${`${r.width}x${r.height}`.padEnd(10)} ${r.ms.toFixed(0).padStart(6)} ms`);
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
@@ -139,6 +148,11 @@ async function main(): Promise<number> {
     const a = await runAgentBench({ cacheDir: CACHE, repeats: Number(values.repeats), log });
     out.agent = a;
     printAgent(a);
+  }
+  if (parts.includes('eval-import')) {
+    const rows = await runEvalImportBench({ repeats: Number(values.repeats) });
+    out.evalImport = rows;
+    printEvalImport(rows, Number(values.repeats));
   }
   if (values.json) console.log(JSON.stringify(out, null, 2));
   return 0;
