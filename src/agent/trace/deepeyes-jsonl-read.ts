@@ -5,7 +5,10 @@
  * (eval_vstar.py: image, answer = the right option's text, answer_choice), HR-Bench
  * (eval_hrbench.py: answer = the right letter, answer_str, category) and our `evaluate` (the same
  * plus id, options and target_boxes) are all read. Keys we do not know are kept out of the way,
- * not refused: the scripts changed between versions. Pure; the picture comes from the user.
+ * not refused: the scripts changed between versions (at Visual-Agent/DeepEyes 6c5e796,
+ * eval_vstar.py keeps the options in dataset order and saves no answer_choice, so the right letter
+ * is found from the options in the prompt; it asks the model again after a turn with neither a tool
+ * call nor an answer, so such turns are read on). Pure; the picture comes from the user.
  */
 import { z } from 'zod';
 import { DeepEyesError } from '../../base/errors';
