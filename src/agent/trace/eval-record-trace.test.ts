@@ -73,6 +73,24 @@ describe('evalRecordTrace', () => {
     expect(t.groundTruth).toBeUndefined();
   });
 
+  it('a turn with neither a tool call nor an answer is followed by the next ask, as eval_vstar.py loops', async () => {
+    const rec = {
+      line: 1,
+      record: {
+        question: 'q',
+        pred_ans: 'B',
+        pred_output: [
+          { role: 'assistant' as const, content: '<think>hmm</think> I am not sure.' },
+          { role: 'assistant' as const, content: '<think>again</think><answer>B</answer>' },
+        ],
+      },
+    };
+    const t = await evalRecordTrace(rec, picture(64, 64), { fileName: 'x.jsonl' });
+    expect(t.steps.map((s) => s.action.kind)).toEqual(['none', 'answer']);
+    expect(t.endReason).toBe('answer');
+    expect(t.finalAnswer).toBe('B');
+  });
+
   it('ground-truth boxes follow a picture decoded at half size', async () => {
     const { records } = parseEvalJsonl(FIXTURE);
     const t = await evalRecordTrace(records[1], picture(1280, 800), {
