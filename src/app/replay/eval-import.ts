@@ -66,7 +66,12 @@ export function createEvalImport(deps: EvalImportDeps, store = evalImportStore) 
     async importFiles(files: readonly File[]): Promise<void> {
       if (deps.refusedMidRun()) return;
       const jsonl = files.find((f) => isEvalJsonlName(f.name));
-      if (!jsonl) return;
+      if (!jsonl) {
+        // Only pictures: the one a record is waiting for, or a mistake worth saying.
+        if (st().needsPicture && files.length === 1) return this.givePicture(files[0]);
+        st().set({ error: 'No .jsonl among the files: pick the eval .jsonl together with its pictures.' });
+        return;
+      }
       const pictures = files.filter((f) => f !== jsonl && !isEvalJsonlName(f.name));
       try {
         if (jsonl.size > MAX_EVAL_JSONL_BYTES)
