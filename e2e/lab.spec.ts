@@ -38,8 +38,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** A screenshot into test-results; with DOCS_SCREENSHOTS=1 also over the README's copy in docs/. */
 async function saveDoc(page: Page, name: string): Promise<void> {
-  copyFileSync(await saveScreenshot(page, name), resolve(ROOT, 'docs', `${name}.png`));
+  const shot = await saveScreenshot(page, name);
+  if (process.env.DOCS_SCREENSHOTS === '1') copyFileSync(shot, resolve(ROOT, 'docs', `${name}.png`));
 }
 
 test('official V* JSONL with its picture: pick a record; steps, boxes at their pixels, the answer, the ground truth and IoU', async ({
