@@ -267,6 +267,59 @@ test('a shared link restores the sample, the step and the settings; the link fol
   await expect(other.getByTestId('crop-preview')).toContainText('pink buds at the top right');
 });
 
+test('a shared link restores the model choice and the sampling settings, round-trips them, and carries nothing private', async ({
+  page,
+  context,
+}) => {
+  const link =
+    './#sample=two-wings&step=2&model=qwen2.5-vl-3b&crops=3&total=4096&sampling=sample&temp=0.7&topp=0.9&seed=42';
+  await page.goto(link);
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  // The model is pointed out, not downloaded: a notice names it and the picker marks its row.
+  await expect(page.locator('[data-code="shared-model"]')).toContainText('Qwen2.5-VL 3B Instruct');
+  await page.getByTestId('model-picker').click();
+  await expect(page.getByTestId('model-entry-qwen2.5-vl-3b')).toHaveAttribute('data-chosen', 'true');
+  await expect(page.getByTestId('model-entry-qwen2.5-vl-3b')).toHaveAttribute('data-cache', 'unknown');
+  await expect(page.locator('[data-chosen="true"]')).toHaveCount(1);
+  await page.getByTestId('model-picker').click();
+  await page.getByTestId('settings-button').click();
+  await expect(page.getByTestId('setting-max-crops')).toHaveValue('3');
+  await expect(page.getByTestId('setting-sampling')).toBeChecked();
+  await expect(page.getByLabel('Temperature')).toHaveValue('0.7');
+  await expect(page.getByLabel('Top-p')).toHaveValue('0.9');
+  await page.getByLabel('Top-p').fill('0.8');
+  await page.getByTestId('settings-button').click();
+
+  // The page rewrites the link as it changes; the model choice and the seed stay in it.
+  const want = new URLSearchParams(
+    'sample=two-wings&step=2&model=qwen2.5-vl-3b&crops=3&total=4096&sampling=sample&temp=0.7&topp=0.8&seed=42',
+  );
+  await expect
+    .poll(() => Object.fromEntries(new URLSearchParams(new URL(page.url()).hash.slice(1))))
+    .toEqual(Object.fromEntries(want));
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await expect(other.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await other.getByTestId('settings-button').click();
+  await expect(other.getByLabel('Top-p')).toHaveValue('0.8');
+  await expect(other.getByLabel('Temperature')).toHaveValue('0.7');
+  await other.close();
+
+  // An imported trace stays in this browser: its file name and contents never reach the link.
+  const t = sampleTraceFile({ ...LADYBIRD, id: 'private-run' });
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'my-secret-notes.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(t.json),
+  });
+  await expect(page.getByText('imported trace')).toBeVisible();
+  await expect.poll(() => new URL(page.url()).hash).not.toContain('sample=');
+  const hash = new URL(page.url()).hash;
+  expect(hash).not.toMatch(/secret|private|notes|json|token|data:/i);
+  expect(hash).toContain('model=qwen2.5-vl-3b');
+});
+
 test('kiosk: large type, no file dialogs, an attract loop, and back to the start after a minute idle (fake clock)', async ({
   page,
 }) => {

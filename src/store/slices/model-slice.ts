@@ -7,6 +7,11 @@ export type RunnerKind = 'replay' | 'webgpu' | 'wasm' | 'server';
 export interface ModelSlice {
   models: ModelEntry[];
   activeModelId: string | null;
+  /**
+   * The model a shared link was made with, shown marked in the picker until one is loaded (a link
+   * never starts a download by itself: a catalog model can be gigabytes).
+   */
+  chosenModelId: string | null;
   runner: RunnerKind;
   gpu: GpuInfo;
   setModels(models: ModelEntry[]): void;
@@ -14,6 +19,7 @@ export interface ModelSlice {
   setCacheStatus(id: string, cache: CacheStatus, error?: string): void;
   setFileProgress(id: string, file: string, loadedBytes: number, totalBytes: number): void;
   setActiveModel(id: string | null, runner: RunnerKind): void;
+  chooseModel(id: string | null): void;
   setGpu(gpu: GpuInfo): void;
 }
 
@@ -23,6 +29,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
   return {
     models: [],
     activeModelId: null,
+    chosenModelId: null,
     runner: 'replay',
     gpu: { webgpu: 'unknown', shaderF16: false },
     setModels: (models) => set({ models }),
@@ -37,7 +44,9 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     setCacheStatus: (id, cache, error) => patchEntry(id, (e) => ({ ...e, cache, error })),
     setFileProgress: (id, file, loaded, total) =>
       patchEntry(id, (e) => withFileProgress(e, file, loaded, total)),
-    setActiveModel: (activeModelId, runner) => set({ activeModelId, runner }),
+    // Loading a model is the choice now: the link's suggestion is done with.
+    setActiveModel: (activeModelId, runner) => set({ activeModelId, runner, chosenModelId: null }),
+    chooseModel: (chosenModelId) => set({ chosenModelId }),
     setGpu: (gpu) => set({ gpu }),
   };
 };
