@@ -347,6 +347,66 @@ test('kiosk: large type, no file dialogs, an attract loop, and back to the start
   await expect(page.getByTestId('timeline').locator('[aria-current="step"]')).toHaveCount(0);
 });
 
+test('kiosk: the attract loop shows the runs recorded in this browser after the samples, then starts over', async ({
+  page,
+}) => {
+  await page.clock.install();
+  await openApp(page);
+  // A run recorded here (an imported trace is autosaved like a run; the kiosk reads the same list).
+  const question = 'Which flower is nearest to the ladybird?';
+  const run = sampleTraceFile({ ...LADYBIRD, id: 'booth-run', question });
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'run.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(run.json),
+  });
+  await expect(page.getByTestId('question-input')).toHaveValue(question);
+  // Wait until the run is in this browser's recent list (idb-keyval's default database).
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open('keyval-store');
+            open.onsuccess = () => {
+              const get = open.result
+                .transaction('keyval')
+                .objectStore('keyval')
+                .get('deepeyes:recent-traces');
+              get.onsuccess = () => resolve((get.result as unknown[] | undefined)?.length ?? 0);
+              get.onerror = () => resolve(0);
+            };
+            open.onerror = () => resolve(0);
+          }),
+      ),
+    )
+    .toBe(1);
+
+  // The booth opens (a full load: the query makes it a new document).
+  await page.goto('./?booth#kiosk=1');
+  await expect(page.locator('html')).toHaveClass(/kiosk/);
+  await expect(page.getByTestId('step-card-0')).toBeVisible({ timeout: 30_000 });
+  const seen: string[] = [];
+  let runStepShown = false;
+  for (let tick = 0; tick < 30; tick++) {
+    await page.clock.runFor(4_000);
+    await page.waitForTimeout(300);
+    const q = await page.getByTestId('question-input').inputValue();
+    if (seen[seen.length - 1] !== q) seen.push(q);
+    if (q === question && (await page.locator('[aria-current="step"]').count()) > 0) runStepShown = true;
+    if (seen.length >= 5) break;
+  }
+  // Whatever it starts on, the loop goes samples -> the recorded run -> samples again, and walks
+  // the recorded run's steps like a sample's.
+  const order = [LADYBIRD.question, TWO_WINGS.question, question];
+  const from = seen.indexOf(LADYBIRD.question);
+  expect(from).toBeGreaterThanOrEqual(0);
+  expect(seen.slice(from, from + 3)).toEqual(order);
+  expect(seen.length).toBeGreaterThan(from + 3);
+  expect(seen[from + 3]).toBe(LADYBIRD.question);
+  expect(runStepShown).toBe(true);
+});
+
 test('export: an animated GIF for slides decodes, 960x540, a frame per step, boxes appearing step by step', async ({
   page,
 }) => {

@@ -26,6 +26,8 @@ export interface Controller extends UiActions {
   start(): Promise<void>;
   /** Disconnects what start connected; start may be called again. */
   dispose(): void;
+  /** Shows a run recorded in this browser (the kiosk's loop), as a restore: not saved again. */
+  showRecorded(trace: Trace): void;
 }
 
 function inputFrom(decoded: DecodedImage, name: string) {
@@ -169,6 +171,12 @@ export function createController(
 
   return {
     openSample,
+
+    showRecorded(trace) {
+      if (refusedMidRun('a recorded run')) return;
+      s().setInputImage(null);
+      showTrace(trace, 'restore');
+    },
 
     async run() {
       const st = s();
