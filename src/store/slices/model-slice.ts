@@ -12,6 +12,10 @@ export interface ModelSlice {
    * never starts a download by itself: a catalog model can be gigabytes).
    */
   chosenModelId: string | null;
+  /** Models loaded in this tab, in load order: the ones the app can load again ("run on the other model"). */
+  loadedModelIds: string[];
+  /** The model the last live run used (null: the shown trace was not run here). */
+  ranWith: string | null;
   runner: RunnerKind;
   gpu: GpuInfo;
   setModels(models: ModelEntry[]): void;
@@ -20,6 +24,8 @@ export interface ModelSlice {
   setFileProgress(id: string, file: string, loadedBytes: number, totalBytes: number): void;
   setActiveModel(id: string | null, runner: RunnerKind): void;
   chooseModel(id: string | null): void;
+  noteLoaded(id: string): void;
+  setRanWith(id: string | null): void;
   setGpu(gpu: GpuInfo): void;
 }
 
@@ -30,6 +36,8 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     models: [],
     activeModelId: null,
     chosenModelId: null,
+    loadedModelIds: [],
+    ranWith: null,
     runner: 'replay',
     gpu: { webgpu: 'unknown', shaderF16: false },
     setModels: (models) => set({ models }),
@@ -47,6 +55,10 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     // Loading a model is the choice now: the link's suggestion is done with.
     setActiveModel: (activeModelId, runner) => set({ activeModelId, runner, chosenModelId: null }),
     chooseModel: (chosenModelId) => set({ chosenModelId }),
+    noteLoaded: (id) => {
+      if (!get().loadedModelIds.includes(id)) set({ loadedModelIds: [...get().loadedModelIds, id] });
+    },
+    setRanWith: (ranWith) => set({ ranWith }),
     setGpu: (gpu) => set({ gpu }),
   };
 };
