@@ -4,14 +4,15 @@
  * the first zoom's box at the place computed from the layout; without WebCodecs the WebM button
  * saves the GIF and says so; the PNG strip carries each step's reasoning as readable text.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 import { PNG } from 'pngjs';
 import { LADYBIRD, sampleCropBoxes } from '../src/app/samples/sample-trace';
 import { stepColor } from '../src/ui/canvas/palette';
 import { test, expect } from './fixtures';
-import { openApp } from './playground/app';
+import { openApp, SCREENSHOT_DIR } from './playground/app';
 import { colourDistance, hexToRgb, type Rgb } from './playground/pixels';
 
 async function download(page: Page, testId: string): Promise<{ name: string; bytes: Buffer }> {
@@ -95,6 +96,7 @@ test('export: a WebM for slides decodes at 1280x720, a frame per step or more, b
     frames++;
     if (p.type === 'key') keyFrames++;
   }
+  console.log(`webm: ${bytes.length} bytes, ${track.codec}, ${frames} frames, ${keyFrames} key frames`);
   expect(frames).toBeGreaterThanOrEqual(LADYBIRD.turns.length);
   // A key frame where each slide begins: title, the steps, answer.
   expect(keyFrames).toBeGreaterThanOrEqual(LADYBIRD.turns.length + 2);
@@ -117,6 +119,10 @@ test('export: a WebM for slides decodes at 1280x720, a frame per step or more, b
   expect(title.duration).toBeCloseTo(seconds, 1);
   expect(hits(title, edge, orange)).toBe(0);
   const step1 = await videoFrameAt(blank, bytes, 3.5); // 2-5 s: step 1, its box drawn
+  const shot = new PNG({ width: step1.width, height: step1.height });
+  shot.data.set(step1.rgba);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(resolve(SCREENSHOT_DIR, 'slides-webm-step1.png'), PNG.sync.write(shot));
   expect(hits(step1, edge, orange)).toBeGreaterThanOrEqual(4);
 });
 
@@ -138,6 +144,9 @@ test("export: the PNG strip carries each step's reasoning in readable type under
   const { name, bytes } = await download(page, 'export-png');
   expect(name).toMatch(/\.png$/);
   const png = PNG.sync.read(bytes);
+  console.log(`strip: ${png.width}x${png.height}, ${bytes.length} bytes`);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(resolve(SCREENSHOT_DIR, 'slides-strip.png'), bytes);
   // Margins 32, title band 96, panels 480 high, caption 8 + 64, six 28 px lines of reasoning, margin
   // 32. Across: the photo at 480 px high, each crop at 480 px high (24 px apart), then a 520 px
   // panel for the answer step, which has no crop.
