@@ -267,6 +267,59 @@ test('a shared link restores the sample, the step and the settings; the link fol
   await expect(other.getByTestId('crop-preview')).toContainText('pink buds at the top right');
 });
 
+test('a shared link restores the model choice and the sampling settings, round-trips them, and carries nothing private', async ({
+  page,
+  context,
+}) => {
+  const link =
+    './#sample=two-wings&step=2&model=qwen2.5-vl-3b&crops=3&total=4096&sampling=sample&temp=0.7&topp=0.9&seed=42';
+  await page.goto(link);
+  await expect(page.getByTestId('question-input')).toHaveValue(TWO_WINGS.question);
+  await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  // The model is pointed out, not downloaded: a notice names it and the picker marks its row.
+  await expect(page.locator('[data-code="shared-model"]')).toContainText('Qwen2.5-VL 3B Instruct');
+  await page.getByTestId('model-picker').click();
+  await expect(page.getByTestId('model-entry-qwen2.5-vl-3b')).toHaveAttribute('data-chosen', 'true');
+  await expect(page.getByTestId('model-entry-qwen2.5-vl-3b')).toHaveAttribute('data-cache', 'unknown');
+  await expect(page.locator('[data-chosen="true"]')).toHaveCount(1);
+  await page.getByTestId('model-picker').click();
+  await page.getByTestId('settings-button').click();
+  await expect(page.getByTestId('setting-max-crops')).toHaveValue('3');
+  await expect(page.getByTestId('setting-sampling')).toBeChecked();
+  await expect(page.getByLabel('Temperature')).toHaveValue('0.7');
+  await expect(page.getByLabel('Top-p')).toHaveValue('0.9');
+  await page.getByLabel('Top-p').fill('0.8');
+  await page.getByTestId('settings-button').click();
+
+  // The page rewrites the link as it changes; the model choice and the seed stay in it.
+  const want = new URLSearchParams(
+    'sample=two-wings&step=2&model=qwen2.5-vl-3b&crops=3&total=4096&sampling=sample&temp=0.7&topp=0.8&seed=42',
+  );
+  await expect
+    .poll(() => Object.fromEntries(new URLSearchParams(new URL(page.url()).hash.slice(1))))
+    .toEqual(Object.fromEntries(want));
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await expect(other.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
+  await other.getByTestId('settings-button').click();
+  await expect(other.getByLabel('Top-p')).toHaveValue('0.8');
+  await expect(other.getByLabel('Temperature')).toHaveValue('0.7');
+  await other.close();
+
+  // An imported trace stays in this browser: its file name and contents never reach the link.
+  const t = sampleTraceFile({ ...LADYBIRD, id: 'private-run' });
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'my-secret-notes.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(t.json),
+  });
+  await expect(page.getByText('imported trace')).toBeVisible();
+  await expect.poll(() => new URL(page.url()).hash).not.toContain('sample=');
+  const hash = new URL(page.url()).hash;
+  expect(hash).not.toMatch(/secret|private|notes|json|token|data:/i);
+  expect(hash).toContain('model=qwen2.5-vl-3b');
+});
+
 test('kiosk: large type, no file dialogs, an attract loop, and back to the start after a minute idle (fake clock)', async ({
   page,
 }) => {
@@ -292,6 +345,66 @@ test('kiosk: large type, no file dialogs, an attract loop, and back to the start
   await page.clock.runFor(12_000);
   await expect(page.getByTestId('question-input')).toHaveValue(LADYBIRD.question);
   await expect(page.getByTestId('timeline').locator('[aria-current="step"]')).toHaveCount(0);
+});
+
+test('kiosk: the attract loop shows the runs recorded in this browser after the samples, then starts over', async ({
+  page,
+}) => {
+  await page.clock.install();
+  await openApp(page);
+  // A run recorded here (an imported trace is autosaved like a run; the kiosk reads the same list).
+  const question = 'Which flower is nearest to the ladybird?';
+  const run = sampleTraceFile({ ...LADYBIRD, id: 'booth-run', question });
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'run.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(run.json),
+  });
+  await expect(page.getByTestId('question-input')).toHaveValue(question);
+  // Wait until the run is in this browser's recent list (idb-keyval's default database).
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open('keyval-store');
+            open.onsuccess = () => {
+              const get = open.result
+                .transaction('keyval')
+                .objectStore('keyval')
+                .get('deepeyes:recent-traces');
+              get.onsuccess = () => resolve((get.result as unknown[] | undefined)?.length ?? 0);
+              get.onerror = () => resolve(0);
+            };
+            open.onerror = () => resolve(0);
+          }),
+      ),
+    )
+    .toBe(1);
+
+  // The booth opens (a full load: the query makes it a new document).
+  await page.goto('./?booth#kiosk=1');
+  await expect(page.locator('html')).toHaveClass(/kiosk/);
+  await expect(page.getByTestId('step-card-0')).toBeVisible({ timeout: 30_000 });
+  const seen: string[] = [];
+  let runStepShown = false;
+  for (let tick = 0; tick < 30; tick++) {
+    await page.clock.runFor(4_000);
+    await page.waitForTimeout(300);
+    const q = await page.getByTestId('question-input').inputValue();
+    if (seen[seen.length - 1] !== q) seen.push(q);
+    if (q === question && (await page.locator('[aria-current="step"]').count()) > 0) runStepShown = true;
+    if (seen.length >= 5) break;
+  }
+  // Whatever it starts on, the loop goes samples -> the recorded run -> samples again, and walks
+  // the recorded run's steps like a sample's.
+  const order = [LADYBIRD.question, TWO_WINGS.question, question];
+  const from = seen.indexOf(LADYBIRD.question);
+  expect(from).toBeGreaterThanOrEqual(0);
+  expect(seen.slice(from, from + 3)).toEqual(order);
+  expect(seen.length).toBeGreaterThan(from + 3);
+  expect(seen[from + 3]).toBe(LADYBIRD.question);
+  expect(runStepShown).toBe(true);
 });
 
 test('export: an animated GIF for slides decodes, 960x540, a frame per step, boxes appearing step by step', async ({

@@ -17,6 +17,8 @@ import type { ModelPort, PortEvent } from './model-port';
 import { ReplayPort } from './replay/replay-port';
 import { createEvalImport } from './replay/eval-import';
 import type { UiActions } from '../ui/actions';
+import type { ModelSource } from '../delivery/model-source';
+import { compareStore } from '../store/compare-store';
 import { loadSample, SAMPLES } from './samples/load-sample';
 
 /** The UI's intents (UiActions) plus the lifecycle the app drives. */
@@ -27,6 +29,8 @@ export interface Controller extends UiActions {
   start(): Promise<void>;
   /** Disconnects what start connected; start may be called again. */
   dispose(): void;
+  /** Shows a run recorded in this browser (the kiosk's loop), as a restore: not saved again. */
+  showRecorded(trace: Trace): void;
 }
 
 function inputFrom(decoded: DecodedImage, name: string) {
@@ -50,6 +54,8 @@ export function createController(
 ): Controller {
   const s = () => store.getState();
   let activePort: ModelPort | null = null;
+  /** How each model loaded in this tab was loaded, so "run on the other model" can load it again. */
+  const loadedWith = new Map<string, { source: ModelSource; backend?: 'webgpu' | 'wasm' }>();
 
   function onPortEvent(e: PortEvent): void {
     const st = s();
@@ -176,8 +182,39 @@ export function createController(
     }
   }
 
+  async function loadModel(source: ModelSource, backend?: 'webgpu' | 'wasm'): Promise<void> {
+    if (!modelPort) {
+      s().setRunError({
+        code: 'no_engine',
+        message: 'This build has no model engine connected; it can only replay recorded traces.',
+        retryable: false,
+      });
+      return;
+    }
+    s().setRunError(null);
+    if (source.kind === 'catalog') s().setCacheStatus(source.id, 'loading');
+    try {
+      await modelPort.loadModel(source, backend);
+      const id = s().activeModelId;
+      if (id) {
+        loadedWith.set(id, { source, backend });
+        s().noteLoaded(id);
+      }
+    } catch (e) {
+      const err = toErrorInfo(e, 'load_failed');
+      if (source.kind === 'catalog') s().setCacheStatus(source.id, 'error', err.message);
+      s().setRunError(err);
+    }
+  }
+
   return {
     openSample,
+
+    showRecorded(trace) {
+      if (refusedMidRun('a recorded run')) return;
+      s().setInputImage(null);
+      showTrace(trace, 'restore');
+    },
 
     async run() {
       const st = s();
@@ -199,6 +236,7 @@ export function createController(
             message: 'Type a question about the picture first.',
             retryable: false,
           });
+        st.setRanWith(st.activeModelId);
         return runWith(modelPort, {
           image: image.rgb,
           question,
@@ -222,6 +260,30 @@ export function createController(
           'No model is loaded: open the model menu to load one and ask about this picture, or pick a sample to watch a replay of an illustrative run.',
         retryable: false,
       });
+    },
+
+    async runOnModel(modelId) {
+      const st = s();
+      const before = st.trace?.final;
+      const image = st.inputImage;
+      const how = loadedWith.get(modelId);
+      if (!modelPort || !before || !image || !how || st.runStatus !== 'idle') return;
+      if (st.activeModelId !== modelId) {
+        await loadModel(how.source, how.backend);
+        if (s().activeModelId !== modelId) return;
+      }
+      s().setRanWith(modelId);
+      s().setQuestion(before.question);
+      s().setOptions(before.options ?? []);
+      // The first run's own question, options and settings: the same task for both models.
+      await runWith(modelPort, {
+        image: image.rgb,
+        question: before.question,
+        options: before.options,
+        settings: before.settings,
+      });
+      const after = s().trace?.final;
+      if (after && after !== before) compareStore.getState().setOther(before);
     },
 
     async resume() {
@@ -266,25 +328,7 @@ export function createController(
       activePort.stop();
     },
 
-    async loadModel(source, backend) {
-      if (!modelPort) {
-        s().setRunError({
-          code: 'no_engine',
-          message: 'This build has no model engine connected; it can only replay recorded traces.',
-          retryable: false,
-        });
-        return;
-      }
-      s().setRunError(null);
-      if (source.kind === 'catalog') s().setCacheStatus(source.id, 'loading');
-      try {
-        await modelPort.loadModel(source, backend);
-      } catch (e) {
-        const err = toErrorInfo(e, 'load_failed');
-        if (source.kind === 'catalog') s().setCacheStatus(source.id, 'error', err.message);
-        s().setRunError(err);
-      }
-    },
+    loadModel,
 
     async openImage(blob, name) {
       if (refusedMidRun('another picture')) return;

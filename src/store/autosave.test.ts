@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Trace } from '../agent/types';
 import { pngBytesToDataUrl, TRACE_VERSION } from '../agent/trace';
 import { GoldenSet } from '../../test/support/golden-set';
-import { AUTOSAVE_KEY, restoreAutosave, startAutosave, type KeyValue } from './autosave';
+import {
+  AUTOSAVE_KEY,
+  loadRecentTraces,
+  RECENT_KEY,
+  restoreAutosave,
+  startAutosave,
+  withRecent,
+  type KeyValue,
+} from './autosave';
 import { createAppStore } from './store';
 
 function memKv(): KeyValue & { data: Map<string, unknown> } {
@@ -80,5 +88,31 @@ describe('autosave', () => {
     kv.data.set(AUTOSAVE_KEY, '{not json');
     expect(await restoreAutosave(createAppStore(), kv)).toBe(false);
     expect(kv.data.has(AUTOSAVE_KEY)).toBe(false);
+  });
+
+  it('keeps the last runs, newest first, for the kiosk; a run saved again moves to the front', async () => {
+    const kv = memKv();
+    const a = createAppStore();
+    startAutosave(a, kv);
+    for (const id of ['r1', 'r2', 'r1', 'r3']) {
+      a.getState().loadTrace({ ...trace, id, question: `run ${id}` }, 'import');
+    }
+    // The writes run one after another; wait for the last.
+    await expect.poll(async () => (await loadRecentTraces(kv)).map((t) => t.id)).toEqual(['r3', 'r1', 'r2']);
+    expect((await loadRecentTraces(kv))[0].question).toBe('run r3');
+    expect(kv.data.get(AUTOSAVE_KEY)).toContain('"run r3"');
+    // A corrupt entry is skipped, not thrown.
+    kv.data.set(RECENT_KEY, [{ id: 'bad', text: '{' }, ...(kv.data.get(RECENT_KEY) as unknown[])]);
+    expect((await loadRecentTraces(kv)).map((t) => t.id)).toEqual(['r3', 'r1', 'r2']);
+  });
+});
+
+describe('withRecent', () => {
+  const e = (id: string) => ({ id, text: id });
+  it('puts the entry first, drops its older copy and anything malformed, and keeps at most max', () => {
+    expect(withRecent([e('a'), e('b'), e('c')], e('b'), 3)).toEqual([e('b'), e('a'), e('c')]);
+    expect(withRecent([e('a'), e('b'), e('c')], e('d'), 3)).toEqual([e('d'), e('a'), e('b')]);
+    expect(withRecent([{ id: 1 }, null, 'x', e('a')], e('z'))).toEqual([e('z'), e('a')]);
+    expect(withRecent('not a list', e('z'))).toEqual([e('z')]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Keeps the last finished trace in IndexedDB so a reload (or a crashed tab) brings it back.
- * Only finished traces are written: a half-streamed run is not worth a multi-MB write per step.
+ * Keeps the last finished trace in IndexedDB so a reload (or a crashed tab) brings it back, and
+ * the last few in a list that the kiosk's attract loop shows beside the samples. Only finished
+ * traces are written: a half-streamed run is not worth a multi-MB write per step.
  */
 import { del, get, set } from 'idb-keyval';
 import type { Trace } from '../agent/types';
@@ -9,6 +10,29 @@ import type { AppStore } from './store';
 import { parseTrace, serializeTrace } from './trace-io';
 
 export const AUTOSAVE_KEY = 'deepeyes:last-trace';
+export const RECENT_KEY = 'deepeyes:recent-traces';
+/** Runs kept in the recent list: a trace with its crops is a few MB. */
+export const RECENT_MAX = 5;
+
+export interface RecentEntry {
+  id: string;
+  text: string;
+}
+
+/** The well-formed entries of what the store holds under RECENT_KEY (anything else: none). */
+function recentEntries(list: unknown): RecentEntry[] {
+  return Array.isArray(list)
+    ? list.filter(
+        (e): e is RecentEntry =>
+          typeof e === 'object' && e !== null && typeof e.id === 'string' && typeof e.text === 'string',
+      )
+    : [];
+}
+
+/** The recent list with `entry` first, an older copy of the same run dropped, at most `max` long. */
+export function withRecent(list: unknown, entry: RecentEntry, max = RECENT_MAX): RecentEntry[] {
+  return [entry, ...recentEntries(list).filter((e) => e.id !== entry.id)].slice(0, max);
+}
 
 export interface KeyValue {
   get(key: string): Promise<unknown>;
@@ -35,6 +59,8 @@ export function startAutosave(
   kv: KeyValue = idbKeyValue,
   onError?: (e: Error) => void,
 ): () => void {
+  // One write at a time: the recent list is read, changed and written back.
+  let queue: Promise<unknown> = Promise.resolve();
   return store.subscribe((next, prev) => {
     const t = traceToSave(prev, next);
     if (!t) return;
@@ -47,8 +73,10 @@ export function startAutosave(
       return;
     }
     // Through a promise: a store that throws at once (no IndexedDB at all) is reported the same way.
-    Promise.resolve()
+    queue = queue
       .then(() => kv.set(AUTOSAVE_KEY, text))
+      .then(() => kv.get(RECENT_KEY))
+      .then((list) => kv.set(RECENT_KEY, withRecent(list, { id: t.id, text })))
       .catch((e: Error) => onError?.(e));
   });
 }
@@ -67,4 +95,15 @@ export async function restoreAutosave(store: AppStore, kv: KeyValue = idbKeyValu
     await kv.del(AUTOSAVE_KEY);
     return false;
   }
+}
+
+/** The runs recorded in this browser, newest first; entries that no longer parse are skipped. */
+export async function loadRecentTraces(kv: KeyValue = idbKeyValue): Promise<Trace[]> {
+  return recentEntries(await kv.get(RECENT_KEY)).flatMap((e) => {
+    try {
+      return [parseTrace(e.text)];
+    } catch {
+      return [];
+    }
+  });
 }

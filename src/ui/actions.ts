@@ -13,6 +13,11 @@ export interface UiActions {
   useSaferPath(): Promise<void>;
   stop(): void;
   loadModel(source: ModelSource, backend?: 'webgpu' | 'wasm'): Promise<void>;
+  /**
+   * The shown run's question, picture and settings on another model loaded in this tab (loaded
+   * again first: one model at a time); the two runs then show side by side in the compare view.
+   */
+  runOnModel(modelId: string): Promise<void>;
   openImage(blob: Blob, name: string): Promise<void>;
   openSample(id: string): Promise<void>;
   importTrace(file: Blob): Promise<void>;

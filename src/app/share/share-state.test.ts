@@ -10,12 +10,15 @@ describe('share link state', () => {
       settings: {
         maxCrops: 3,
         maxTokensPerTurn: 512,
-        sampling: { kind: 'sample' as const, temperature: 1, topP: 1 },
+        maxTotalTokens: 4096,
+        sampling: { kind: 'sample' as const, temperature: 0.7, topP: 0.9, seed: 42 },
       },
       kiosk: true,
     };
     const h = shareHash(s);
-    expect(h).toBe('#sample=two-wings&step=2&model=tiny-random&crops=3&tokens=512&sampling=sample&kiosk=1');
+    expect(h).toBe(
+      '#sample=two-wings&step=2&model=tiny-random&crops=3&tokens=512&total=4096&sampling=sample&temp=0.7&topp=0.9&seed=42&kiosk=1',
+    );
     expect(parseShareHash(h)).toEqual(s);
   });
 
@@ -32,5 +35,10 @@ describe('share link state', () => {
     expect(parseShareHash('#sample=../../etc&step=-1&crops=9999&tokens=x&model=<script>')).toEqual({});
     expect(parseShareHash('')).toEqual({});
     expect(parseShareHash('#step=0')).toEqual({});
+    // Out of the settings' bounds (temperature 0.05..2, top-p 0.05..1, 0..16 crops) or not plain
+    // decimals: dropped, and the sampling falls back to temperature 1, top-p 1.
+    expect(parseShareHash('#sampling=sample&temp=9&topp=1e-1&crops=17&seed=-3')).toEqual({
+      settings: { sampling: { kind: 'sample', temperature: 1, topP: 1 } },
+    });
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The shareable link: on load, the URL fragment picks the sample, the step and the settings
- * (after the page's own first load, so a link wins over the autosave); from then on the fragment
- * follows the page (history.replaceState: no history entry per click).
+ * The shareable link: on load, the URL fragment picks the sample, the step, the settings and the
+ * model (after the page's own first load, so a link wins over the autosave); from then on the
+ * fragment follows the page (history.replaceState: no history entry per click). The model is
+ * pointed out in the picker, with a notice, rather than loaded: a link must not start a download
+ * of gigabytes by itself, and one click on Load does it.
  */
 import { useEffect, useState } from 'react';
 import { appStore } from '../../store/store';
@@ -17,11 +19,24 @@ export function sampleOf(s: AppState): string | undefined {
   return SAMPLES.some((x) => x.id === sample) ? sample : undefined;
 }
 
+function chooseLinkedModel(id: string): void {
+  const st = appStore.getState();
+  if (st.activeModelId === id) return;
+  const entry = st.models.find((m) => m.id === id);
+  st.chooseModel(id);
+  st.addNotice({
+    code: 'shared-model',
+    message: entry
+      ? `This link was made with ${entry.label}. Open the model menu and press Load to run with it; it is marked there.`
+      : `This link was made with a model this page does not list (${id}); runs here use the model you load.`,
+  });
+}
+
 function stateOf(s: AppState, kiosk: boolean): ShareState {
   return {
     sample: sampleOf(s),
     step: s.selectedStep ?? undefined,
-    model: s.activeModelId ?? undefined,
+    model: s.activeModelId ?? s.chosenModelId ?? undefined,
     settings: s.settings,
     kiosk,
   };
@@ -36,6 +51,7 @@ export function useShareLink(controller: Controller): ShareState {
       await controller.start();
       if (!live) return;
       if (initial.settings) appStore.getState().updateSettings(initial.settings);
+      if (initial.model) chooseLinkedModel(initial.model);
       if (initial.sample && sampleOf(appStore.getState()) !== initial.sample) {
         await controller.openSample(initial.sample);
       }

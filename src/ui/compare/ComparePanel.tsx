@@ -1,13 +1,15 @@
 /**
  * Compare two runs on one picture: open a second trace (JSON) beside the page's current one; its
  * boxes join the canvas in one distinct colour, and this panel lines up the answers, zoom counts,
- * timings and the steps turn by turn.
+ * timings and the steps turn by turn. After a run here, with another model loaded in this tab
+ * before, one click runs the same question on that model and compares the two.
  */
 import { useRef } from 'react';
 import { parseTrace } from '../../agent/trace';
 import type { Trace } from '../../agent/types';
 import { compareStore, useCompareStore } from '../../store/compare-store';
 import { useAppStore } from '../../store/store';
+import { useActions } from '../actions';
 import { COMPARE_COLOUR, stepColor } from '../canvas/palette';
 import { compareRows, runSummary, samePicture } from './compare-rows';
 import './ComparePanel.css';
@@ -37,6 +39,16 @@ export function ComparePanel() {
   const error = useCompareStore((s) => s.error);
   const fileRef = useRef<HTMLInputElement | null>(null);
   const shown = current && other && samePicture(current, other) ? other : null;
+  const actions = useActions();
+  // The model that made the shown run, and another this tab has loaded (one model at a time: the
+  // click loads it again, then runs).
+  const otherId = useAppStore((s) =>
+    s.traceSource === 'live' && s.ranWith && s.inputImage
+      ? (s.loadedModelIds.find((m) => m !== s.ranWith) ?? null)
+      : null,
+  );
+  const otherLabel = useAppStore((s) => s.models.find((m) => m.id === otherId)?.label ?? otherId);
+  const busy = useAppStore((s) => s.runStatus !== 'idle');
 
   return (
     <section className="compare" aria-label="Compare two runs" data-testid="compare-panel">
@@ -51,6 +63,18 @@ export function ComparePanel() {
         >
           {shown ? 'Another trace…' : 'Open a second trace of this picture…'}
         </button>
+        {otherId && current && (
+          <button
+            type="button"
+            className="button"
+            data-testid="compare-run-other"
+            disabled={busy}
+            title="Loads that model in place of this one, runs the same question, picture and settings, and shows both runs here"
+            onClick={() => void actions.runOnModel(otherId)}
+          >
+            Run this question on {otherLabel}
+          </button>
+        )}
         {shown && (
           <button
             type="button"

@@ -1,6 +1,7 @@
 /**
- * Import a trace file; export the shown trace as JSON, DeepEyes JSONL, a PNG strip or an animated
- * GIF for slides.
+ * Import a trace file; export the shown trace as JSON, DeepEyes JSONL, a PNG strip, or an
+ * animation for slides (WebM, or GIF; the WebM falls back to the GIF, said so, where the browser
+ * cannot encode video).
  */
 import { useRef, useState } from 'react';
 import { useAppStore } from '../../store/store';
@@ -8,6 +9,7 @@ import { appStore } from '../../store/store';
 import { useActions } from '../actions';
 import { downloadBlob, traceFileStem } from './download';
 import { drawTraceGif } from './gif-draw';
+import { drawTraceWebm } from './webm-draw';
 import { HiddenFileInput } from '../input/HiddenFileInput';
 
 async function exportGif(): Promise<void> {
@@ -24,6 +26,30 @@ async function exportGif(): Promise<void> {
   }
 }
 
+async function exportWebm(): Promise<void> {
+  const st = appStore.getState();
+  const t = st.trace?.final;
+  if (!t) return;
+  try {
+    const video = await drawTraceWebm(t);
+    if (video) {
+      downloadBlob(video.blob, `${traceFileStem(t.createdAt, t.question)}.webm`);
+      return;
+    }
+    st.addNotice({
+      code: 'webm-unsupported',
+      message:
+        'This browser cannot encode video (no WebCodecs VP9/VP8 encoder), so the run was saved as an animated GIF instead (same frames, 960×540).',
+    });
+  } catch (e) {
+    st.addNotice({
+      code: 'webm-failed',
+      message: `The video could not be encoded (${(e as Error).message}), so the run was saved as an animated GIF instead.`,
+    });
+  }
+  await exportGif();
+}
+
 export function ExportMenu() {
   const hasFinal = useAppStore((s) => s.trace?.final != null);
   const busy = useAppStore((s) => s.runStatus !== 'idle');
@@ -31,6 +57,7 @@ export function ExportMenu() {
   const fileRef = useRef<HTMLInputElement | null>(null);
   const [drawing, setDrawing] = useState(false);
   const [gifDrawing, setGifDrawing] = useState(false);
+  const [webmDrawing, setWebmDrawing] = useState(false);
   const canExport = hasFinal && !busy;
 
   return (
@@ -96,6 +123,19 @@ export function ExportMenu() {
         }}
       >
         {gifDrawing ? 'GIF…' : 'GIF'}
+      </button>
+      <button
+        type="button"
+        className="button button--ghost"
+        data-testid="export-webm"
+        disabled={!canExport || webmDrawing}
+        title="A video of the run (WebM, 1280×720, a few seconds per step), for slides"
+        onClick={() => {
+          setWebmDrawing(true);
+          void exportWebm().finally(() => setWebmDrawing(false));
+        }}
+      >
+        {webmDrawing ? 'WebM…' : 'WebM'}
       </button>
     </div>
   );

@@ -1,11 +1,13 @@
 /**
  * Paints the slide strip (layout from strip-plan.ts) on an OffscreenCanvas and returns a PNG:
- * the original with numbered boxes, then each crop framed in its step colour with its label.
+ * the original with numbered boxes, then each crop framed in its step colour with its label and
+ * its step's reasoning, then the reasoning of the steps without a crop (the answer).
  */
 import type { Trace } from '../../agent/types';
 import { stepColor } from '../canvas/palette';
 import { dataUrlToBitmap } from '../image/canvas-io';
-import { planStrip, type Rect } from './strip-plan';
+import { wrapText } from './slide-plan';
+import { DEFAULT_STRIP, planStrip, type Rect } from './strip-plan';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
@@ -45,16 +47,30 @@ function frame(ctx: OffscreenCanvasRenderingContext2D, r: Rect, color: string, w
   ctx.strokeRect(r.x + width / 2, r.y + width / 2, r.width - width, r.height - width);
 }
 
+/** The step's reasoning, wrapped into `r` at the strip's text size, ellipsized when it runs over. */
+function excerpt(ctx: OffscreenCanvasRenderingContext2D, text: string, r: Rect): void {
+  const o = DEFAULT_STRIP;
+  ctx.fillStyle = '#1f2937';
+  ctx.font = `${o.textSize}px ${FONT}`;
+  const lines = wrapText((s) => ctx.measureText(s).width, text, r.width, Math.floor(r.height / o.lineHeight));
+  lines.forEach((line, i) => ctx.fillText(line, r.x, r.y + o.textSize + i * o.lineHeight));
+}
+
+const reasoning = (s: Trace['steps'][number]) => (s.think ?? s.text).trim();
+
 export async function drawTraceStrip(trace: Trace): Promise<Blob> {
   const zooms = trace.steps.flatMap((s) =>
     s.action.kind === 'tool_call' && s.action.call.bboxOriginal ? [{ step: s, action: s.action }] : [],
   );
+  const zoomed = new Set(zooms.map((z) => z.step.index));
+  const others = trace.steps.filter((s) => !zoomed.has(s.index) && reasoning(s));
   const plan = planStrip({
     image: trace.image,
     crops: zooms.map((z) => ({
       stepIndex: z.step.index,
       size: { width: z.action.crop.width, height: z.action.crop.height },
     })),
+    notes: others.map((s) => ({ stepIndex: s.index })),
   });
   const canvas = new OffscreenCanvas(plan.width, plan.height);
   const ctx = canvas.getContext('2d');
@@ -118,6 +134,22 @@ export async function drawTraceStrip(trace: Trace): Promise<Blob> {
     ctx.font = `16px ${FONT}`;
     const sizes = `${z.action.crop.width}×${z.action.crop.height} → ${z.action.crop.resizedWidth}×${z.action.crop.resizedHeight}`;
     ctx.fillText(ellipsize(ctx, sizes, slot.caption.width), slot.caption.x, slot.caption.y + 54);
+    excerpt(ctx, reasoning(z.step), slot.excerpt);
+  }
+
+  for (const [i, step] of others.entries()) {
+    const r = plan.notes[i].rect;
+    ctx.fillStyle = '#f3f4f6';
+    ctx.fillRect(r.x, r.y, r.width, r.height);
+    const c = stepColor(step.index);
+    numberBadge(ctx, step.index + 1, r.x + 16, r.y + 16, c);
+    ctx.fillStyle = '#111827';
+    ctx.font = `600 20px ${FONT}`;
+    const a = step.action;
+    const title =
+      a.kind === 'answer' ? `Answer: ${a.text}` : a.kind === 'tool_error' ? 'Tool error' : 'Reasoning';
+    ctx.fillText(ellipsize(ctx, title, r.width - 76), r.x + 60, r.y + 38);
+    excerpt(ctx, reasoning(step), { x: r.x + 16, y: r.y + 62, width: r.width - 32, height: r.height - 78 });
   }
   return canvas.convertToBlob({ type: 'image/png' });
 }

@@ -21,8 +21,15 @@ describe('planStrip', () => {
       height: H,
     });
     expect(p.crops[0].caption.y).toBe(128 + H + 8);
+    // Six 28 px lines of reasoning under the 64 px caption, as wide as the crop.
+    expect(p.crops[0].excerpt).toEqual({
+      x: p.crops[0].image.x,
+      y: 128 + H + 8 + 64,
+      width: p.crops[0].image.width,
+      height: 6 * 28,
+    });
     expect(p.width).toBe(p.crops[0].image.x + p.crops[0].image.width + 32);
-    expect(p.height).toBe(128 + H + 8 + 64 + 32);
+    expect(p.height).toBe(128 + H + 8 + 64 + 6 * 28 + 32);
   });
 
   it('shrinks very wide crops and centres them vertically', () => {
@@ -40,5 +47,19 @@ describe('planStrip', () => {
     const p = planStrip({ image: { width: 480, height: 480 }, crops: [] });
     expect(p.width).toBe(32 + 480 + 32);
     expect(p.crops).toEqual([]);
+    expect(p.notes).toEqual([]);
+  });
+
+  it('puts a text panel for each step without a crop after the crops, as tall as a crop and its text', () => {
+    const p = planStrip({
+      image: { width: 480, height: 480 },
+      crops: [{ stepIndex: 0, size: { width: 480, height: 480 } }],
+      notes: [{ stepIndex: 1 }],
+    });
+    // Original and crop 480 wide each, 24 px gaps.
+    expect(p.notes).toEqual([
+      { stepIndex: 1, rect: { x: 32 + 480 + 24 + 480 + 24, y: 128, width: 520, height: 480 + 8 + 64 + 168 } },
+    ]);
+    expect(p.width).toBe(32 + 480 + 24 + 480 + 24 + 520 + 32);
   });
 });

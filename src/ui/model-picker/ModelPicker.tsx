@@ -43,21 +43,24 @@ function ModelRow({ m }: { m: ModelEntry }) {
     (s) => s.runStatus !== 'idle' || s.models.some((x) => x.cache === 'downloading' || x.cache === 'loading'),
   );
   const active = useAppStore((s) => s.activeModelId === m.id);
+  const chosen = useAppStore((s) => s.chosenModelId === m.id);
   const actions = useActions();
   const unmet = unmetNeeds(m, gpu);
   const progress = modelProgress(m);
   const inFlight = m.cache === 'downloading' || m.cache === 'loading';
   return (
     <li
-      className={`model-row${active ? ' is-active' : ''}`}
+      className={`model-row${active ? ' is-active' : ''}${chosen ? ' is-chosen' : ''}`}
       data-testid={`model-entry-${m.id}`}
       data-cache={m.cache}
+      data-chosen={chosen || undefined}
     >
       <div className="model-row__main">
         <div className="model-row__title">
           <strong>{m.label}</strong>
           <span className="muted">{formatBytes(m.sizeBytes)}</span>
           {m.cache !== 'unknown' && <span className={`badge badge--${m.cache}`}>{CACHE_LABEL[m.cache]}</span>}
+          {chosen && <span className="badge badge--chosen">the shared link's model</span>}
         </div>
         <div className="model-row__needs">
           {m.needs.webgpu && <span className="badge">WebGPU</span>}

@@ -1,18 +1,19 @@
 /**
- * The animated GIF for slides, planned as pure data: a title frame, one frame per step (the boxes
- * so far, the step's crop, an excerpt of its reasoning), and an answer frame held longer. 960x540
- * (16:9) fits a slide deck; the hand-written examples say so on every frame.
+ * The animation for slides (GIF and WebM share it), planned as pure data: a title frame, one frame
+ * per step (the boxes so far, the step's crop, an excerpt of its reasoning), and an answer frame
+ * held longer. Laid out on a 960x540 (16:9) board; the WebM paints the same board scaled to
+ * 1280x720. The hand-written examples say so on every frame.
  */
 import type { Trace, TraceStep } from '../../agent/types';
 import type { Box } from '../../base/types';
 
-export const GIF_WIDTH = 960;
-export const GIF_HEIGHT = 540;
+export const SLIDE_WIDTH = 960;
+export const SLIDE_HEIGHT = 540;
 /** The picture's area on the left; the text panel fills the rest. */
-export const PICTURE_AREA = { x: 0, y: 0, width: 600, height: GIF_HEIGHT };
+export const PICTURE_AREA = { x: 0, y: 0, width: 600, height: SLIDE_HEIGHT };
 
-export interface GifFrame {
-  /** Shown for this long (GIF delays are in ms here; the encoder rounds to 10 ms). */
+export interface SlideFrame {
+  /** Shown for this long (the GIF encoder rounds to 10 ms). */
   delayMs: number;
   heading: string;
   /** Text under the heading (reasoning excerpt, or the question). */
@@ -42,11 +43,11 @@ function heading(s: TraceStep): string {
   return `Step ${s.index + 1} · ${what}`;
 }
 
-export function planGif(trace: Trace, note = ''): GifFrame[] {
-  const frames: GifFrame[] = [
+export function planSlides(trace: Trace, note = ''): SlideFrame[] {
+  const frames: SlideFrame[] = [
     { delayMs: 2000, heading: trace.question, body: note || `${trace.modelId}`, boxes: [] },
   ];
-  const boxes: GifFrame['boxes'] = [];
+  const boxes: SlideFrame['boxes'] = [];
   for (const s of trace.steps) {
     const b = zoomBox(s);
     if (b) boxes.push({ stepIndex: s.index, box: b });

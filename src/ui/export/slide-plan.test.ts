@@ -6,7 +6,7 @@ import {
   sampleCropBoxes,
   sampleImageInfo,
 } from '../../app/samples/sample-trace';
-import { planGif, wrapText } from './gif-plan';
+import { planSlides, wrapText } from './slide-plan';
 
 const trace = buildSampleTrace(
   LADYBIRD,
@@ -14,9 +14,9 @@ const trace = buildSampleTrace(
   sampleCropBoxes(LADYBIRD).map((b) => cropInfoFor(b, '')),
 );
 
-describe('planGif', () => {
+describe('planSlides', () => {
   it('has a title, one frame per step with the boxes so far, and an answer frame', () => {
-    const f = planGif(trace);
+    const f = planSlides(trace);
     expect(f).toHaveLength(trace.steps.length + 2);
     expect(f[0].heading).toBe(LADYBIRD.question);
     expect(f[1]).toMatchObject({ heading: 'Step 1 · zoom in: red insect on the stem', cropOf: 0 });
