@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- decode|fused|agent] [--prefill 128] [--steps 16] [--repeats 3] [--json]
+ * npm run bench [-- decode|fused|agent|compare] [--prefill 128] [--steps 16] [--repeats 3]
+ *                 [--threads N] [--cache-dir DIR] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
  *   decode: prefill / decode tokens/s of a q4 Qwen2.5-VL-3B text decoder against this machine's
@@ -8,18 +9,23 @@
  *   fused:  the decoder graph forms (unfused, fused, fused with GroupQueryAttention and an in-place
  *           KV cache) side by side on a ~1B q4 model (bench/fused.ts; built once into .cache/bench/);
  *   agent:  a 3-zoom trajectory with incremental prefill versus re-prefilling every turn, on the
- *           tiny golden model (bench/agent.ts).
+ *           tiny golden model (bench/agent.ts);
+ *   compare: our runtime against transformers.js on the same converted files, single turn and a
+ *           3-zoom trajectory, and decode against the native bandwidth bound (bench/compare.ts).
+ * --threads sets onnxruntime's intra-op threads where a part supports it (compare); --cache-dir
+ * moves the built models (default .cache/bench).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
+import { runCompareBench, type CompareFigures } from './compare';
 import { runDecodeBench, type DecodeFigures } from './decode';
 import { runFusedBench, type FusedFigures } from './fused';
 
-const CACHE = resolve(import.meta.dirname, '../.cache/bench');
-const PARTS = ['decode', 'fused', 'agent'] as const;
+const DEFAULT_CACHE = resolve(import.meta.dirname, '../.cache/bench');
+const PARTS = ['decode', 'fused', 'agent', 'compare'] as const;
 type Part = (typeof PARTS)[number];
 
 const gbps = (b: number) => `${(b / 1e9).toFixed(2)} GB/s`;
@@ -95,6 +101,40 @@ function printAgent(a: AgentFigures): void {
   );
 }
 
+function printCompare(c: CompareFigures): void {
+  console.log(`\n== compare: our runtime vs transformers.js, ${c.model}, onnxruntime-node CPU`);
+  console.log(
+    `threads ${c.threads}; prompt ${c.promptTokens} tokens (one 448x448 image), ${c.steps} greedy tokens per turn; ` +
+      `zoom chunks ${c.zoomChunkTokens} tokens (one 224x224 crop)`,
+  );
+  const row = (label: string, ours: number, theirs: number, unit: string, ratio: number) =>
+    console.log(
+      `${label.padEnd(30)} ${ours.toFixed(1).padStart(9)} ${theirs.toFixed(1).padStart(12)} ${unit.padEnd(6)} ${ratio.toFixed(2).padStart(6)}`,
+    );
+  console.log('figure                              ours  transformers.js  unit   ours/theirs');
+  row('time to first token', c.ours.ttftMs, c.theirs.ttftMs, 'ms', c.ttft_ratio);
+  row('decode', c.ours.decodeTokPerS, c.theirs.decodeTokPerS, 'tok/s', c.decode_ratio);
+  row(
+    '3-zoom trajectory vs cached',
+    c.ours.trajectoryMs,
+    c.theirs.trajectoryCachedMs,
+    'ms',
+    c.trajectory_ratio_cached,
+  );
+  row(
+    '3-zoom trajectory vs re-run',
+    c.ours.trajectoryMs,
+    c.theirs.trajectoryNaiveMs,
+    'ms',
+    c.trajectory_ratio_naive,
+  );
+  console.log(
+    `native read bandwidth ${gbps(c.nativeReadBytesPerS)}; decoder ${formatBytes(c.decoderWeightBytes)} -> bound ` +
+      `${c.boundTokPerS.toFixed(2)} tok/s; our decode = ${c.decode_bound_pct.toFixed(0)}% of it`,
+  );
+  console.log(`same greedy ids on the single turn: ${c.same_ids ? 'yes' : 'NO'}`);
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
@@ -104,6 +144,8 @@ async function main(): Promise<number> {
       steps: { type: 'string', default: '16' },
       repeats: { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      'cache-dir': { type: 'string' },
     },
   });
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -113,6 +155,7 @@ async function main(): Promise<number> {
   }
   const parts: Part[] = positionals.length ? (positionals as Part[]) : [...PARTS];
   const log = (s: string) => console.error(`  ${s}`);
+  const CACHE = values['cache-dir'] ? resolve(values['cache-dir']) : DEFAULT_CACHE;
   const out: Record<string, unknown> = {};
   if (parts.includes('decode')) {
     const d = await runDecodeBench({
@@ -140,7 +183,20 @@ async function main(): Promise<number> {
     out.agent = a;
     printAgent(a);
   }
-  if (values.json) console.log(JSON.stringify(out, null, 2));
+  if (parts.includes('compare')) {
+    const c = await runCompareBench({
+      cacheDir: CACHE,
+      steps: Number(values.steps),
+      repeats: Number(values.repeats),
+      threads: values.threads ? Number(values.threads) : undefined,
+      log,
+    });
+    out.compare = c;
+    printCompare(c);
+  }
+  // `compare --json` alone prints its figures as top-level fields (decode_ratio, ...).
+  const json = parts.length === 1 && parts[0] === 'compare' ? out.compare : out;
+  if (values.json) console.log(JSON.stringify(json, null, 2));
   return 0;
 }
 
