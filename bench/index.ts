@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- decode|fused|agent|eval-import] [--prefill 128] [--steps 16] [--repeats 3] [--json]
+ * npm run bench [-- decode|fused|agent|compare|eval-import] [--prefill 128] [--steps 16] [--repeats 3]
+ *                 [--threads N] [--cache-dir DIR] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
  *   decode: prefill / decode tokens/s of a q4 Qwen2.5-VL-3B text decoder against this machine's
@@ -10,19 +11,24 @@
  *   agent:  a 3-zoom trajectory with incremental prefill versus re-prefilling every turn, on the
  *           tiny golden model (bench/agent.ts);
  *   eval-import: an official eval record turned into a trace over pictures of three sizes
- *           (bench/eval-import.ts).
+ *           (bench/eval-import.ts);
+ *   compare: our runtime against transformers.js on the same converted files, single turn and a
+ *           3-zoom trajectory, and decode against the native bandwidth bound (bench/compare.ts).
+ * --threads sets onnxruntime's intra-op threads where a part supports it (compare); --cache-dir
+ * moves the built models (default .cache/bench).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
+import { runCompareBench, type CompareFigures } from './compare';
 import { runEvalImportBench, type EvalImportRow } from './eval-import';
 import { runDecodeBench, type DecodeFigures } from './decode';
 import { runFusedBench, type FusedFigures } from './fused';
 
-const CACHE = resolve(import.meta.dirname, '../.cache/bench');
-const PARTS = ['decode', 'fused', 'agent', 'eval-import'] as const;
+const DEFAULT_CACHE = resolve(import.meta.dirname, '../.cache/bench');
+const PARTS = ['decode', 'fused', 'agent', 'compare', 'eval-import'] as const;
 type Part = (typeof PARTS)[number];
 
 const gbps = (b: number) => `${(b / 1e9).toFixed(2)} GB/s`;
@@ -104,6 +110,40 @@ function printEvalImport(rows: readonly EvalImportRow[], repeats: number): void 
     console.log(`${`${r.width}x${r.height}`.padEnd(10)} ${r.ms.toFixed(0).padStart(6)} ms`);
 }
 
+function printCompare(c: CompareFigures): void {
+  console.log(`\n== compare: our runtime vs transformers.js, ${c.model}, onnxruntime-node CPU`);
+  console.log(
+    `threads ${c.threads}; prompt ${c.promptTokens} tokens (one 448x448 image), ${c.steps} greedy tokens per turn; ` +
+      `zoom chunks ${c.zoomChunkTokens} tokens (one 224x224 crop)`,
+  );
+  const row = (label: string, ours: number, theirs: number, unit: string, ratio: number) =>
+    console.log(
+      `${label.padEnd(30)} ${ours.toFixed(1).padStart(9)} ${theirs.toFixed(1).padStart(12)} ${unit.padEnd(6)} ${ratio.toFixed(2).padStart(6)}`,
+    );
+  console.log('figure                              ours  transformers.js  unit   ours/theirs');
+  row('time to first token', c.ours.ttftMs, c.theirs.ttftMs, 'ms', c.ttft_ratio);
+  row('decode', c.ours.decodeTokPerS, c.theirs.decodeTokPerS, 'tok/s', c.decode_ratio);
+  row(
+    '3-zoom trajectory vs cached',
+    c.ours.trajectoryMs,
+    c.theirs.trajectoryCachedMs,
+    'ms',
+    c.trajectory_ratio_cached,
+  );
+  row(
+    '3-zoom trajectory vs re-run',
+    c.ours.trajectoryMs,
+    c.theirs.trajectoryNaiveMs,
+    'ms',
+    c.trajectory_ratio_naive,
+  );
+  console.log(
+    `native read bandwidth ${gbps(c.nativeReadBytesPerS)}; decoder ${formatBytes(c.decoderWeightBytes)} -> bound ` +
+      `${c.boundTokPerS.toFixed(2)} tok/s; our decode = ${c.decode_bound_pct.toFixed(0)}% of it`,
+  );
+  console.log(`same greedy ids on the single turn: ${c.same_ids ? 'yes' : 'NO'}`);
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
@@ -113,6 +153,8 @@ async function main(): Promise<number> {
       steps: { type: 'string', default: '16' },
       repeats: { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      'cache-dir': { type: 'string' },
     },
   });
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -122,6 +164,7 @@ async function main(): Promise<number> {
   }
   const parts: Part[] = positionals.length ? (positionals as Part[]) : [...PARTS];
   const log = (s: string) => console.error(`  ${s}`);
+  const CACHE = values['cache-dir'] ? resolve(values['cache-dir']) : DEFAULT_CACHE;
   const out: Record<string, unknown> = {};
   if (parts.includes('decode')) {
     const d = await runDecodeBench({
@@ -149,12 +192,25 @@ async function main(): Promise<number> {
     out.agent = a;
     printAgent(a);
   }
+  if (parts.includes('compare')) {
+    const c = await runCompareBench({
+      cacheDir: CACHE,
+      steps: Number(values.steps),
+      repeats: Number(values.repeats),
+      threads: values.threads ? Number(values.threads) : undefined,
+      log,
+    });
+    out.compare = c;
+    printCompare(c);
+  }
   if (parts.includes('eval-import')) {
     const rows = await runEvalImportBench({ repeats: Number(values.repeats) });
     out.evalImport = rows;
     printEvalImport(rows, Number(values.repeats));
   }
-  if (values.json) console.log(JSON.stringify(out, null, 2));
+  // `compare --json` alone prints its figures as top-level fields (decode_ratio, ...).
+  const json = parts.length === 1 && parts[0] === 'compare' ? out.compare : out;
+  if (values.json) console.log(JSON.stringify(json, null, 2));
   return 0;
 }
 

@@ -19,6 +19,7 @@ import { buildDecoderGraph, type DecoderGraphOptions } from './graphs/decoder';
 import { buildEmbedGraph, EMBED_TABLE } from './graphs/embed';
 import { WeightStore, type TensorReport, type TensorSource } from './graphs/ops-weights';
 import { buildVisionGraph } from './graphs/vision';
+import { publishedConfig } from './published-config';
 import { describeFile, summarizeQuantErrors, type QuantErrorRow } from './manifest';
 import {
   MANIFEST_FILE,
@@ -354,7 +355,8 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       opts.onProgress?.({ ...progress, phase: 'file', file: job.file });
     }
 
-    const shared = await copySideFiles(input, output, configText);
+    const chunks = new Map([...dataFiles].map(([file, data]) => [file, data.length]));
+    const shared = await copySideFiles(input, output, publishedConfig(configText, chunks));
     const manifest = await writeManifest(
       output,
       opts.modelId ?? baseName(input.label),
@@ -376,7 +378,7 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
   }
 }
 
-/** config.json verbatim, preprocessor_config.json (default if absent), tokenizer and template files. */
+/** config.json (published-config.ts), preprocessor_config.json (default if absent), tokenizer and template files. */
 async function copySideFiles(
   input: CheckpointFiles,
   output: OutputFolder,

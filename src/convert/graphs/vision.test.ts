@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { GoldenSet } from '../../../test/support/golden-set';
 import { parseQwenVLConfig } from '../../model/config';
-import { visionPlan } from '../../model/vision/plan';
 import { tensorValues } from '../synth';
 import { decodeModel } from '../onnx/proto';
 import { dequantizeQ4, quantizeQ4, type ScaleType } from '../quant/q4';
@@ -45,18 +44,10 @@ function session(dtype: VisionDtype): Promise<ort.InferenceSession> {
 
 async function encode(dtype: VisionDtype, pixels: Float32Array, grid: Grid): Promise<Float32Array> {
   const n = grid[0] * grid[1] * grid[2];
-  const plan = visionPlan(grid, cfg);
-  const i64 = (data: BigInt64Array) => new ort.Tensor('int64', data, [data.length]);
+  // Only the two inputs transformers.js feeds: the window plan is computed inside the graph.
   const feeds = {
     [VISION_IO.pixelValues]: new ort.Tensor('float32', pixels, [n, visionPatchDim(cfg)]),
     [VISION_IO.gridThw]: new ort.Tensor('int64', BigInt64Array.from(grid.map(BigInt)), [1, 3]),
-    [VISION_IO.patchOrder]: i64(plan.patch_order),
-    [VISION_IO.rotaryCos]: new ort.Tensor('float32', plan.rotary_cos, [n, plan.headDim]),
-    [VISION_IO.rotarySin]: new ort.Tensor('float32', plan.rotary_sin, [n, plan.headDim]),
-    [VISION_IO.windowGather]: i64(plan.window_gather),
-    [VISION_IO.windowMask]: new ort.Tensor('float32', plan.window_mask, [plan.W, 1, 1, plan.P]),
-    [VISION_IO.windowScatter]: i64(plan.window_scatter),
-    [VISION_IO.mergeReverse]: i64(plan.merge_reverse),
   };
   const out = (await (await session(dtype)).run(feeds))[VISION_IO.output];
   expect(out.dims).toEqual([n / 4, cfg.outHiddenSize]);
@@ -115,7 +106,9 @@ describe('vision encoder graph (fp32)', () => {
   it('windowed blocks gather rows into [W, P] batches; only full blocks attend over all N', async () => {
     const bytes = await buildVisionGraph(cfg, new WeightStore(source), { dtype: 'fp32' });
     const nodes = (decodeModel(bytes) as { graph: { node: { name: string; input: string[] }[] } }).graph.node;
-    const windowed = nodes.filter((x) => x.input.includes(VISION_IO.windowGather)).map((x) => x.name);
+    const gather = nodes.find((x) => x.name.startsWith('/visual/plan/'))!.name.replace(/\/[^/]+$/, '');
+    expect(gather).toBe('/visual/plan');
+    const windowed = nodes.filter((x) => /\/attn\/windows\/Gather$/.test(x.name)).map((x) => x.name);
     const fullScores = nodes.filter((x) => /\/full\/sdpa\/MatMul$/.test(x.name)).map((x) => x.name);
     const windowedBlocks = [...Array(cfg.depth).keys()].filter((i) => !cfg.fullattBlockIndexes.includes(i));
     expect(windowed).toEqual(windowedBlocks.map((i) => `/visual/blocks.${i}/attn/windows/Gather`));

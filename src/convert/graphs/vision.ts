@@ -1,8 +1,9 @@
 /**
  * The Qwen2.5-VL vision encoder (HF Qwen2_5_VisionTransformerPretrainedModel.forward) as an
- * ONNX graph. Everything that depends only on the grid (window order, rotary tables, window
- * padding) is computed on the CPU (src/model/vision/plan.ts) and fed as extra inputs, so the
- * graph holds no data-dependent control flow and windowed blocks stay linear in N.
+ * ONNX graph taking only pixel_values and image_grid_thw (what transformers.js feeds). Everything
+ * that depends only on the grid (window order, rotary tables, window padding) is computed from
+ * image_grid_thw inside the graph (vision-plan-graph.ts, the same tables as the CPU reference
+ * src/model/vision/plan.ts), with no data-dependent control flow; windowed blocks stay linear in N.
  *
  *   pixel_values [N, 1176] -> Gemm(conv weight as [C, 1176], transB) -> Gather(patch_order)
  *   -> depth x { x += proj(attn(norm1 x));  x += down(silu(gate(norm2 x)) * up(norm2 x)) }
@@ -13,6 +14,7 @@ import { DeepEyesError } from '../../base/errors';
 import type { VisionConfig } from '../../model/config';
 import { GraphBuilder, type WeightSink } from '../onnx/builder';
 import { DataType } from '../onnx/proto';
+import { buildVisionPlanGraph, type VisionPlanValues } from './vision-plan-graph';
 import { visionAttention, type AttentionDims, type AttentionShared } from './vision-attention';
 import {
   makeCastIf,
@@ -37,13 +39,6 @@ export interface VisionBuildOptions {
 export const VISION_IO = {
   pixelValues: 'pixel_values',
   gridThw: 'image_grid_thw',
-  patchOrder: 'patch_order',
-  rotaryCos: 'rotary_cos',
-  rotarySin: 'rotary_sin',
-  windowGather: 'window_gather',
-  windowMask: 'window_mask',
-  windowScatter: 'window_scatter',
-  mergeReverse: 'merge_reverse',
   output: 'image_features',
 } as const;
 
@@ -72,25 +67,17 @@ export function visionPatchDim(cfg: VisionConfig): number {
   return cfg.inChannels * cfg.temporalPatchSize * cfg.patchSize * cfg.patchSize;
 }
 
-/** Declares the graph inputs and shapes the per-grid tables once for all blocks. */
-function declareInputs(g: GraphBuilder, cfg: VisionConfig, slots: number): AttentionShared {
+/** Declares the two graph inputs and builds the per-grid tables once for all blocks. */
+function declareInputs(g: GraphBuilder, cfg: VisionConfig): AttentionShared & VisionPlanValues {
   const headDim = cfg.hiddenSize / cfg.numHeads;
   g.input(VISION_IO.pixelValues, 'float32', ['num_patches', visionPatchDim(cfg)]);
   g.input(VISION_IO.gridThw, 'int64', [1, 3]);
-  g.input(VISION_IO.patchOrder, 'int64', ['num_patches']);
-  g.input(VISION_IO.rotaryCos, 'float32', ['num_patches', headDim]);
-  g.input(VISION_IO.rotarySin, 'float32', ['num_patches', headDim]);
-  g.input(VISION_IO.windowGather, 'int64', ['num_window_slots']);
-  g.input(VISION_IO.windowMask, 'float32', ['num_windows', 1, 1, slots]);
-  g.input(VISION_IO.windowScatter, 'int64', ['num_patches']);
-  g.input(VISION_IO.mergeReverse, 'int64', ['num_merged']);
+  const plan = buildVisionPlanGraph(g, VISION_IO.gridThw, cfg);
   return g.scope('rotary_tables', () => ({
+    ...plan,
     // [N, hd] -> [N, 1, 1, hd], broadcast over q/k and heads of [N, 2, H, hd].
-    cos: makeReshape(g, VISION_IO.rotaryCos, [-1, 1, 1, headDim]),
-    sin: makeReshape(g, VISION_IO.rotarySin, [-1, 1, 1, headDim]),
-    windowGather: VISION_IO.windowGather,
-    windowScatter: VISION_IO.windowScatter,
-    windowMask: VISION_IO.windowMask,
+    cos: makeReshape(g, plan.rotaryCos, [-1, 1, 1, headDim]),
+    sin: makeReshape(g, plan.rotarySin, [-1, 1, 1, headDim]),
   }));
 }
 
@@ -153,8 +140,8 @@ export async function buildVisionEncoder(
       `hidden_size ${c} does not split into ${cfg.numHeads} heads with a multiple-of-4 size`,
     );
   }
-  const slots = visionWindowSlots(cfg);
-  const shared = g.scope('visual', () => declareInputs(g, cfg, slots));
+  visionWindowSlots(cfg);
+  const shared = g.scope('visual', () => declareInputs(g, cfg));
 
   // The conv has stride = kernel: one [N, 1176] x [1176, C] product. It stays float32 in every
   // variant (K = 1176 is small next to the blocks, and pixel values would lose bits in fp16).
@@ -162,7 +149,7 @@ export async function buildVisionEncoder(
   let x = g.scope('visual/patch_embed', () => {
     const w2d = makeReshape(g, patchW, [c, -1]);
     const emb = g.op1('Gemm', [VISION_IO.pixelValues, w2d], { attrs: { transB: 1 } });
-    const windowed = g.op1('Gather', [emb, VISION_IO.patchOrder], { attrs: { axis: 0 } });
+    const windowed = g.op1('Gather', [emb, shared.patchOrder], { attrs: { axis: 0 } });
     return makeCastIf(g, windowed, 'float32', act);
   });
 
@@ -182,9 +169,9 @@ export async function buildVisionEncoder(
     // The last node writes the output itself: Identity has no WebGPU kernel (it would run on the CPU).
     const gather = { attrs: { axis: 0 } };
     if (act === 'float32') {
-      g.op('Gather', [y, VISION_IO.mergeReverse], { ...gather, outputs: [VISION_IO.output] });
+      g.op('Gather', [y, shared.mergeReverse], { ...gather, outputs: [VISION_IO.output] });
     } else {
-      const ordered = g.op1('Gather', [y, VISION_IO.mergeReverse], gather);
+      const ordered = g.op1('Gather', [y, shared.mergeReverse], gather);
       g.op('Cast', [ordered], { attrs: { to: DataType.FLOAT }, outputs: [VISION_IO.output] });
     }
   });

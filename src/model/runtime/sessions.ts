@@ -22,6 +22,8 @@ export interface SessionChoice {
   /** Per-component override (published exports mix them, e.g. an fp16 vision encoder with a q4 decoder). */
   perComponent?: Partial<Record<Component, Variant>>;
   target: ExecutionTarget;
+  /** onnxruntime intra-op threads (CPU); unset: its default, one per physical core. */
+  threads?: number;
 }
 
 export interface LoadProgress {
@@ -76,6 +78,7 @@ async function createSession(
   const variant = choice.perComponent?.[component] ?? choice.variant;
   const path = componentFile(component, variant);
   const opts = sessionOptions(choice.target, component);
+  if (choice.threads) opts.intraOpNumThreads = choice.threads;
   if (files.localPath) {
     onProgress?.({ component, phase: 'create', file: path });
     if (!(await files.exists(path))) await files.readBytes(path); // throws the typed missing-file error

@@ -1,7 +1,7 @@
 /**
  * The vision encoder's inputs for one image, filled by name from the session's input list: our
- * graphs take the CPU-side plan (windows, rotary tables); published exports take only
- * pixel_values and image_grid_thw.
+ * current graphs and published exports take only pixel_values and image_grid_thw (the window
+ * plan is computed in the graph); folders converted before that take the CPU-side plan too.
  */
 import type { GridThw } from '../image/patchify';
 import type { VisionPlan } from '../vision/plan';
