@@ -35,7 +35,7 @@ import { argmax } from '../src/model/runtime/sampling';
 import { componentFile } from '../src/model/runtime/sessions';
 import { COMPARE_MODEL, ensureCompareModel } from './compare-model';
 import { promptIds } from './fused';
-import { measureNativeBandwidth } from './native-bandwidth';
+import { measureNativeBandwidth, type NativeBandwidth } from './native-bandwidth';
 
 const VISION_START = 151652;
 const VISION_END = 151653;
@@ -64,6 +64,8 @@ export interface CompareFigures {
   ours: RuntimeFigures & { trajectoryMs: number };
   theirs: RuntimeFigures & { trajectoryNaiveMs: number; trajectoryCachedMs: number };
   nativeReadBytesPerS: number;
+  nativeReader: NativeBandwidth['reader'];
+  nativeByReader: NativeBandwidth['byReader'];
   decoderWeightBytes: number;
   boundTokPerS: number;
   decode_ratio: number;
@@ -71,6 +73,8 @@ export interface CompareFigures {
   trajectory_ratio_cached: number;
   trajectory_ratio_naive: number;
   decode_bound_pct: number;
+  /** Both decodes at or under the bound; false means the bound is wrong, not the decode fast. */
+  within_bound: boolean;
   /** Both runtimes produced the same greedy ids on the single turn. */
   same_ids: boolean;
 }
@@ -313,7 +317,7 @@ export async function runCompareBench(opts: CompareOptions): Promise<CompareFigu
   opts.log('transformers.js ...');
   const theirs = await theirsRun(opts.cacheDir, t, opts);
   opts.log('native read bandwidth ...');
-  const bw = await measureNativeBandwidth();
+  const bw = await measureNativeBandwidth({ threads: opts.threads });
   const decoder = join(dir, componentFile('decoder_model_merged', 'q4'));
   const weightBytes = statSync(decoder).size + statSync(`${decoder}_data`).size;
   const bound = bw.readBytesPerS / weightBytes;
@@ -328,6 +332,8 @@ export async function runCompareBench(opts: CompareOptions): Promise<CompareFigu
     ours: oursFig,
     theirs: theirsFig,
     nativeReadBytesPerS: bw.readBytesPerS,
+    nativeReader: bw.reader,
+    nativeByReader: bw.byReader,
     decoderWeightBytes: weightBytes,
     boundTokPerS: bound,
     decode_ratio: ours.decodeTokPerS / theirs.decodeTokPerS,
@@ -335,6 +341,7 @@ export async function runCompareBench(opts: CompareOptions): Promise<CompareFigu
     trajectory_ratio_cached: ours.trajectoryMs / theirs.trajectoryCachedMs,
     trajectory_ratio_naive: ours.trajectoryMs / theirs.trajectoryNaiveMs,
     decode_bound_pct: (100 * ours.decodeTokPerS) / bound,
+    within_bound: ours.decodeTokPerS <= bound && theirs.decodeTokPerS <= bound,
     same_ids: ourIds.length === theirIds.length && ourIds.every((v, i) => v === theirIds[i]),
   };
 }

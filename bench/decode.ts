@@ -48,7 +48,7 @@ export interface DecodeFigures {
   decodeTokPerS: number;
   /** The JavaScript loops' figures (for comparison; a summing loop falls short of the hardware). */
   bandwidth: Bandwidth;
-  /** onnxruntime's own ReduceSum over a 512 MiB buffer: the bound decode is held to. */
+  /** onnxruntime's own readers (ReduceSum, one-row MatMul) over a 1 GiB buffer: the bound decode is held to. */
   nativeBandwidth: NativeBandwidth;
   /** nativeBandwidth.readBytesPerS / decoderWeightBytes. */
   boundTokPerS: number;
@@ -167,7 +167,7 @@ export async function runDecodeBench(opts: DecodeOptions): Promise<DecodeFigures
     const decodeMedianMs = sorted[Math.floor(sorted.length / 2)];
     log(`decode ${decodeSteps} steps: median ${decodeMedianMs.toFixed(0)} ms`);
 
-    log('measuring memory bandwidth (JavaScript loops, then onnxruntime ReduceSum) ...');
+    log('measuring memory bandwidth (JavaScript loops, then onnxruntime ReduceSum and MatMul) ...');
     const bandwidth = await measureBandwidth();
     const nativeBandwidth = await measureNativeBandwidth();
     const weightBytes = decoderBytes(dir);

@@ -50,7 +50,7 @@ export interface FormFigures {
 
 export interface FusedFigures {
   model: string;
-  /** onnxruntime ReduceSum read bandwidth (bench/native-bandwidth.ts), measured after the rounds. */
+  /** onnxruntime's native read bandwidth (bench/native-bandwidth.ts), measured after the rounds. */
   nativeReadBytesPerS: number;
   prefillTokens: number;
   decodeSteps: number;
@@ -249,7 +249,7 @@ export async function runFusedBench(opts: {
       if (!b || f.decodeTokPerS > b.decodeTokPerS) best.set(form, f);
     }
   }
-  log('measuring read bandwidth (onnxruntime ReduceSum) ...');
+  log('measuring read bandwidth (onnxruntime ReduceSum and MatMul) ...');
   const bw = await measureNativeBandwidth();
   for (const f of best.values()) {
     f.boundTokPerS = bw.readBytesPerS / f.weightBytes;

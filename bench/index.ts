@@ -49,7 +49,7 @@ function printDecode(d: DecodeFigures): void {
       `(${d.bandwidth.threads} threads)`,
   );
   console.log(
-    `native read bandwidth  ${gbps(d.nativeBandwidth.readBytesPerS)} (onnxruntime ReduceSum over ` +
+    `native read bandwidth  ${gbps(d.nativeBandwidth.readBytesPerS)} (onnxruntime ${d.nativeBandwidth.reader} over ` +
       `${formatBytes(d.nativeBandwidth.bufferBytes)}, best of ${d.nativeBandwidth.repeats})`,
   );
   console.log(
@@ -70,7 +70,7 @@ function printFused(f: FusedFigures): void {
   );
   const base = f.rows.find((r) => r.form === 'unfused')!;
   console.log(
-    `native read bandwidth ${gbps(f.nativeReadBytesPerS)} (onnxruntime ReduceSum, after the rounds)`,
+    `native read bandwidth ${gbps(f.nativeReadBytesPerS)} (onnxruntime native readers, after the rounds)`,
   );
   console.log(
     'form            kv cache   prefill tok/s  decode ms/token  decode tok/s  x unfused  % of bound',
@@ -138,10 +138,13 @@ function printCompare(c: CompareFigures): void {
     c.trajectory_ratio_naive,
   );
   console.log(
-    `native read bandwidth ${gbps(c.nativeReadBytesPerS)}; decoder ${formatBytes(c.decoderWeightBytes)} -> bound ` +
+    `native read bandwidth ${gbps(c.nativeReadBytesPerS)} (${c.nativeReader}; ReduceSum ` +
+      `${gbps(c.nativeByReader.ReduceSum)}, MatMul ${gbps(c.nativeByReader.MatMul)}); decoder ${formatBytes(c.decoderWeightBytes)} -> bound ` +
       `${c.boundTokPerS.toFixed(2)} tok/s; our decode = ${c.decode_bound_pct.toFixed(0)}% of it`,
   );
   console.log(`same greedy ids on the single turn: ${c.same_ids ? 'yes' : 'NO'}`);
+  if (!c.within_bound)
+    console.log('DECODE EXCEEDS THE BOUND: the bandwidth figure is too low, do not trust the ratio');
 }
 
 async function main(): Promise<number> {
