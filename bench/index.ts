@@ -9,17 +9,22 @@
  *           KV cache) side by side on a ~1B q4 model (bench/fused.ts; built once into .cache/bench/);
  *   agent:  a 3-zoom trajectory with incremental prefill versus re-prefilling every turn, on the
  *           tiny golden model (bench/agent.ts).
+ *   browser-7b (only when named; slow): the converted synthetic 7B loaded through the app's load
+ *           path in Chromium's WebGPU, logits against onnxruntime-node (bench/browser-7b.ts,
+ *           --model DIR --tokens 8 --decode-steps 2 --verify-full --profile DIR; see bench/browser-7b.md).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
+import { printBrowser7b, runBrowser7bBench } from './browser-7b';
 import { runDecodeBench, type DecodeFigures } from './decode';
 import { runFusedBench, type FusedFigures } from './fused';
 
 const CACHE = resolve(import.meta.dirname, '../.cache/bench');
-const PARTS = ['decode', 'fused', 'agent'] as const;
+const PARTS = ['decode', 'fused', 'agent', 'browser-7b'] as const;
+const DEFAULT_PARTS: Part[] = ['decode', 'fused', 'agent'];
 type Part = (typeof PARTS)[number];
 
 const gbps = (b: number) => `${(b / 1e9).toFixed(2)} GB/s`;
@@ -104,6 +109,11 @@ async function main(): Promise<number> {
       steps: { type: 'string', default: '16' },
       repeats: { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
+      model: { type: 'string', default: '/work/cache-7b/q4' },
+      tokens: { type: 'string', default: '8' },
+      'decode-steps': { type: 'string', default: '2' },
+      'verify-full': { type: 'boolean', default: false },
+      profile: { type: 'string', default: '/work/cache-7b' },
     },
   });
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -111,7 +121,7 @@ async function main(): Promise<number> {
     console.error(`unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all)`);
     return 2;
   }
-  const parts: Part[] = positionals.length ? (positionals as Part[]) : [...PARTS];
+  const parts: Part[] = positionals.length ? (positionals as Part[]) : DEFAULT_PARTS;
   const log = (s: string) => console.error(`  ${s}`);
   const out: Record<string, unknown> = {};
   if (parts.includes('decode')) {
@@ -140,8 +150,22 @@ async function main(): Promise<number> {
     out.agent = a;
     printAgent(a);
   }
+  if (parts.includes('browser-7b')) {
+    const b = await runBrowser7bBench({
+      model: values.model!,
+      tokens: Number(values.tokens),
+      steps: Number(values['decode-steps']),
+      verifyFull: values['verify-full']!,
+      profileDir: values.profile!,
+      log,
+    });
+    out['browser-7b'] = b;
+    printBrowser7b(b);
+    console.log(`BROWSER7B_RESULT ${JSON.stringify(b)}`);
+  }
   if (values.json) console.log(JSON.stringify(out, null, 2));
   return 0;
 }
 
-process.exitCode = await main();
+// Exit explicitly: the browser-7b part leaves a Vite dev server listening.
+process.exit(await main());
