@@ -24,12 +24,14 @@ function argmax(v: Float32Array): number {
 
 async function load(m: Extract<ToModelHarness, { kind: 'load' }>): Promise<HarnessLoadResult> {
   const t0 = performance.now();
+  const files = new Map<string, number>();
   const out: HarnessLoadResult = { ms: 0, filesMs: 0, bytes: 0, notices: [] };
   const done = new Promise<void>((resolve) => {
     pending = (msg) => {
       if (msg.kind === 'file_progress') {
         out.filesMs = performance.now() - t0;
-        if (msg.loadedBytes === msg.totalBytes) out.bytes += msg.totalBytes;
+        files.set(msg.file, msg.totalBytes);
+        out.bytes = [...files.values()].reduce((a, b) => a + b, 0);
       } else if (msg.kind === 'notice') out.notices.push(`${msg.code}: ${msg.message}`);
       else if (msg.kind === 'loaded') {
         out.info = msg.info;
