@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- decode|fused|agent|compare|eval-import] [--prefill 128] [--steps 16] [--repeats 3]
+ * npm run bench [-- decode|fused|agent|compare|eval-import|browser-7b] [--prefill 128] [--steps 16] [--repeats 3]
  *                 [--threads N] [--cache-dir DIR] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
@@ -14,6 +14,9 @@
  *           (bench/eval-import.ts);
  *   compare: our runtime against transformers.js on the same converted files, single turn and a
  *           3-zoom trajectory, and decode against the native bandwidth bound (bench/compare.ts).
+ *   browser-7b (only when named; slow): the converted synthetic 7B loaded through the app's load
+ *           path in Chromium's WebGPU, logits against onnxruntime-node (bench/browser-7b.ts,
+ *           --model DIR --tokens 8 --decode-steps 2 --verify-full --profile DIR; see bench/browser-7b.md).
  * --threads sets onnxruntime's intra-op threads where a part supports it (compare); --cache-dir
  * moves the built models (default .cache/bench).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
@@ -22,14 +25,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
+import { printBrowser7b, runBrowser7bBench } from './browser-7b';
 import { runCompareBench, type CompareFigures } from './compare';
 import { runEvalImportBench, type EvalImportRow } from './eval-import';
 import { runDecodeBench, type DecodeFigures } from './decode';
 import { runFusedBench, type FusedFigures } from './fused';
 
 const DEFAULT_CACHE = resolve(import.meta.dirname, '../.cache/bench');
-const PARTS = ['decode', 'fused', 'agent', 'compare', 'eval-import'] as const;
+const PARTS = ['decode', 'fused', 'agent', 'compare', 'eval-import', 'browser-7b'] as const;
 type Part = (typeof PARTS)[number];
+const DEFAULT_PARTS: Part[] = ['decode', 'fused', 'agent', 'compare', 'eval-import'];
 
 const gbps = (b: number) => `${(b / 1e9).toFixed(2)} GB/s`;
 
@@ -158,14 +163,21 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       threads: { type: 'string' },
       'cache-dir': { type: 'string' },
+      model: { type: 'string', default: resolve(import.meta.dirname, '../.cache/7b/q4') },
+      tokens: { type: 'string', default: '8' },
+      'decode-steps': { type: 'string', default: '2' },
+      'verify-full': { type: 'boolean', default: false },
+      profile: { type: 'string', default: resolve(import.meta.dirname, '../.cache/7b/chromium-profile') },
     },
   });
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length) {
-    console.error(`unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all)`);
+    console.error(
+      `unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all but browser-7b)`,
+    );
     return 2;
   }
-  const parts: Part[] = positionals.length ? (positionals as Part[]) : [...PARTS];
+  const parts: Part[] = positionals.length ? (positionals as Part[]) : DEFAULT_PARTS;
   const log = (s: string) => console.error(`  ${s}`);
   const CACHE = values['cache-dir'] ? resolve(values['cache-dir']) : DEFAULT_CACHE;
   const out: Record<string, unknown> = {};
@@ -210,6 +222,19 @@ async function main(): Promise<number> {
     const rows = await runEvalImportBench({ repeats: Number(values.repeats) });
     out.evalImport = rows;
     printEvalImport(rows, Number(values.repeats));
+  }
+  if (parts.includes('browser-7b')) {
+    const b = await runBrowser7bBench({
+      model: values.model!,
+      tokens: Number(values.tokens),
+      steps: Number(values['decode-steps']),
+      verifyFull: values['verify-full']!,
+      profileDir: values.profile!,
+      log,
+    });
+    out['browser-7b'] = b;
+    printBrowser7b(b);
+    console.log(`BROWSER7B_RESULT ${JSON.stringify(b)}`);
   }
   // `compare --json` alone prints its figures as top-level fields (decode_ratio, ...).
   const json = parts.length === 1 && parts[0] === 'compare' ? out.compare : out;

@@ -33,7 +33,7 @@ export async function harnessBaseUrl(): Promise<string> {
       logLevel: 'warn',
       server: { host: '127.0.0.1', port, strictPort: true },
       // Pre-bundle only what the harness pages import, not the whole app.
-      optimizeDeps: { entries: ['harness.html', 'convert-harness.html'] },
+      optimizeDeps: { entries: ['harness.html', 'convert-harness.html', 'model-harness.html'] },
     });
     await vite.listen();
     return { vite, port };

@@ -20,6 +20,7 @@ import type { UiActions } from '../ui/actions';
 import type { ModelSource } from '../delivery/model-source';
 import { compareStore } from '../store/compare-store';
 import { loadSample, SAMPLES } from './samples/load-sample';
+import { readLastModel, rememberLastModel, reloadLastModelEnabled } from '../delivery/last-model';
 
 /** The UI's intents (UiActions) plus the lifecycle the app drives. */
 export interface Controller extends UiActions {
@@ -182,6 +183,32 @@ export function createController(
     }
   }
 
+  /**
+   * The model loaded before the page was reloaded, loaded again (from OPFS: delivery only
+   * re-reads the small manifest), with the header's usual progress. A failure is a notice, not a
+   * run error: the user did not ask for this load.
+   */
+  async function reloadLastModel(): Promise<void> {
+    const last = reloadLastModelEnabled() ? readLastModel() : null;
+    if (!last || !modelPort || s().activeModelId !== null) return;
+    if (last.source.kind === 'catalog') s().setCacheStatus(last.source.id, 'loading');
+    try {
+      await modelPort.loadModel(last.source, last.backend);
+      const id = s().activeModelId;
+      if (id) {
+        loadedWith.set(id, { source: last.source, backend: last.backend });
+        s().noteLoaded(id);
+      }
+    } catch (e) {
+      const err = toErrorInfo(e, 'load_failed');
+      if (last.source.kind === 'catalog') s().setCacheStatus(last.source.id, 'error', err.message);
+      s().addNotice({
+        code: 'reload-last-failed',
+        message: `The last model was not loaded again (${err.message}). Pick it in the model menu to try again, or turn this off in Settings.`,
+      });
+    }
+  }
+
   async function loadModel(source: ModelSource, backend?: 'webgpu' | 'wasm'): Promise<void> {
     if (!modelPort) {
       s().setRunError({
@@ -195,6 +222,7 @@ export function createController(
     if (source.kind === 'catalog') s().setCacheStatus(source.id, 'loading');
     try {
       await modelPort.loadModel(source, backend);
+      rememberLastModel(source, backend ?? 'webgpu');
       const id = s().activeModelId;
       if (id) {
         loadedWith.set(id, { source, backend });
@@ -429,6 +457,7 @@ export function createController(
         } else if (!s().inputImage && !s().trace) {
           await openSample(SAMPLES[0].id);
         }
+        void reloadLastModel();
       })();
       return initialLoad;
     },

@@ -52,6 +52,11 @@ export class ModelHost {
     private readonly opts: ModelHostOptions = {},
   ) {}
 
+  /** The loaded engine, for in-worker tools that read logits after the app's own load (bench/browser-7b). */
+  get loadedEngine(): QwenVLEngine | undefined {
+    return this.engine;
+  }
+
   async handle(msg: ToWorker): Promise<void> {
     try {
       switch (msg.kind) {

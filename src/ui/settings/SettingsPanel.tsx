@@ -2,6 +2,8 @@
 import { useAppStore } from '../../store/store';
 import { SETTINGS_BOUNDS } from '../../store/settings';
 import { DEFAULT_SETTINGS } from '../../agent/types';
+import { reloadLastModelEnabled, setReloadLastModel } from '../../delivery/last-model';
+import { useState } from 'react';
 import './SettingsPanel.css';
 
 export function SettingsPanel({ onClose }: { onClose(): void }) {
@@ -11,6 +13,7 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
   const busy = useAppStore((s) => s.runStatus !== 'idle');
   const sampling = settings.sampling;
   const num = (v: string) => (v === '' ? NaN : Number(v));
+  const [reloadLast, setReloadLast] = useState(reloadLastModelEnabled);
 
   return (
     <div className="popover settings-panel" role="dialog" aria-label="Settings" data-testid="settings-panel">
@@ -109,6 +112,20 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
           </span>
         </label>
       </fieldset>
+      <label className="setting setting--check">
+        <input
+          type="checkbox"
+          data-testid="setting-reload-last-model"
+          checked={reloadLast}
+          onChange={(e) => {
+            setReloadLastModel(e.target.checked);
+            setReloadLast(e.target.checked);
+          }}
+        />
+        <span>
+          Load the last model again when the page opens <small>(from this browser's storage)</small>
+        </span>
+      </label>
       <footer className="popover__foot">
         <button type="button" className="link-button" onClick={reset} disabled={busy}>
           Reset to defaults
