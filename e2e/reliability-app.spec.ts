@@ -4,9 +4,11 @@
  * mid-run cases run there too (one page, one model load, runs of 1-2 tokens).
  */
 import type { Page } from '@playwright/test';
+import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { test, expect } from './fixtures';
 import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
+import { boxOnPage, colourDistance, snapshot } from './playground/pixels';
 
 test.use({
   launchOptions: {
@@ -162,6 +164,53 @@ test('an animated GIF opens on its first frame, with a notice saying so', async 
   await dropFile(page, { base64: gif.toString('base64'), name: 'blink.gif', type: 'image/gif' });
   await expect(page.getByTestId('input-notice')).toContainText('Animated GIF: using its first frame.');
   await expect(page.getByTestId('input-error')).toHaveCount(0);
+});
+
+/** PNG chunk: length, type, data, CRC over type and data. */
+function chunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(data.length);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32BE(crc32(body));
+  return Buffer.concat([head, body, tail]);
+}
+
+test('an animated PNG opens on its first frame, with a notice saying so', async () => {
+  // APNG, 64x64, two frames: the default image (frame 1) is red, frame 2 (fdAT) is blue.
+  const side = 64;
+  const rows = (rgb: number[]) => {
+    const row = Buffer.concat([
+      Buffer.from([0]),
+      Buffer.from(Array.from({ length: side }, () => rgb).flat()),
+    ]);
+    return deflateSync(Buffer.concat(Array.from({ length: side }, () => row)));
+  };
+  const u32 = (...ns: number[]) => {
+    const b = Buffer.alloc(4 * ns.length);
+    ns.forEach((n, i) => b.writeUInt32BE(n, 4 * i));
+    return b;
+  };
+  const ihdr = Buffer.concat([u32(side, side), Buffer.from([8, 2, 0, 0, 0])]);
+  // fcTL: sequence, width, height, x, y, delay 1/10 s, dispose none, blend source.
+  const fctl = (seq: number) => Buffer.concat([u32(seq, side, side, 0, 0), Buffer.from([0, 1, 0, 10, 0, 0])]);
+  const apng = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('acTL', u32(2, 0)),
+    chunk('fcTL', fctl(0)),
+    chunk('IDAT', rows([230, 20, 20])),
+    chunk('fcTL', fctl(1)),
+    chunk('fdAT', Buffer.concat([u32(2), rows([20, 20, 230])])),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+  await dropFile(page, { base64: apng.toString('base64'), name: 'blink.png', type: 'image/png' });
+  await expect(page.getByTestId('input-notice')).toContainText('Animated PNG: using its first frame.');
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
+  // The picture on the canvas is the first frame (red), never the second (blue).
+  const centre = await boxOnPage(page, [side / 2 - 2, side / 2 - 2, side / 2 + 2, side / 2 + 2]);
+  const shot = await snapshot(page, centre);
+  expect(colourDistance(shot.at(centre.x + 2, centre.y + 2), [230, 20, 20])).toBeLessThan(40);
 });
 
 test('Run double-clicked starts one run, and the second click does not stop it', async () => {
