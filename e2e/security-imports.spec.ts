@@ -94,8 +94,22 @@ test('a trace with a 1,000,000-character step imports and replays without freezi
   step.text = step.text.slice(0, open) + filler + step.text.slice(open);
   expect(step.text).toHaveLength(1_000_000);
 
+  // The file is made in the page first and handed to the app's file input as a picker would: what
+  // is watched is the app's own work (Playwright's setInputFiles decodes the bytes in the page
+  // itself, a ~200-300 ms task that is not the app's).
+  await page.evaluate((json) => {
+    (window as unknown as { __file: File }).__file = new File([json], 'trace.json', {
+      type: 'application/json',
+    });
+  }, JSON.stringify(big));
   await watchLongTasks(page);
-  await importJson(page, big);
+  await page.evaluate(() => {
+    const input = document.querySelector<HTMLInputElement>('[data-testid="import-trace-input"]')!;
+    const files = new DataTransfer();
+    files.items.add((window as unknown as { __file: File }).__file);
+    input.files = files.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
   await expect(page.getByTestId('input-error')).toHaveCount(0);
   await expect(page.getByTestId('step-card-0')).toBeVisible();
   // Replay streams the long step: a few seconds of it, then Stop.
@@ -106,7 +120,11 @@ test('a trace with a 1,000,000-character step imports and replays without freezi
   await expect(runStatus(page)).toHaveAttribute('data-status', 'idle', { timeout: 30_000 });
 
   await expect(page.getByTestId('run-error')).toHaveCount(0);
-  // Measured, not asserted (timing bounds belong in benchmarks): the case asks for none over 200 ms.
+  // The case asks for no task over 200 ms; the figure is printed (docs/reliability.md, case 28).
+  // The assertion is on the structure, with a bound far above the figure (~70-90 ms on this
+  // shared machine) and far below what a whole-file task costs: the quadratic replay this test
+  // was written against blocked the page for about a minute.
   const tasks = await longTasks(page);
   console.log(`long tasks: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`);
+  expect(Math.max(0, ...tasks), 'the longest main-thread task, ms').toBeLessThan(1500);
 });
