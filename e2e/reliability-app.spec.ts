@@ -118,6 +118,38 @@ test('the model worker dies, and its fresh worker dies twice while loading the m
   await expect(page.getByTestId('run-error')).toHaveCount(0);
 });
 
+for (const [stage, session] of [
+  ['the vision encoder', 'vision'],
+  ['the prefill', 'decoder'],
+] as const) {
+  test(`Stop during ${stage} (a kernel that does not return): the run ends as stopped, the next run works`, async () => {
+    await setMaxTokens(page, 2);
+    // The worker answers once the session is entered, then holds its thread as a long kernel does.
+    const stuck = page.evaluate(
+      (name) =>
+        (
+          window as unknown as {
+            __deepeyesModelPort: { workerClient: { simulateStuckKernel(s: string): Promise<void> } };
+          }
+        ).__deepeyesModelPort.workerClient.simulateStuckKernel(name),
+      session,
+    );
+    await page.getByTestId('run-button').click();
+    await stuck;
+    await page.getByTestId('stop-button').click();
+    await waitIdle(page, 30_000);
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    // The run ends as stopped; it had written nothing yet, so it has no step.
+    await expect(page.locator('.end-note--cancelled')).toHaveText('Stopped before the model answered.');
+    await expect(page.getByTestId('step-card-0')).toHaveCount(0);
+    // The worker was ended and a fresh one loads the model again; the next run waits for it.
+    await page.getByTestId('run-button').click();
+    await waitIdle(page, SLOW);
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    await expect(page.getByTestId('step-card-0')).toContainText('token budget reached');
+  });
+}
+
 /** An ISO-BMFF box (HEIF containers are made of them). */
 function box(type: string, payload: Buffer): Buffer {
   const head = Buffer.alloc(8);

@@ -13,7 +13,7 @@ import type { LoadableSource } from '../delivery/model-source';
 import { requestPersistence } from '../delivery/storage-policy';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
 import { WorkerCrashedError, WorkerStoppedError } from './errors';
-import type { FromWorker, LoadedInfo, ToWorker } from './protocol';
+import type { FromWorker, LoadedInfo, StuckSession, ToWorker } from './protocol';
 
 /** Fresh workers a recovery starts before it gives up (a worker that dies on every load). */
 const RECOVERY_ATTEMPTS = 3;
@@ -143,6 +143,11 @@ export class ModelWorkerClient {
   /** Test hook: the worker dies of an uncaught exception (recovery follows, as for a real crash). */
   simulateCrash(): void {
     this.ensureWorker().postMessage({ kind: 'simulate_crash', id: this.nextId++ } satisfies ToWorker);
+  }
+
+  /** Test hook: resolves once the next run of `session` has started and holds the worker. */
+  simulateStuckKernel(session: StuckSession): Promise<void> {
+    return this.call<void>({ kind: 'simulate_stuck_kernel', session }).promise;
   }
 
   /**

@@ -29,7 +29,15 @@ export type ToWorker =
   /** Test hook: destroys the GPU device as a driver reset would. */
   | { kind: 'simulate_device_loss'; id: number }
   /** Test hook: the worker dies of an uncaught exception, as a crash in the runtime would. */
-  | { kind: 'simulate_crash'; id: number };
+  | { kind: 'simulate_crash'; id: number }
+  /**
+   * Test hook: the next run of this ONNX session (the vision encoder, or the decoder: its first
+   * run in a turn is the prefill) never returns and holds the thread, as a long kernel does.
+   * Answered with `done` once that session is entered, so a test can press Stop right then.
+   */
+  | { kind: 'simulate_stuck_kernel'; id: number; session: StuckSession };
+
+export type StuckSession = 'vision' | 'decoder';
 
 export interface LoadedInfo {
   modelId: string;
