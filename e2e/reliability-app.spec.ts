@@ -26,7 +26,7 @@ const picture = (size: number, shade: number) => {
 };
 
 /** The trace autosave kept (idb-keyval's default store), parsed, or null. */
-async function autosaved(page: Page): Promise<{ question: string; image: { pngDataUrl: string } } | null> {
+async function autosaved(page: Page): Promise<{ question: string; image: { dataUrl: string } } | null> {
   return page.evaluate(
     () =>
       new Promise((resolve) => {
@@ -72,7 +72,7 @@ test('no WebGPU: the screen says so and offers the tiny model on WASM; a run the
   await expect(page.getByTestId('step-card-0')).toBeVisible();
   // Autosave kept it, with the picture as JPEG (the worker's OffscreenCanvas encoder).
   await expect.poll(async () => (await autosaved(page))?.question).toBe('what is this?');
-  expect((await autosaved(page))?.image.pngDataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//);
+  expect((await autosaved(page))?.image.dataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//);
 });
 
 test('a picture dropped mid-run is refused with a notice; the run and its picture stay', async () => {

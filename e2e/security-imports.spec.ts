@@ -68,19 +68,49 @@ test('a tiny PNG declaring 60000x60000, or one that cannot be decoded, is refuse
   const steps = await page.getByTestId('timeline').locator('.step-card').count();
 
   const bomb = sample();
-  bomb.image.pngDataUrl = pngWith(60000, 60000, deflateSync(Buffer.alloc(240_004)));
+  bomb.image.dataUrl = pngWith(60000, 60000, deflateSync(Buffer.alloc(240_004)));
   await importJson(page, bomb);
   const error = page.getByTestId('input-error');
   await expect(error).toContainText('60000x60000');
 
   const broken = sample();
-  broken.image.pngDataUrl = pngWith(64, 64, Buffer.from('this is not deflate data'));
+  broken.image.dataUrl = pngWith(64, 64, Buffer.from('this is not deflate data'));
   await importJson(page, broken);
   await expect(error).toContainText(/picture cannot be decoded/);
 
   // What was on screen before stays.
   await expect(page.getByTestId('timeline').locator('.step-card')).toHaveCount(steps);
   await expect(page.getByTestId('question-input')).toHaveValue(question);
+});
+
+test('a trace written by the previous version (version 1: images named pngDataUrl) still opens', async ({
+  page,
+}) => {
+  await openApp(page);
+  const current = sample();
+  // The same run as a version-1 app wrote it.
+  const old = JSON.parse(JSON.stringify(current)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  old.version = 1;
+  const rename = ({ dataUrl, ...rest }: { dataUrl: string }) => ({ ...rest, pngDataUrl: dataUrl });
+  old.image = rename(old.image);
+  for (const step of old.steps) if (step.action.crop) step.action.crop = rename(step.action.crop);
+  const zoom = current.steps.find((st) => st.action.kind === 'tool_call')!;
+  if (zoom.action.kind !== 'tool_call') throw new Error('the sample has a zoom');
+
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'old-trace.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(old)),
+  });
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
+  await expect(page.getByTestId('timeline').locator('.step-card')).toHaveCount(current.steps.length);
+  await expect(page.getByTestId('question-input')).toHaveValue(current.question);
+  // A zoom step shows its crop, read from the old field.
+  await page.getByTestId(`step-card-${zoom.index}`).click();
+  await expect(page.getByTestId('crop-preview').locator('img')).toHaveAttribute(
+    'src',
+    zoom.action.crop.dataUrl,
+  );
 });
 
 test('a trace with a 1,000,000-character step imports and replays without freezing the page', async ({

@@ -54,7 +54,7 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       sha256: await sha256Hex(image.data),
       width: image.width,
       height: image.height,
-      pngDataUrl: await originalDataUrl(image),
+      dataUrl: await originalDataUrl(image),
       resizedWidth: seen.width,
       resizedHeight: seen.height,
     },
@@ -174,7 +174,7 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       // What the engine's processor feeds (it keeps forModel's size unless max_pixels is below it).
       const fed = smartResize(forModel.height, forModel.width, limits);
       const crop: CropInfo = {
-        pngDataUrl: await cropDataUrl(forModel, fed),
+        dataUrl: await cropDataUrl(forModel, fed),
         width: raw.width,
         height: raw.height,
         resizedWidth: fed.width,

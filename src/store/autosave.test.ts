@@ -17,7 +17,7 @@ function memKv(): KeyValue & { data: Map<string, unknown> } {
 
 const trace: Trace = {
   format: 'deepeyes-trace',
-  version: 1,
+  version: 2,
   id: 'saved',
   createdAt: '2025-06-01T10:00:00.000Z',
   modelId: 'm',
@@ -28,7 +28,7 @@ const trace: Trace = {
     sha256: 'a'.repeat(64),
     width: 250,
     height: 190,
-    pngDataUrl: pngBytesToDataUrl(GoldenSet.publicSet().bytes('image1.png')),
+    dataUrl: pngBytesToDataUrl(GoldenSet.publicSet().bytes('image1.png')),
     resizedWidth: 252,
     resizedHeight: 196,
   },
@@ -66,7 +66,7 @@ describe('autosave', () => {
     const a = createAppStore();
     const errors: Error[] = [];
     startAutosave(a, kv, (e) => errors.push(e));
-    a.getState().loadTrace({ ...trace, image: { ...trace.image, pngDataUrl: 'not a png' } }, 'import');
+    a.getState().loadTrace({ ...trace, image: { ...trace.image, dataUrl: 'not a png' } }, 'import');
     expect(kv.data.size).toBe(0);
     expect(errors).toHaveLength(1);
   });

@@ -23,7 +23,7 @@ export function sampleTrace(): Trace {
   const assistant = g.case.assistant_text;
   return {
     format: 'deepeyes-trace',
-    version: 1,
+    version: 2,
     id: 'trace-0001',
     createdAt: '2025-01-02T03:04:05.678Z',
     modelId: 'tiny-deepeyes-public-29',
@@ -34,7 +34,7 @@ export function sampleTrace(): Trace {
       sha256: 'a'.repeat(64),
       width: 250,
       height: 190,
-      pngDataUrl: png,
+      dataUrl: png,
       resizedWidth: 252,
       resizedHeight: 196,
     },
@@ -53,7 +53,7 @@ export function sampleTrace(): Trace {
             bboxOriginal: [120, 40, 220, 150],
           },
           crop: {
-            pngDataUrl: png,
+            dataUrl: png,
             width: 100,
             height: 110,
             resizedWidth: 112,

@@ -30,7 +30,7 @@ describe('JSON Schema export', () => {
     expect(s.type).toBe('object');
     expect(s.additionalProperties).toBe(false);
     expect(s.required).toEqual(expect.arrayContaining(['format', 'version', 'image', 'settings', 'steps']));
-    expect(s.properties.version.const).toBe(1);
+    expect(s.properties.version.const).toBe(2);
     expect(s.properties.format.const).toBe('deepeyes-trace');
     expect(s.properties.question.maxLength).toBe(100_000);
   });

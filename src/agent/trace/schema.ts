@@ -9,7 +9,7 @@ import type { Trace } from '../types';
 import { imageDataUrlProblem } from './image-data-url';
 
 export const TRACE_FORMAT = 'deepeyes-trace';
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
 
 /** Whole serialized trace, in UTF-8 bytes (50 MiB: a large original image plus a few crops). */
 export const MAX_TRACE_JSON_BYTES = 50 * 1024 * 1024;
@@ -26,7 +26,7 @@ const pixels = z.number().int().positive();
 const shortText = z.string().max(MAX_SHORT_CHARS);
 const longText = z.string().max(MAX_TEXT_CHARS);
 
-const pngDataUrl = z
+const dataUrl = z
   .string()
   .max(MAX_TRACE_JSON_BYTES)
   .superRefine((url, ctx) => {
@@ -63,7 +63,7 @@ const toolCallInfo = z.strictObject({
 });
 
 const cropInfo = z.strictObject({
-  pngDataUrl,
+  dataUrl,
   width: pixels,
   height: pixels,
   resizedWidth: pixels,
@@ -108,7 +108,7 @@ const imageInfo = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits'),
   width: pixels,
   height: pixels,
-  pngDataUrl,
+  dataUrl,
   resizedWidth: pixels,
   resizedHeight: pixels,
 });

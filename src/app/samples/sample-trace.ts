@@ -10,6 +10,7 @@
 import type { CropInfo, Trace, TraceImageInfo, TraceStep } from '../../agent/types';
 import type { TurnTimings } from '../../base/engine';
 import { DEFAULT_SETTINGS } from '../../agent/types';
+import { TRACE_VERSION } from '../../agent/trace/schema';
 import { smartResize, smartResizeCrop } from '../../model/image/smart-resize';
 import { resolveZoomBox, zoomFrame } from '../../agent/tools/crop';
 import { HAND_WRITTEN_MODEL_ID } from '../../ui/hand-written';
@@ -124,12 +125,12 @@ export function sampleCropBoxes(spec: SampleSpec): Box[] {
 }
 
 /** What the crop cut at `box` becomes for the model (sizes and token count); the pixels come later. */
-export function cropInfoFor(box: Box, pngDataUrl: string): CropInfo {
+export function cropInfoFor(box: Box, dataUrl: string): CropInfo {
   const width = box[2] - box[0];
   const height = box[3] - box[1];
   const r = smartResizeCrop(height, width);
   return {
-    pngDataUrl,
+    dataUrl,
     width,
     height,
     resizedWidth: r.width,
@@ -155,13 +156,13 @@ function untimed(promptTokens: number, generated: number): TurnTimings {
 }
 
 /** Sizes the model saw for the whole picture. */
-export function sampleImageInfo(spec: SampleSpec, pngDataUrl: string, sha256: string): TraceImageInfo {
+export function sampleImageInfo(spec: SampleSpec, dataUrl: string, sha256: string): TraceImageInfo {
   const r = smartResize(spec.height, spec.width);
   return {
     sha256,
     width: spec.width,
     height: spec.height,
-    pngDataUrl,
+    dataUrl,
     resizedWidth: r.width,
     resizedHeight: r.height,
   };
@@ -230,7 +231,7 @@ export function buildSampleTrace(
   const last = steps[steps.length - 1]?.action;
   return {
     format: 'deepeyes-trace',
-    version: 1,
+    version: TRACE_VERSION,
     id: `sample-${spec.id}`,
     createdAt,
     // Said plainly: these runs were written by hand to show the format, not produced by the model.

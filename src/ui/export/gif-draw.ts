@@ -20,12 +20,12 @@ export async function drawTraceGif(trace: Trace): Promise<Blob> {
   const canvas = new OffscreenCanvas(GIF_WIDTH, GIF_HEIGHT);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('the browser refused a 2D canvas');
-  const picture = await dataUrlToBitmap(trace.image.pngDataUrl);
+  const picture = await dataUrlToBitmap(trace.image.dataUrl);
   const crops = new Map<number, ImageBitmap>();
   try {
     for (const s of trace.steps) {
-      if (s.action.kind === 'tool_call' && s.action.crop.pngDataUrl) {
-        crops.set(s.index, await dataUrlToBitmap(s.action.crop.pngDataUrl));
+      if (s.action.kind === 'tool_call' && s.action.crop.dataUrl) {
+        crops.set(s.index, await dataUrlToBitmap(s.action.crop.dataUrl));
       }
     }
     const scale = Math.min(PICTURE_AREA.width / trace.image.width, PICTURE_AREA.height / trace.image.height);
