@@ -4,8 +4,11 @@
  * mid-run cases run there too (one page, one model load, runs of 1-2 tokens).
  */
 import type { Page } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
+import { writeTinyModel } from '../src/cli/build-tiny-model';
 import { test, expect } from './fixtures';
 import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
 import { boxOnPage, colourDistance, snapshot } from './playground/pixels';
@@ -253,4 +256,46 @@ test('Run double-clicked starts one run, and the second click does not stop it',
   // A second run would be refused as busy (an error) or add its own steps.
   await expect(page.getByTestId('step-card-0')).toBeVisible();
   await expect(page.getByTestId('step-card-1')).toHaveCount(0);
+});
+
+test('a model whose weights overflow fp16 gives NaN logits: the run says so, offers fp32 activations, and that run works', async () => {
+  // The tiny model with its embedding scaled past fp16's range, built now and served by the
+  // preview server (it serves dist/ as it is on disk).
+  const dir = resolve(import.meta.dirname, '../dist/test-models/overflow');
+  await writeTinyModel(dir, {
+    dtypes: ['q4', 'q4f16'],
+    modelId: 'tiny overflow (fp16 activations overflow)',
+    scales: { 'model.embed_tokens.weight': 1e7 },
+  });
+  try {
+    // On WASM the app picks q4 by itself; fp16 activations (q4f16, what a GPU with shader-f16
+    // gets) are asked for here, through the page's model port.
+    await page.evaluate(() =>
+      (
+        window as unknown as {
+          __deepeyesModelPort: {
+            loadModel(s: { kind: 'url'; url: string }, b: string, v: string): Promise<void>;
+          };
+        }
+      ).__deepeyesModelPort.loadModel({ kind: 'url', url: 'test-models/overflow/' }, 'wasm', 'q4f16'),
+    );
+    await expect(runStatus(page)).toHaveText('Ready');
+    await setMaxTokens(page, 2);
+    await page.getByTestId('run-button').click();
+    await waitIdle(page, SLOW);
+    const error = page.getByTestId('run-error');
+    await expect(error).toHaveAttribute('data-code', 'invalid_logits');
+    await expect(error).toContainText('NaN');
+    await page.getByTestId('safer-path-button').click();
+    await expect(page.locator('[data-testid="run-notice"][data-code="safer-path"]')).toContainText(
+      'q4 (fp32 activations) on WASM (CPU)',
+    );
+    await expect(error).toHaveCount(0);
+    await page.getByTestId('run-button').click();
+    await waitIdle(page, SLOW);
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    await expect(page.getByTestId('step-card-0')).toContainText('token budget reached');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
