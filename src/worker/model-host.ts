@@ -79,6 +79,9 @@ export class ModelHost {
           return;
         case 'simulate_crash':
           return; // handled by the worker's entry (model.worker.ts): a host cannot kill its thread
+        case 'memory':
+          this.post({ kind: 'memory_result', id: msg.id, gpu: this.device?.liveBuffers() ?? null });
+          return;
         case 'simulate_stuck_kernel':
           this.stickNextRun(msg.id, msg.session);
           return;
