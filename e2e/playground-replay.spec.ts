@@ -101,7 +101,7 @@ test('an imported trace replays with no model: boxes on the canvas where the tra
   await page.getByTestId(`step-card-${first.index}`).click();
   const preview = page.getByTestId('crop-preview');
   await expect(preview).toBeVisible();
-  await expect(preview.locator('img')).toHaveAttribute('src', first.crop.pngDataUrl);
+  await expect(preview.locator('img')).toHaveAttribute('src', first.crop.dataUrl);
   await expect(preview).toContainText(`${first.crop.width}×${first.crop.height}`);
   await expect(preview).toContainText('red insect on the stem');
   // The preview is drawn in the step's colour.
@@ -113,7 +113,7 @@ test('an imported trace replays with no model: boxes on the canvas where the tra
   // Another step: another crop.
   const second = zooms[1];
   await page.getByTestId(`step-card-${second.index}`).click();
-  await expect(preview.locator('img')).toHaveAttribute('src', second.crop.pngDataUrl);
+  await expect(preview.locator('img')).toHaveAttribute('src', second.crop.dataUrl);
 });
 
 test('export JSON then import it again: the same trace; JSONL and PNG download as their types', async ({

@@ -4,9 +4,14 @@
  * mid-run cases run there too (one page, one model load, runs of 1-2 tokens).
  */
 import type { Page } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
+import { writeTinyModel } from '../src/cli/build-tiny-model';
 import { test, expect } from './fixtures';
 import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
+import { boxOnPage, colourDistance, snapshot } from './playground/pixels';
 
 test.use({
   launchOptions: {
@@ -24,7 +29,7 @@ const picture = (size: number, shade: number) => {
 };
 
 /** The trace autosave kept (idb-keyval's default store), parsed, or null. */
-async function autosaved(page: Page): Promise<{ question: string; image: { pngDataUrl: string } } | null> {
+async function autosaved(page: Page): Promise<{ question: string; image: { dataUrl: string } } | null> {
   return page.evaluate(
     () =>
       new Promise((resolve) => {
@@ -70,7 +75,7 @@ test('no WebGPU: the screen says so and offers the tiny model on WASM; a run the
   await expect(page.getByTestId('step-card-0')).toBeVisible();
   // Autosave kept it, with the picture as JPEG (the worker's OffscreenCanvas encoder).
   await expect.poll(async () => (await autosaved(page))?.question).toBe('what is this?');
-  expect((await autosaved(page))?.image.pngDataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//);
+  expect((await autosaved(page))?.image.dataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//);
 });
 
 test('a picture dropped mid-run is refused with a notice; the run and its picture stay', async () => {
@@ -115,6 +120,38 @@ test('the model worker dies, and its fresh worker dies twice while loading the m
   await waitIdle(page, SLOW);
   await expect(page.getByTestId('run-error')).toHaveCount(0);
 });
+
+for (const [stage, session] of [
+  ['the vision encoder', 'vision'],
+  ['the prefill', 'decoder'],
+] as const) {
+  test(`Stop during ${stage} (a kernel that does not return): the run ends as stopped, the next run works`, async () => {
+    await setMaxTokens(page, 2);
+    // The worker answers once the session is entered, then holds its thread as a long kernel does.
+    const stuck = page.evaluate(
+      (name) =>
+        (
+          window as unknown as {
+            __deepeyesModelPort: { workerClient: { simulateStuckKernel(s: string): Promise<void> } };
+          }
+        ).__deepeyesModelPort.workerClient.simulateStuckKernel(name),
+      session,
+    );
+    await page.getByTestId('run-button').click();
+    await stuck;
+    await page.getByTestId('stop-button').click();
+    await waitIdle(page, 30_000);
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    // The run ends as stopped; it had written nothing yet, so it has no step.
+    await expect(page.locator('.end-note--cancelled')).toHaveText('Stopped before the model answered.');
+    await expect(page.getByTestId('step-card-0')).toHaveCount(0);
+    // The worker was ended and a fresh one loads the model again; the next run waits for it.
+    await page.getByTestId('run-button').click();
+    await waitIdle(page, SLOW);
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    await expect(page.getByTestId('step-card-0')).toContainText('token budget reached');
+  });
+}
 
 /** An ISO-BMFF box (HEIF containers are made of them). */
 function box(type: string, payload: Buffer): Buffer {
@@ -164,6 +201,53 @@ test('an animated GIF opens on its first frame, with a notice saying so', async 
   await expect(page.getByTestId('input-error')).toHaveCount(0);
 });
 
+/** PNG chunk: length, type, data, CRC over type and data. */
+function chunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(data.length);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32BE(crc32(body));
+  return Buffer.concat([head, body, tail]);
+}
+
+test('an animated PNG opens on its first frame, with a notice saying so', async () => {
+  // APNG, 64x64, two frames: the default image (frame 1) is red, frame 2 (fdAT) is blue.
+  const side = 64;
+  const rows = (rgb: number[]) => {
+    const row = Buffer.concat([
+      Buffer.from([0]),
+      Buffer.from(Array.from({ length: side }, () => rgb).flat()),
+    ]);
+    return deflateSync(Buffer.concat(Array.from({ length: side }, () => row)));
+  };
+  const u32 = (...ns: number[]) => {
+    const b = Buffer.alloc(4 * ns.length);
+    ns.forEach((n, i) => b.writeUInt32BE(n, 4 * i));
+    return b;
+  };
+  const ihdr = Buffer.concat([u32(side, side), Buffer.from([8, 2, 0, 0, 0])]);
+  // fcTL: sequence, width, height, x, y, delay 1/10 s, dispose none, blend source.
+  const fctl = (seq: number) => Buffer.concat([u32(seq, side, side, 0, 0), Buffer.from([0, 1, 0, 10, 0, 0])]);
+  const apng = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('acTL', u32(2, 0)),
+    chunk('fcTL', fctl(0)),
+    chunk('IDAT', rows([230, 20, 20])),
+    chunk('fcTL', fctl(1)),
+    chunk('fdAT', Buffer.concat([u32(2), rows([20, 20, 230])])),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+  await dropFile(page, { base64: apng.toString('base64'), name: 'blink.png', type: 'image/png' });
+  await expect(page.getByTestId('input-notice')).toContainText('Animated PNG: using its first frame.');
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
+  // The picture on the canvas is the first frame (red), never the second (blue).
+  const centre = await boxOnPage(page, [side / 2 - 2, side / 2 - 2, side / 2 + 2, side / 2 + 2]);
+  const shot = await snapshot(page, centre);
+  expect(colourDistance(shot.at(centre.x + 2, centre.y + 2), [230, 20, 20])).toBeLessThan(40);
+});
+
 test('Run double-clicked starts one run, and the second click does not stop it', async () => {
   await setMaxTokens(page, 2);
   await page.getByTestId('run-button').dblclick();
@@ -172,4 +256,46 @@ test('Run double-clicked starts one run, and the second click does not stop it',
   // A second run would be refused as busy (an error) or add its own steps.
   await expect(page.getByTestId('step-card-0')).toBeVisible();
   await expect(page.getByTestId('step-card-1')).toHaveCount(0);
+});
+
+test('a model whose weights overflow fp16 gives NaN logits: the run says so, offers fp32 activations, and that run works', async () => {
+  // The tiny model with its embedding scaled past fp16's range, built now and served by the
+  // preview server (it serves dist/ as it is on disk).
+  const dir = resolve(import.meta.dirname, '../dist/test-models/overflow');
+  await writeTinyModel(dir, {
+    dtypes: ['q4', 'q4f16'],
+    modelId: 'tiny overflow (fp16 activations overflow)',
+    scales: { 'model.embed_tokens.weight': 1e7 },
+  });
+  try {
+    // On WASM the app picks q4 by itself; fp16 activations (q4f16, what a GPU with shader-f16
+    // gets) are asked for here, through the page's model port.
+    await page.evaluate(() =>
+      (
+        window as unknown as {
+          __deepeyesModelPort: {
+            loadModel(s: { kind: 'url'; url: string }, b: string, v: string): Promise<void>;
+          };
+        }
+      ).__deepeyesModelPort.loadModel({ kind: 'url', url: 'test-models/overflow/' }, 'wasm', 'q4f16'),
+    );
+    await expect(runStatus(page)).toHaveText('Ready');
+    await setMaxTokens(page, 2);
+    await page.getByTestId('run-button').click();
+    await waitIdle(page, SLOW);
+    const error = page.getByTestId('run-error');
+    await expect(error).toHaveAttribute('data-code', 'invalid_logits');
+    await expect(error).toContainText('NaN');
+    await page.getByTestId('safer-path-button').click();
+    await expect(page.locator('[data-testid="run-notice"][data-code="safer-path"]')).toContainText(
+      'q4 (fp32 activations) on WASM (CPU)',
+    );
+    await expect(error).toHaveCount(0);
+    await page.getByTestId('run-button').click();
+    await waitIdle(page, SLOW);
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    await expect(page.getByTestId('step-card-0')).toContainText('token budget reached');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -68,19 +68,49 @@ test('a tiny PNG declaring 60000x60000, or one that cannot be decoded, is refuse
   const steps = await page.getByTestId('timeline').locator('.step-card').count();
 
   const bomb = sample();
-  bomb.image.pngDataUrl = pngWith(60000, 60000, deflateSync(Buffer.alloc(240_004)));
+  bomb.image.dataUrl = pngWith(60000, 60000, deflateSync(Buffer.alloc(240_004)));
   await importJson(page, bomb);
   const error = page.getByTestId('input-error');
   await expect(error).toContainText('60000x60000');
 
   const broken = sample();
-  broken.image.pngDataUrl = pngWith(64, 64, Buffer.from('this is not deflate data'));
+  broken.image.dataUrl = pngWith(64, 64, Buffer.from('this is not deflate data'));
   await importJson(page, broken);
   await expect(error).toContainText(/picture cannot be decoded/);
 
   // What was on screen before stays.
   await expect(page.getByTestId('timeline').locator('.step-card')).toHaveCount(steps);
   await expect(page.getByTestId('question-input')).toHaveValue(question);
+});
+
+test('a trace written by the previous version (version 1: images named pngDataUrl) still opens', async ({
+  page,
+}) => {
+  await openApp(page);
+  const current = sample();
+  // The same run as a version-1 app wrote it.
+  const old = JSON.parse(JSON.stringify(current)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  old.version = 1;
+  const rename = ({ dataUrl, ...rest }: { dataUrl: string }) => ({ ...rest, pngDataUrl: dataUrl });
+  old.image = rename(old.image);
+  for (const step of old.steps) if (step.action.crop) step.action.crop = rename(step.action.crop);
+  const zoom = current.steps.find((st) => st.action.kind === 'tool_call')!;
+  if (zoom.action.kind !== 'tool_call') throw new Error('the sample has a zoom');
+
+  await page.getByTestId('import-trace-input').setInputFiles({
+    name: 'old-trace.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(old)),
+  });
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
+  await expect(page.getByTestId('timeline').locator('.step-card')).toHaveCount(current.steps.length);
+  await expect(page.getByTestId('question-input')).toHaveValue(current.question);
+  // A zoom step shows its crop, read from the old field.
+  await page.getByTestId(`step-card-${zoom.index}`).click();
+  await expect(page.getByTestId('crop-preview').locator('img')).toHaveAttribute(
+    'src',
+    zoom.action.crop.dataUrl,
+  );
 });
 
 test('a trace with a 1,000,000-character step imports and replays without freezing the page', async ({
@@ -94,8 +124,22 @@ test('a trace with a 1,000,000-character step imports and replays without freezi
   step.text = step.text.slice(0, open) + filler + step.text.slice(open);
   expect(step.text).toHaveLength(1_000_000);
 
+  // The file is made in the page first and handed to the app's file input as a picker would: what
+  // is watched is the app's own work (Playwright's setInputFiles decodes the bytes in the page
+  // itself, a ~200-300 ms task that is not the app's).
+  await page.evaluate((json) => {
+    (window as unknown as { __file: File }).__file = new File([json], 'trace.json', {
+      type: 'application/json',
+    });
+  }, JSON.stringify(big));
   await watchLongTasks(page);
-  await importJson(page, big);
+  await page.evaluate(() => {
+    const input = document.querySelector<HTMLInputElement>('[data-testid="import-trace-input"]')!;
+    const files = new DataTransfer();
+    files.items.add((window as unknown as { __file: File }).__file);
+    input.files = files.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
   await expect(page.getByTestId('input-error')).toHaveCount(0);
   await expect(page.getByTestId('step-card-0')).toBeVisible();
   // Replay streams the long step: a few seconds of it, then Stop.
@@ -106,7 +150,11 @@ test('a trace with a 1,000,000-character step imports and replays without freezi
   await expect(runStatus(page)).toHaveAttribute('data-status', 'idle', { timeout: 30_000 });
 
   await expect(page.getByTestId('run-error')).toHaveCount(0);
-  // Measured, not asserted (timing bounds belong in benchmarks): the case asks for none over 200 ms.
+  // The case asks for no task over 200 ms; the figure is printed (docs/reliability.md, case 28).
+  // The assertion is on the structure, with a bound far above the figure (~70-90 ms on this
+  // shared machine) and far below what a whole-file task costs: the quadratic replay this test
+  // was written against blocked the page for about a minute.
   const tasks = await longTasks(page);
   console.log(`long tasks: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`);
+  expect(Math.max(0, ...tasks), 'the longest main-thread task, ms').toBeLessThan(1500);
 });

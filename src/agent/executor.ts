@@ -54,7 +54,7 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
       sha256: await sha256Hex(image.data),
       width: image.width,
       height: image.height,
-      pngDataUrl: await originalDataUrl(image),
+      dataUrl: await originalDataUrl(image),
       resizedWidth: seen.width,
       resizedHeight: seen.height,
     },

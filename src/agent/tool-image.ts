@@ -40,7 +40,7 @@ export async function toolImage(
   // What the engine's processor feeds (it keeps forModel's size unless max_pixels is below it).
   const fed = smartResize(forModel.height, forModel.width, limits);
   const crop: CropInfo = {
-    pngDataUrl: await cropDataUrl(forModel, fed),
+    dataUrl: await cropDataUrl(forModel, fed),
     width: raw.width,
     height: raw.height,
     resizedWidth: fed.width,

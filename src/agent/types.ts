@@ -37,8 +37,8 @@ export interface ToolCallInfo {
 }
 
 export interface CropInfo {
-  /** PNG data URL of the crop as cut from the original image (before resize). */
-  pngDataUrl: string;
+  /** PNG or JPEG data URL of the crop (trace-images.ts says at which size). */
+  dataUrl: string;
   width: number;
   height: number;
   /** Size after smart_resize, what the model was fed. */
@@ -73,8 +73,8 @@ export interface TraceImageInfo {
   sha256: string;
   width: number;
   height: number;
-  /** PNG data URL of the original (after EXIF orientation), so a trace replays with no model. */
-  pngDataUrl: string;
+  /** PNG or JPEG data URL of the original (after EXIF orientation), so a trace replays with no model. */
+  dataUrl: string;
   /** Size the model saw after smart_resize. */
   resizedWidth: number;
   resizedHeight: number;

@@ -114,10 +114,24 @@ export function createController(
     replay.setTrace(trace);
   }
 
+  /** The last run's port call, until it settles. */
+  let settling: Promise<void> | null = null;
+
   async function runWith(port: ModelPort, request: Parameters<ModelPort['run']>[0]): Promise<void> {
-    activePort = port;
     s().setRunError(null);
     s().setRunStatus('loading');
+    // The UI goes idle on a run's last event; the port settles a moment later (the worker's
+    // answer). A Run pressed in between waits for it instead of being refused as busy.
+    const previous = settling;
+    if (previous) await previous;
+    const run = runOn(port, request);
+    settling = run;
+    await run;
+    if (settling === run) settling = null;
+  }
+
+  async function runOn(port: ModelPort, request: Parameters<ModelPort['run']>[0]): Promise<void> {
+    activePort = port;
     try {
       await port.run(request);
     } catch (e) {

@@ -96,4 +96,19 @@ describe('while a run is going', () => {
     expect(store.getState().traceSource).toBe('live');
     expect(store.getState().inputImage?.name).toBe('grey.png');
   }, 30_000);
+
+  it('Run pressed the moment the UI goes idle (before the worker has answered) starts the next run, not a busy error', async () => {
+    const { store, c } = await appWithTinyModel();
+    const runs: Promise<void>[] = [];
+    // Press Run again as soon as the store turns idle on the run's last event.
+    const unsubscribe = store.subscribe((st, prev) => {
+      if (prev.runStatus !== 'idle' && st.runStatus === 'idle' && runs.length === 1) runs.push(c.run());
+    });
+    runs.push(c.run());
+    while (runs.length < 2) await new Promise((r) => setTimeout(r, 5));
+    unsubscribe();
+    await runs[1];
+    expect(store.getState().runError).toBeNull();
+    expect(store.getState().trace?.final?.endReason).toBe('budget');
+  }, 30_000);
 });

@@ -10,8 +10,8 @@ export interface LoadedPath {
 }
 
 export function saferPath(current: LoadedPath): LoadedPath | null {
-  if (current.backend === 'webgpu' && current.variant === 'q4f16')
-    return { backend: 'webgpu', variant: 'q4' };
+  // fp16 activations overflow on the CPU too (WASM runs q4f16 when asked): fp32 first, anywhere.
+  if (current.variant === 'q4f16') return { backend: current.backend, variant: 'q4' };
   if (current.backend === 'webgpu') return { backend: 'wasm', variant: current.variant };
   return null;
 }

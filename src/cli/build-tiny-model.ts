@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeTinyCheckpoint } from '../convert/synth/checkpoint';
-import { convertModel } from '../convert/convert';
+import { convertModel, type ConvertDtype } from '../convert/convert';
 import { qwen25vlTestTokenizerConfig, qwen25vlTestTokenizerJson } from '../convert/synth/test-tokenizer';
 import { DEFAULT_PREPROCESSOR_CONFIG } from '../convert/convert';
 
@@ -88,11 +88,28 @@ export async function buildTinyModel(
     log(`tiny model: up to date in ${outDir}`);
     return false;
   }
+  await rm(outDir, { recursive: true, force: true });
+  const t0 = performance.now();
+  await writeTinyModel(outDir, { dtypes: ['q4'], modelId: 'tiny-random (pipeline check, random weights)' });
+  await writeFile(stampFile, stamp);
+  log(`tiny model: built in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${outDir}`);
+  return true;
+}
+
+export interface TinyModelOptions {
+  dtypes: ConvertDtype[];
+  modelId: string;
+  /** Multiplies the named weights (see writeTinyCheckpoint): e.g. a model that overflows fp16. */
+  scales?: Readonly<Record<string, number>>;
+}
+
+/** Converts the tiny random-weights checkpoint into `outDir` (a model folder the app loads). */
+export async function writeTinyModel(outDir: string, opts: TinyModelOptions): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'tiny-model-'));
   try {
     const hf = join(work, 'hf');
     await mkdir(hf, { recursive: true });
-    await writeTinyCheckpoint(hf, TINY_CONFIG, TINY_SALT);
+    await writeTinyCheckpoint(hf, TINY_CONFIG, TINY_SALT, { scales: opts.scales });
     await writeFile(join(hf, 'tokenizer.json'), JSON.stringify(qwen25vlTestTokenizerJson()));
     await writeFile(join(hf, 'tokenizer_config.json'), JSON.stringify(qwen25vlTestTokenizerConfig()));
     await writeFile(
@@ -107,17 +124,7 @@ export async function buildTinyModel(
         2,
       ),
     );
-    await rm(outDir, { recursive: true, force: true });
-    const t0 = performance.now();
-    await convertModel({
-      hfDir: hf,
-      outDir,
-      dtypes: ['q4'],
-      modelId: 'tiny-random (pipeline check, random weights)',
-    });
-    await writeFile(stampFile, stamp);
-    log(`tiny model: built in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${outDir}`);
-    return true;
+    await convertModel({ hfDir: hf, outDir, dtypes: opts.dtypes, modelId: opts.modelId });
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ import type { Variant } from '../base/types';
 import type { ModelFiles } from './runtime/model-files';
 import type { ExecutionTarget, OrtApi } from './runtime/ort-api';
 import { QwenVLEngine } from './runtime/qwen-vl-engine';
-import { componentFile, type LoadProgress } from './runtime/sessions';
+import { componentFile, type Component, type LoadProgress, type SessionChoice } from './runtime/sessions';
 import { visionPixelBudget } from './runtime/vision-budget';
 import { VARIANT_PREFERENCE, variantsToTry } from './variant-order';
 
@@ -56,6 +56,33 @@ async function offeredVariants(files: ModelFiles): Promise<Partial<Record<Varian
   return offered;
 }
 
+/**
+ * Components a manifest variant takes from another variant's file: a converted q4f16 keeps the
+ * int4 embedding with float32 output (onnx/embed_tokens_q4.onnx), so there is no
+ * embed_tokens_q4f16.onnx to open. Without a manifest, every component has the variant's own file.
+ */
+export async function manifestComponents(
+  files: ModelFiles,
+  variant: Variant,
+): Promise<SessionChoice['perComponent']> {
+  if (!(await files.exists(MANIFEST_FILE))) return undefined;
+  const m = JSON.parse(await files.readText(MANIFEST_FILE)) as {
+    variants?: Record<string, { files?: unknown } | undefined>;
+  };
+  const listed = m.variants?.[variant]?.files;
+  if (!Array.isArray(listed)) return undefined;
+  const out: NonNullable<SessionChoice['perComponent']> = {};
+  for (const c of COMPONENTS) {
+    if (listed.includes(componentFile(c, variant))) continue;
+    const other = VARIANTS.find((v) => listed.includes(componentFile(c, v)));
+    if (other) out[c] = other;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const COMPONENTS: readonly Component[] = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'];
+const VARIANTS: readonly Variant[] = ['fp32', 'fp16', 'q4', 'q4f16'];
+
 /** The variant to load: the one asked for, else the best the folder offers for `target`. */
 export async function pickVariant(
   files: ModelFiles,
@@ -70,10 +97,11 @@ export async function pickVariant(
 
 export async function loadEngine(files: ModelFiles, options: LoadEngineOptions): Promise<LoadedEngine> {
   const variant = await pickVariant(files, options.target, options.variant);
+  const perComponent = await manifestComponents(files, variant);
   const engine = await QwenVLEngine.load(
     options.ort,
     files,
-    { variant, target: options.target },
+    { variant, target: options.target, ...(perComponent ? { perComponent } : {}) },
     options.onProgress,
   );
   if (options.maxScoreBytes === undefined) return { engine, variant };

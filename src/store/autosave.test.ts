@@ -36,7 +36,7 @@ const trace: Trace = {
     sha256: 'a'.repeat(64),
     width: 250,
     height: 190,
-    pngDataUrl: pngBytesToDataUrl(GoldenSet.publicSet().bytes('image1.png')),
+    dataUrl: pngBytesToDataUrl(GoldenSet.publicSet().bytes('image1.png')),
     resizedWidth: 252,
     resizedHeight: 196,
   },
@@ -74,7 +74,7 @@ describe('autosave', () => {
     const a = createAppStore();
     const errors: Error[] = [];
     startAutosave(a, kv, (e) => errors.push(e));
-    a.getState().loadTrace({ ...trace, image: { ...trace.image, pngDataUrl: 'not a png' } }, 'import');
+    a.getState().loadTrace({ ...trace, image: { ...trace.image, dataUrl: 'not a png' } }, 'import');
     expect(kv.data.size).toBe(0);
     expect(errors).toHaveLength(1);
   });

@@ -17,7 +17,7 @@ function step(index: number, t: Partial<TraceStep['timings']>): TraceStep {
 const base: TraceDraft = {
   id: 'x',
   question: 'q',
-  image: { sha256: '', width: 1, height: 1, pngDataUrl: '', resizedWidth: 28, resizedHeight: 28 },
+  image: { sha256: '', width: 1, height: 1, dataUrl: '', resizedWidth: 28, resizedHeight: 28 },
   settings: DEFAULT_SETTINGS,
   steps: [],
   live: null,

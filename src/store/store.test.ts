@@ -17,7 +17,7 @@ const image = {
   sha256: '',
   width: 250,
   height: 190,
-  pngDataUrl: 'data:,',
+  dataUrl: 'data:,',
   resizedWidth: 252,
   resizedHeight: 196,
 };
@@ -32,7 +32,7 @@ const runStart: AgentEvent = {
 function finished(steps = 2): Trace {
   return {
     format: 'deepeyes-trace',
-    version: 1,
+    version: 2,
     id: 'r1',
     createdAt: '',
     modelId: 'm',

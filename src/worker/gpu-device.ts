@@ -18,6 +18,45 @@ export interface WorkerDevice {
   device: GpuDeviceLike;
   /** The adapter as the device got it: the limits are the device's (raised to the adapter's). */
   probe: GpuProbe;
+  /** GPU buffers created on this device and not yet destroyed (onnxruntime's, all of them). */
+  liveBuffers(): GpuBufferCount;
+}
+
+export interface GpuBufferCount {
+  buffers: number;
+  bytes: number;
+}
+
+interface CountableDevice {
+  createBuffer(descriptor: { size: number }): { destroy(): void };
+}
+
+/**
+ * Counts the buffers created on `device` until destroyed, by wrapping createBuffer on the
+ * instance: onnxruntime-web creates every buffer it uses through the device it is given, so this
+ * is its own GPU memory, read without reaching into its internals. A cached (pooled) buffer
+ * counts as live: a pool that keeps growing run after run is a leak all the same.
+ */
+export function countBuffers(device: CountableDevice): () => GpuBufferCount {
+  const live: GpuBufferCount = { buffers: 0, bytes: 0 };
+  const create = device.createBuffer;
+  device.createBuffer = function (this: CountableDevice, descriptor) {
+    const buffer = create.call(this, descriptor);
+    live.buffers += 1;
+    live.bytes += descriptor.size;
+    const destroy = buffer.destroy.bind(buffer);
+    let destroyed = false;
+    buffer.destroy = () => {
+      if (!destroyed) {
+        destroyed = true;
+        live.buffers -= 1;
+        live.bytes -= descriptor.size;
+      }
+      destroy();
+    };
+    return buffer;
+  };
+  return () => ({ ...live });
 }
 
 export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
@@ -36,5 +75,8 @@ export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
     requiredLimits,
     requiredFeatures: features,
   })) as GpuDeviceLike;
-  return { device, probe: probeOf(adapter, device.limits) };
+  // On the prototype: onnxruntime-web 1.30 (its native WebGPU EP) requests a device of its own
+  // and writes it to env.webgpu.device, so wrapping only ours counted nothing (0 buffers).
+  const liveBuffers = countBuffers(Object.getPrototypeOf(device) as CountableDevice);
+  return { device, probe: probeOf(adapter, device.limits), liveBuffers };
 }

@@ -13,7 +13,8 @@ import type { LoadableSource } from '../delivery/model-source';
 import { requestPersistence } from '../delivery/storage-policy';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
 import { WorkerCrashedError, WorkerStoppedError } from './errors';
-import type { FromWorker, LoadedInfo, ToWorker } from './protocol';
+import type { GpuBufferCount } from './gpu-device';
+import type { FromWorker, LoadedInfo, StuckSession, ToWorker } from './protocol';
 
 /** Fresh workers a recovery starts before it gives up (a worker that dies on every load). */
 const RECOVERY_ATTEMPTS = 3;
@@ -100,6 +101,10 @@ export class ModelWorkerClient {
         this.pending.delete(msg.id);
         p.resolve(undefined);
         break;
+      case 'memory_result':
+        this.pending.delete(msg.id);
+        p.resolve(msg.gpu);
+        break;
       default:
         break; // progress and agent events: listeners only
     }
@@ -143,6 +148,16 @@ export class ModelWorkerClient {
   /** Test hook: the worker dies of an uncaught exception (recovery follows, as for a real crash). */
   simulateCrash(): void {
     this.ensureWorker().postMessage({ kind: 'simulate_crash', id: this.nextId++ } satisfies ToWorker);
+  }
+
+  /** Live GPU buffers on the worker's device (null without WebGPU): flat over runs, or a leak. */
+  memory(): Promise<GpuBufferCount | null> {
+    return this.call<GpuBufferCount | null>({ kind: 'memory' }).promise;
+  }
+
+  /** Test hook: resolves once the next run of `session` has started and holds the worker. */
+  simulateStuckKernel(session: StuckSession): Promise<void> {
+    return this.call<void>({ kind: 'simulate_stuck_kernel', session }).promise;
   }
 
   /**

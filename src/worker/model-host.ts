@@ -30,7 +30,7 @@ import type { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
 import { loadEngine } from '../model/load-engine';
 import { ModelNotLoadedError, WorkerBusyError } from './errors';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, StuckSession, ToWorker } from './protocol';
 
 export interface ModelHostOptions {
   /**
@@ -84,10 +84,38 @@ export class ModelHost {
           return;
         case 'simulate_crash':
           return; // handled by the worker's entry (model.worker.ts): a host cannot kill its thread
+        case 'memory':
+          this.post({ kind: 'memory_result', id: msg.id, gpu: this.device?.liveBuffers() ?? null });
+          return;
+        case 'simulate_stuck_kernel':
+          this.stickNextRun(msg.id, msg.session);
+          return;
       }
     } catch (e) {
       this.post({ kind: 'error', id: msg.id, error: this.errorInfo(e) });
     }
+  }
+
+  /**
+   * The next run of `session` announces itself (the answer to call `id`) and then holds this
+   * thread, as an uninterruptible kernel does: only the page ending the worker gets out of it.
+   */
+  private stickNextRun(id: number, name: StuckSession): void {
+    if (!this.engine) throw new ModelNotLoadedError();
+    const session = this.engine.runtime.sessions[name];
+    const run = session.run.bind(session);
+    let armed = true;
+    session.run = ((...args: Parameters<typeof run>) => {
+      if (armed) {
+        armed = false;
+        this.post({ kind: 'done', id });
+        // Never returns: a test passes only if the page ends this worker (closing the page does too).
+        for (;;) {
+          /* a kernel that does not return */
+        }
+      }
+      return run(...args);
+    }) as typeof session.run;
   }
 
   /** A lost device explains whatever failed after it; a known out-of-memory form is typed. */

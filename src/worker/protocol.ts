@@ -10,6 +10,7 @@ import type { Backend } from '../base/types';
 import type { VariantName } from '../base/model-manifest';
 import type { LoadableSource } from '../delivery/model-source';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
+import type { GpuBufferCount } from './gpu-device';
 
 export type ToWorker =
   | { kind: 'probe'; id: number }
@@ -29,7 +30,17 @@ export type ToWorker =
   /** Test hook: destroys the GPU device as a driver reset would. */
   | { kind: 'simulate_device_loss'; id: number }
   /** Test hook: the worker dies of an uncaught exception, as a crash in the runtime would. */
-  | { kind: 'simulate_crash'; id: number };
+  | { kind: 'simulate_crash'; id: number }
+  /**
+   * Test hook: the next run of this ONNX session (the vision encoder, or the decoder: its first
+   * run in a turn is the prefill) never returns and holds the thread, as a long kernel does.
+   * Answered with `done` once that session is entered, so a test can press Stop right then.
+   */
+  | { kind: 'simulate_stuck_kernel'; id: number; session: StuckSession }
+  /** What the worker holds on the GPU now (tests and diagnostics: memory must stay flat over runs). */
+  | { kind: 'memory'; id: number };
+
+export type StuckSession = 'vision' | 'decoder';
 
 export interface LoadedInfo {
   modelId: string;
@@ -46,6 +57,8 @@ export type FromWorker =
   | { kind: 'agent_event'; id: number; event: AgentEvent }
   | { kind: 'run_done'; id: number; trace: Trace }
   | { kind: 'done'; id: number }
+  /** Live GPU buffers on the worker's device; null when it runs without WebGPU. */
+  | { kind: 'memory_result'; id: number; gpu: GpuBufferCount | null }
   /** Something the user should know (running from memory, a corrupt cache file refetched); `persistence-wanted` asks the page to call navigator.storage.persist(). */
   | { kind: 'notice'; code: string; message: string }
   /** A failed call (with its id), or a failure of the worker itself (device lost: no id). */

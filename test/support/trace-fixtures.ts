@@ -35,7 +35,7 @@ export function sampleTrace(): Trace {
       sha256: 'a'.repeat(64),
       width: 250,
       height: 190,
-      pngDataUrl: png,
+      dataUrl: png,
       resizedWidth: 252,
       resizedHeight: 196,
     },
@@ -54,7 +54,7 @@ export function sampleTrace(): Trace {
             bboxOriginal: [120, 40, 220, 150],
           },
           crop: {
-            pngDataUrl: png,
+            dataUrl: png,
             width: 100,
             height: 110,
             resizedWidth: 112,

@@ -10,7 +10,7 @@ const image = {
   sha256: 'x',
   width: 250,
   height: 190,
-  pngDataUrl: 'data:,',
+  dataUrl: 'data:,',
   resizedWidth: 252,
   resizedHeight: 196,
 };
@@ -97,7 +97,7 @@ describe('applyAgentEvent', () => {
   it('sets the final trace on run_end', () => {
     const trace: Trace = {
       format: 'deepeyes-trace',
-      version: 1,
+      version: 2,
       id: 't1',
       createdAt: '2025-01-01T00:00:00Z',
       modelId: 'tiny',

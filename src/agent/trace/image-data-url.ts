@@ -1,6 +1,6 @@
 /**
- * A trace's image field (still named pngDataUrl) holds a PNG data URL (traces written before
- * JPEG) or a JPEG one (src/agent/trace/trace-images.ts). Checked by prefix, base64 alphabet and
+ * A trace's image field (`dataUrl`; `pngDataUrl` before trace version 2) holds a PNG data URL
+ * (traces written before JPEG) or a JPEG one (src/agent/trace/trace-images.ts). Checked by prefix, base64 alphabet and
  * the format's signature, without decoding the image.
  */
 import { pngDataUrlProblem } from './png-data-url';

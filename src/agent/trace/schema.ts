@@ -26,7 +26,7 @@ const pixels = z.number().int().positive();
 const shortText = z.string().max(MAX_SHORT_CHARS);
 const longText = z.string().max(MAX_TEXT_CHARS);
 
-const pngDataUrl = z
+const dataUrl = z
   .string()
   .max(MAX_TRACE_JSON_BYTES)
   .superRefine((url, ctx) => {
@@ -63,7 +63,7 @@ const toolCallInfo = z.strictObject({
 });
 
 const cropInfo = z.strictObject({
-  pngDataUrl,
+  dataUrl,
   width: pixels,
   height: pixels,
   resizedWidth: pixels,
@@ -114,7 +114,7 @@ const imageInfo = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits'),
   width: pixels,
   height: pixels,
-  pngDataUrl,
+  dataUrl,
   resizedWidth: pixels,
   resizedHeight: pixels,
 });

@@ -64,18 +64,18 @@ describe('rejects bad input', () => {
 
   it('image fields that are not PNG or JPEG data URLs', () => {
     const jpegUrl = raw();
-    jpegUrl.image.pngDataUrl = jpegUrl.image.pngDataUrl.replace('image/png', 'image/jpeg');
+    jpegUrl.image.dataUrl = jpegUrl.image.dataUrl.replace('image/png', 'image/jpeg');
     // PNG bytes behind a JPEG prefix.
     expect(() => parseTrace(jpegUrl)).toThrow(/not a PNG or JPEG data URL: the bytes are not a JPEG/);
     const jpegBytes = raw();
     // A JPEG's first bytes (FF D8 FF E0) behind a PNG prefix.
-    jpegBytes.steps[0].action.crop.pngDataUrl = PNG_DATA_URL_PREFIX + '/9j/4AAQSkZJRgABAQ==';
+    jpegBytes.steps[0].action.crop.dataUrl = PNG_DATA_URL_PREFIX + '/9j/4AAQSkZJRgABAQ==';
     expect(() => parseTrace(jpegBytes)).toThrow(/no PNG signature/);
     const broken = raw();
-    broken.image.pngDataUrl = PNG_DATA_URL_PREFIX + 'iVBORw0KGgo#!';
+    broken.image.dataUrl = PNG_DATA_URL_PREFIX + 'iVBORw0KGgo#!';
     expect(() => parseTrace(broken)).toThrow(TraceValidationError);
     const external = raw();
-    external.image.pngDataUrl = 'https://example.com/a.png';
+    external.image.dataUrl = 'https://example.com/a.png';
     expect(() => parseTrace(external)).toThrow(TraceValidationError);
   });
 
@@ -131,11 +131,31 @@ describe('rejects bad input', () => {
 });
 
 describe('migrations', () => {
-  it('reads a version-1 trace (before groundTruth) as version 2, unchanged otherwise', () => {
+  it('opens a version-1 trace: its images were named pngDataUrl, on the picture and on each crop', () => {
     expect(TRACE_VERSION).toBe(2);
-    const current = sampleTrace();
-    const v1 = { ...raw(current), version: 1 };
-    expect(parseTrace(JSON.stringify(v1))).toEqual(current);
+    expect(Object.keys(migrations)).toEqual(['1']);
+    const expected = sampleTrace();
+    const v1 = raw(expected);
+    v1.version = 1;
+    const renamed = (image: Record<string, unknown>) => {
+      const { dataUrl, ...rest } = image;
+      return { ...rest, pngDataUrl: dataUrl };
+    };
+    v1.image = renamed(v1.image);
+    let crops = 0;
+    for (const step of v1.steps) {
+      if (step.action.crop) {
+        step.action.crop = renamed(step.action.crop);
+        crops++;
+      }
+    }
+    expect(crops).toBeGreaterThan(0);
+    // What a version-1 app wrote, as text: no field of the new name.
+    const text = JSON.stringify(v1);
+    expect(text).not.toContain('"dataUrl"');
+    expect(parseTrace(text)).toEqual(expected);
+    // The old name is not accepted in a version-2 trace (strict objects).
+    expect(() => parseTrace({ ...v1, version: 2 })).toThrow(TraceValidationError);
   });
 
   it('keeps a ground truth (answer key and target boxes) through a round trip', () => {
@@ -239,7 +259,7 @@ describe('embedded image dimensions, from the PNG header, before any decoding', 
     expect(imageDataUrlDimensions(url(480, 640))).toEqual({ width: 640, height: 480 });
     const asCrop = raw();
     const step = (asCrop.steps as TraceStep[]).find((st) => st.action.kind === 'tool_call')!;
-    (step.action as { crop: { pngDataUrl: string } }).crop.pngDataUrl = url(60000, 60000);
+    (step.action as { crop: { dataUrl: string } }).crop.dataUrl = url(60000, 60000);
     expect(() => parseTrace(JSON.stringify(asCrop))).toThrow(TraceImageTooLargeError);
   });
 
@@ -247,10 +267,10 @@ describe('embedded image dimensions, from the PNG header, before any decoding', 
     expect(bomb.length).toBeLessThan(600);
     const url = PNG_DATA_URL_PREFIX + bomb.toString('base64');
     const asPicture = raw();
-    asPicture.image.pngDataUrl = url;
+    asPicture.image.dataUrl = url;
     expect(() => parseTrace(JSON.stringify(asPicture))).toThrow(TraceImageTooLargeError);
     const asCrop = raw();
-    asCrop.steps[0].action.crop.pngDataUrl = url;
+    asCrop.steps[0].action.crop.dataUrl = url;
     expect(() => parseTrace(asCrop)).toThrow(/crop of step 1 declares 60000x60000/);
   });
 
@@ -258,9 +278,9 @@ describe('embedded image dimensions, from the PNG header, before any decoding', 
     const side = handMadePng(MAX_EMBEDDED_IMAGE_SIDE, 1, deflateSync(Buffer.alloc(2)));
     const over = handMadePng(MAX_EMBEDDED_IMAGE_SIDE + 1, 1, deflateSync(Buffer.alloc(2)));
     const t = raw();
-    t.image.pngDataUrl = PNG_DATA_URL_PREFIX + side.toString('base64');
+    t.image.dataUrl = PNG_DATA_URL_PREFIX + side.toString('base64');
     expect(() => parseTrace(t)).not.toThrow();
-    t.image.pngDataUrl = PNG_DATA_URL_PREFIX + over.toString('base64');
+    t.image.dataUrl = PNG_DATA_URL_PREFIX + over.toString('base64');
     expect(() => parseTrace(t)).toThrow(TraceImageTooLargeError);
   });
 

@@ -138,19 +138,19 @@ export function imageDataUrlDimensions(url: string): { width: number; height: nu
 }
 
 /** Every embedded image of a (schema-valid) trace, with where it sits, for messages. */
-export function embeddedImages(trace: Trace): { where: string; pngDataUrl: string }[] {
-  const out = [{ where: 'picture', pngDataUrl: trace.image.pngDataUrl }];
+export function embeddedImages(trace: Trace): { where: string; dataUrl: string }[] {
+  const out = [{ where: 'picture', dataUrl: trace.image.dataUrl }];
   for (const step of trace.steps) {
-    const a = step.action as { crop?: { pngDataUrl?: unknown } };
-    if (typeof a.crop?.pngDataUrl === 'string')
-      out.push({ where: `crop of step ${step.index + 1}`, pngDataUrl: a.crop.pngDataUrl });
+    const a = step.action as { crop?: { dataUrl?: unknown } };
+    if (typeof a.crop?.dataUrl === 'string')
+      out.push({ where: `crop of step ${step.index + 1}`, dataUrl: a.crop.dataUrl });
   }
   return out;
 }
 
 function checkImageDimensions(trace: Trace): void {
-  for (const { where, pngDataUrl } of embeddedImages(trace)) {
-    const d = imageDataUrlDimensions(pngDataUrl);
+  for (const { where, dataUrl } of embeddedImages(trace)) {
+    const d = imageDataUrlDimensions(dataUrl);
     if (!d) throw new TraceImageHeaderError(where);
     const { width, height } = d;
     if (

@@ -72,13 +72,13 @@ describe('trace size', () => {
 
     for (const c of crops) {
       expect([c.width, c.height]).toEqual([2300, 1700]);
-      const d = decodeDataUrl(c.pngDataUrl);
+      const d = decodeDataUrl(c.dataUrl);
       expect([d.width, d.height]).toEqual([c.resizedWidth, c.resizedHeight]);
       // The processor's rule for a 2300x1700 crop (multiples of 28, within the pixel budget).
       const fed = smartResize(1700, 2300, {});
       expect([c.resizedWidth, c.resizedHeight]).toEqual([fed.width, fed.height]);
     }
-    const o = decodeDataUrl(trace.image.pngDataUrl);
+    const o = decodeDataUrl(trace.image.dataUrl);
     expect([trace.image.width, trace.image.height]).toEqual([W, H]);
     expect(Math.max(o.width, o.height)).toBe(TRACE_IMAGE_MAX_SIDE);
     expect(o.width / o.height).toBeCloseTo(W / H, 2);

@@ -6,7 +6,7 @@ describe('readTraceFile', () => {
   it('checks every embedded image and names the one that does not decode', async () => {
     const t = sampleTrace();
     const seen: string[] = [];
-    const crop = t.steps[0].action.kind === 'tool_call' ? t.steps[0].action.crop.pngDataUrl : '';
+    const crop = t.steps[0].action.kind === 'tool_call' ? t.steps[0].action.crop.dataUrl : '';
     // The crop is the same PNG as the picture in the fixture: refuse the second image checked.
     const check = async (url: string) => {
       seen.push(url);
@@ -15,7 +15,7 @@ describe('readTraceFile', () => {
     const err = await readTraceFile(new Blob([JSON.stringify(t)]), check).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TraceImageDecodeError);
     expect((err as Error).message).toMatch(/crop of step 1 cannot be decoded/);
-    expect(seen).toEqual([t.image.pngDataUrl, crop]);
+    expect(seen).toEqual([t.image.dataUrl, crop]);
   });
 
   it('returns the trace when every image decodes', async () => {

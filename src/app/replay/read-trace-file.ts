@@ -18,16 +18,16 @@ export class TraceImageDecodeError extends DeepEyesError {
 }
 
 /** Decodes an image data URL and lets go of the pixels; throws when the browser cannot decode it. */
-export type ImageCheck = (pngDataUrl: string) => Promise<void>;
+export type ImageCheck = (dataUrl: string) => Promise<void>;
 
-export const browserImageCheck: ImageCheck = async (pngDataUrl) => {
+export const browserImageCheck: ImageCheck = async (dataUrl) => {
   // Outside a browser (Node tests, CLIs) there is no canvas to leave blank.
   if (typeof createImageBitmap === 'undefined') return;
   // From the base64 itself: fetch() of a data: URL is a connection under the page's CSP.
   // PNG (older traces) or JPEG: the schema admitted only those two prefixes.
-  const comma = pngDataUrl.indexOf(',');
-  const mime = pngDataUrl.slice('data:'.length, pngDataUrl.indexOf(';'));
-  const bin = atob(pngDataUrl.slice(comma + 1));
+  const comma = dataUrl.indexOf(',');
+  const mime = dataUrl.slice('data:'.length, dataUrl.indexOf(';'));
+  const bin = atob(dataUrl.slice(comma + 1));
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   const bitmap = await createImageBitmap(new Blob([bytes], { type: mime }));
@@ -37,9 +37,9 @@ export const browserImageCheck: ImageCheck = async (pngDataUrl) => {
 export async function readTraceFile(file: Blob, check: ImageCheck = browserImageCheck): Promise<Trace> {
   checkTraceFileSize(file.size);
   const trace = parseTrace(await file.text());
-  for (const { where, pngDataUrl } of embeddedImages(trace)) {
+  for (const { where, dataUrl } of embeddedImages(trace)) {
     try {
-      await check(pngDataUrl);
+      await check(dataUrl);
     } catch (e) {
       throw new TraceImageDecodeError(where, e);
     }

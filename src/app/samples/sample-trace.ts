@@ -125,12 +125,12 @@ export function sampleCropBoxes(spec: SampleSpec): Box[] {
 }
 
 /** What the crop cut at `box` becomes for the model (sizes and token count); the pixels come later. */
-export function cropInfoFor(box: Box, pngDataUrl: string): CropInfo {
+export function cropInfoFor(box: Box, dataUrl: string): CropInfo {
   const width = box[2] - box[0];
   const height = box[3] - box[1];
   const r = smartResizeCrop(height, width);
   return {
-    pngDataUrl,
+    dataUrl,
     width,
     height,
     resizedWidth: r.width,
@@ -156,13 +156,13 @@ function untimed(promptTokens: number, generated: number): TurnTimings {
 }
 
 /** Sizes the model saw for the whole picture. */
-export function sampleImageInfo(spec: SampleSpec, pngDataUrl: string, sha256: string): TraceImageInfo {
+export function sampleImageInfo(spec: SampleSpec, dataUrl: string, sha256: string): TraceImageInfo {
   const r = smartResize(spec.height, spec.width);
   return {
     sha256,
     width: spec.width,
     height: spec.height,
-    pngDataUrl,
+    dataUrl,
     resizedWidth: r.width,
     resizedHeight: r.height,
   };

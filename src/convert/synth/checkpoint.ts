@@ -29,6 +29,11 @@ export interface TinyCheckpointOptions {
   dtype?: CheckpointDtype;
   /** Shard the weights like save_pretrained(max_shard_size=shardBytes). */
   shardBytes?: number;
+  /**
+   * Multiplies the named tensors' values (a model whose activations overflow fp16, for the
+   * reliability tests); every other tensor keeps its golden values.
+   */
+  scales?: Readonly<Record<string, number>>;
   onProgress?: (p: CheckpointProgress) => void;
 }
 
@@ -50,13 +55,24 @@ export function syntheticTensors(
   config: string | Record<string, unknown>,
   salt: string,
   dtype: CheckpointDtype = 'F32',
+  scales: Readonly<Record<string, number>> = {},
 ): TensorToWrite[] {
-  return qwenVLTensorShapes(parseQwenVLConfig(config)).map(({ name, shape }) => ({
-    name,
-    shape,
-    dtype,
-    data: () => tensorValueChunks(salt, name, shape, CHUNK_ELEMENTS),
-  }));
+  return qwenVLTensorShapes(parseQwenVLConfig(config)).map(({ name, shape }) => {
+    const scale = Object.hasOwn(scales, name) ? scales[name] : 1;
+    return {
+      name,
+      shape,
+      dtype,
+      data: () =>
+        scale === 1
+          ? tensorValueChunks(salt, name, shape, CHUNK_ELEMENTS)
+          : scaled(tensorValueChunks(salt, name, shape, CHUNK_ELEMENTS), scale),
+    };
+  });
+}
+
+function* scaled(chunks: Iterable<Float32Array>, scale: number): Generator<Float32Array> {
+  for (const c of chunks) yield c.map((v) => v * scale);
 }
 
 /**
@@ -69,7 +85,7 @@ export async function writeTinyCheckpoint(
   salt: string,
   opts: TinyCheckpointOptions = {},
 ): Promise<TinyCheckpointResult> {
-  const tensors = syntheticTensors(configJson, salt, opts.dtype ?? 'F32');
+  const tensors = syntheticTensors(configJson, salt, opts.dtype ?? 'F32', opts.scales);
   await mkdir(outDir, { recursive: true });
   const configText = typeof configJson === 'string' ? configJson : JSON.stringify(configJson, null, 2) + '\n';
   await writeFile(join(outDir, 'config.json'), configText);

@@ -50,7 +50,7 @@ export function CropPreview({ pos, rect, stage }: { pos: number; rect: Rect; sta
       data-testid="crop-preview"
       style={{ borderColor: c.fill }}
     >
-      <img src={crop.pngDataUrl} alt={`Crop of step ${stepIndex + 1}: ${label}`} />
+      <img src={crop.dataUrl} alt={`Crop of step ${stepIndex + 1}: ${label}`} />
       <figcaption>
         <span className="step-badge" style={{ background: c.fill, color: c.text }}>
           {stepIndex + 1}

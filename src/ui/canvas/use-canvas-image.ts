@@ -19,7 +19,7 @@ export function useCanvasImage(): CanvasPicture | null {
   const useInput =
     input &&
     (!traceImage || (traceImage.width === input.rgb.width && traceImage.height === input.rgb.height));
-  const url = !useInput && traceImage ? traceImage.pngDataUrl : null;
+  const url = !useInput && traceImage ? traceImage.dataUrl : null;
 
   useEffect(() => {
     if (!url || decoded?.url === url) return;

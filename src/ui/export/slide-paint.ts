@@ -41,7 +41,7 @@ export function pictureRect(image: { width: number; height: number }) {
 export async function openSlidePainter(trace: Trace): Promise<SlidePainter> {
   const note = isHandWritten(trace.modelId) ? 'Hand-written example, not model output' : '';
   const frames = planSlides(trace, note);
-  const picture = await dataUrlToBitmap(trace.image.pngDataUrl);
+  const picture = await dataUrlToBitmap(trace.image.dataUrl);
   const crops = new Map<number, ImageBitmap>();
   const close = () => {
     picture.close();
@@ -49,8 +49,8 @@ export async function openSlidePainter(trace: Trace): Promise<SlidePainter> {
   };
   try {
     for (const s of trace.steps) {
-      if (s.action.kind === 'tool_call' && s.action.crop.pngDataUrl) {
-        crops.set(s.index, await dataUrlToBitmap(s.action.crop.pngDataUrl));
+      if (s.action.kind === 'tool_call' && s.action.crop.dataUrl) {
+        crops.set(s.index, await dataUrlToBitmap(s.action.crop.dataUrl));
       }
     }
   } catch (e) {

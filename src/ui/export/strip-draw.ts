@@ -97,7 +97,7 @@ export async function drawTraceStrip(trace: Trace): Promise<Blob> {
     plan.header.y + 72,
   );
 
-  const original = await dataUrlToBitmap(trace.image.pngDataUrl);
+  const original = await dataUrlToBitmap(trace.image.dataUrl);
   ctx.drawImage(original, plan.original.x, plan.original.y, plan.original.width, plan.original.height);
   original.close();
   const s = plan.original.width / trace.image.width;
@@ -116,7 +116,7 @@ export async function drawTraceStrip(trace: Trace): Promise<Blob> {
 
   for (const [i, z] of zooms.entries()) {
     const slot = plan.crops[i];
-    const bmp = await dataUrlToBitmap(z.action.crop.pngDataUrl);
+    const bmp = await dataUrlToBitmap(z.action.crop.dataUrl);
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(bmp, slot.image.x, slot.image.y, slot.image.width, slot.image.height);
     bmp.close();

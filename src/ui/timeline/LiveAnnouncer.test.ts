@@ -13,7 +13,7 @@ describe('stepAnnouncement', () => {
       action: {
         kind: 'tool_call',
         call: { name: 'image_zoom_in_tool', label: 'red insect' },
-        crop: { pngDataUrl: '', width: 40, height: 40, resizedWidth: 56, resizedHeight: 56, imageTokens: 4 },
+        crop: { dataUrl: '', width: 40, height: 40, resizedWidth: 56, resizedHeight: 56, imageTokens: 4 },
       },
       promptTokens: 1,
       generatedTokens: 1,

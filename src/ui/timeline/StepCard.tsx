@@ -62,7 +62,7 @@ function ActionBody({ step }: { step: TraceStep }) {
           <div className="tool-card__grid">
             <img
               className="tool-card__crop"
-              src={a.crop.pngDataUrl}
+              src={a.crop.dataUrl}
               alt={`Crop: ${a.call.label ?? ''}`}
               loading="lazy"
               style={{ borderColor: c.fill }}

@@ -4,7 +4,7 @@ import type { Box } from '../../base/types';
 import { stepTruthIou } from './step-iou';
 
 const timings = { ttftMs: 0, prefillMs: 0, prefillTokens: 0, decodeMs: 0, decodeTokens: 0, visionMs: 0 };
-const crop = { pngDataUrl: '', width: 1, height: 1, resizedWidth: 28, resizedHeight: 28, imageTokens: 1 };
+const crop = { dataUrl: '', width: 1, height: 1, resizedWidth: 28, resizedHeight: 28, imageTokens: 1 };
 const zoom = (bboxModel: Box, bboxOriginal: Box): TraceStep => ({
   index: 0,
   text: '',

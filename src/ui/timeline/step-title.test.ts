@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceStep } from '../../agent/types';
 import { stepTitle, toolName } from './step-title';
 
-const crop = { pngDataUrl: '', width: 10, height: 10, resizedWidth: 28, resizedHeight: 28, imageTokens: 1 };
+const crop = { dataUrl: '', width: 10, height: 10, resizedWidth: 28, resizedHeight: 28, imageTokens: 1 };
 const timings = { ttftMs: 0, prefillMs: 0, prefillTokens: 0, decodeMs: 0, decodeTokens: 0, visionMs: 0 };
 const step = (action: TraceStep['action']): TraceStep => ({
   index: 0,
