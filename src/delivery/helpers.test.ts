@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChunkedBytes } from './chunked-bytes';
-import { backoffDelay, fileUrl, looksLikeHtml, parseContentRange } from './http';
+import { backoffDelay, fileUrl, looksLikeHtml, parseContentRange, rangeHeaders } from './http';
 import { parseManifest, variantFiles } from './manifest-fetch';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -24,6 +24,11 @@ describe('http helpers', () => {
 
   it('escapes each path segment below the base', () => {
     expect(fileUrl('https://h/m', 'onnx/a b#.onnx')).toBe('https://h/m/onnx/a%20b%23.onnx');
+  });
+
+  it('asks for the rest of a file from its offset (RFC 9110 14.1.2), nothing from byte 0', () => {
+    expect(rangeHeaders(0)).toEqual({});
+    expect(rangeHeaders(120_000)).toEqual({ Range: 'bytes=120000-' });
   });
 
   it('backs off exponentially with jitter, capped', () => {

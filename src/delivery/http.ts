@@ -1,6 +1,6 @@
 /**
  * Small HTTP facts the downloader relies on: what an HTML answer looks like, how a Content-Range
- * reads, where a file sits below a base URL, and how long to wait before trying again.
+ * reads, where a file sits below a base URL, how to ask for the rest of one, and how long to wait before trying again.
  */
 
 /** A model file served as an HTML page: a 200 error page, a login wall, a SPA fallback. */
@@ -44,6 +44,11 @@ export function parseContentRange(value: string | null): ContentRange | null {
 export function fileUrl(baseUrl: string, path: string): string {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   return new URL(path.split('/').map(encodeURIComponent).join('/'), base).href;
+}
+
+/** The request headers that continue a file at `offset` (RFC 9110 14.2); none from byte 0. */
+export function rangeHeaders(offset: number): Record<string, string> {
+  return offset > 0 ? { Range: `bytes=${offset}-` } : {};
 }
 
 export interface RetryPolicy {
