@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public/models', 'test-results', 'playwright-report', 'artifacts'] },
+  {
+    ignores: [
+      'dist',
+      'node_modules',
+      'public/models',
+      'test-results',
+      'playwright-report',
+      'artifacts',
+      'src/convert/onnx/onnx-pb.*',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

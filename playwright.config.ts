@@ -2,6 +2,14 @@ import { defineConfig } from '@playwright/test';
 
 // PW_PORT lets several checkouts run their end-to-end tests side by side.
 const PORT = Number(process.env.PW_PORT ?? 4173);
+/**
+ * The workers' policy (scripts/vite-csp.ts) lists the model hosts `vite preview` finds in its own
+ * environment: here the loopback hub of e2e/hub-convert.spec.ts (PORT + 3) and the CDN it redirects
+ * tensor reads to (PORT + 4; `connect-src` applies to every redirect hop). PORT + 2 stays unlisted
+ * (e2e/security.spec.ts).
+ */
+const HUB_PORT = PORT + 3;
+const MODEL_HOSTS = `http://127.0.0.1:${HUB_PORT} http://127.0.0.1:${HUB_PORT + 1}`;
 
 /**
  * End-to-end tests drive Debian's Chromium (Playwright cannot download browsers here) with WebGPU
@@ -38,6 +46,7 @@ export default defineConfig({
   },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    env: { DEEPEYES_MODEL_HOSTS: MODEL_HOSTS },
     url: `http://127.0.0.1:${PORT}/diagnostics.html`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -3,7 +3,8 @@
  * CORS like huggingface.co, resolve -> CDN redirect) serves a non-default checkpoint; the page's
  * worker converts it into OPFS with the same converter the CLI runs. Cancel stops within a
  * second, a reload mid-conversion resumes from the OPFS journal, and the result equals the
- * Node conversion byte for byte (SHA-256 of every file).
+ * Node conversion byte for byte (SHA-256 of every file). The app's conversion runs under the
+ * production Content-Security-Policy, which refuses a hub it does not list.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -22,6 +23,10 @@ import { cosine } from '../src/golden/metrics';
 import type { ConvertRequest } from '../src/worker/convert-protocol';
 
 const PORT = Number(process.env.PW_PORT ?? 4173);
+/** The hub (and its CDN on HUB_PORT + 1) that playwright.config.ts lists in the workers' policy. */
+const HUB_PORT = PORT + 3;
+/** A hub (and CDN on + 1) the policy does not list; PORT + 2 is e2e/security.spec.ts's. */
+const UNLISTED_PORT = PORT + 5;
 const work = join('test-results', 'hub-convert');
 const ckpt = join(work, 'ckpt');
 const reference = join(work, 'node-q4');
@@ -35,7 +40,7 @@ test.beforeAll(async () => {
   await makeHubCheckpoint(ckpt);
   hub = await startHubServer(
     { 'org/open': { dir: ckpt }, 'org/gated': { dir: ckpt, gatedToken: 'hf_t' } },
-    PORT + 1,
+    HUB_PORT,
   );
   await convertModel({
     hfDir: ckpt,
@@ -169,9 +174,47 @@ test('a full disk mid-conversion: a clear message, the converted part kept, the 
 });
 
 test.describe('the app', () => {
-  // The production build's Content-Security-Policy admits huggingface.co (and hosts named in
-  // DEEPEYES_MODEL_HOSTS at build time), not this loopback stand-in for it.
-  test.use({ bypassCSP: true });
+  // No bypassCSP: the conversion worker gets the workers' policy header from `vite preview`
+  // (scripts/vite-csp.ts), which lists this loopback hub and its CDN (playwright.config.ts).
+  const workerPolicies: string[] = [];
+  test.beforeEach(({ page }) => {
+    workerPolicies.length = 0;
+    page.on('response', (r) => {
+      if (/\/assets\/convert\.worker-[^/]+\.js$/.test(new URL(r.url()).pathname)) {
+        workerPolicies.push(r.headers()['content-security-policy'] ?? '');
+      }
+    });
+  });
+
+  test('a hub the policy does not list: the conversion worker never reads from it', async ({ page }) => {
+    const unlisted = await startHubServer({ 'org/open': { dir: ckpt } }, UNLISTED_PORT);
+    try {
+      await page.goto('/');
+      await page.evaluate(
+        (endpoint) => localStorage.setItem('deepeyes.hub-settings', JSON.stringify({ endpoint, token: '' })),
+        unlisted.endpoint,
+      );
+      await page.reload();
+      await page.getByTestId('model-picker').click();
+      await page.getByTestId('model-url').fill('org/open');
+      await page.getByTestId('model-url').press('Enter');
+      // The worker's first read is config.json: refused by the policy, it fails as a network error.
+      await expect(page.getByTestId('run-error')).toContainText(
+        `could not reach ${unlisted.endpoint}/org/open/resolve/main/config.json: Failed to fetch`,
+        { timeout: 120_000 },
+      );
+      // The page may look at any loopback host (its policy admits local chat servers): it probes the
+      // repo (HEAD requests, the shard index). The worker reads config.json first and the shards
+      // through the CDN; the policy refuses those before they leave the browser.
+      expect(unlisted.requests.filter((r) => r.server === 'cdn')).toEqual([]);
+      expect(unlisted.requests.filter((r) => r.path.endsWith('/config.json'))).toEqual([]);
+      expect(unlisted.requests.some((r) => r.path.endsWith('model.safetensors.index.json'))).toBe(true);
+      expect(workerPolicies.length).toBeGreaterThan(0);
+      for (const p of workerPolicies) expect(p).not.toContain(`127.0.0.1:${UNLISTED_PORT}`);
+    } finally {
+      await unlisted.close();
+    }
+  });
 
   test('the app: paste the repo id, it converts in this browser and loads on WebGPU', async ({ page }) => {
     await page.goto('/');
@@ -198,5 +241,11 @@ test.describe('the app', () => {
       KEY,
     );
     expect(got).toBeUndefined(); // the app page has no harness: the check above is the app's own
+    // It ran under the workers' policy: scripts from this origin only, no 'unsafe-eval'.
+    expect(workerPolicies.length).toBeGreaterThan(0);
+    for (const p of workerPolicies) {
+      expect(p).toContain("script-src 'self' 'wasm-unsafe-eval';");
+      expect(p).toContain(`http://127.0.0.1:${HUB_PORT} http://127.0.0.1:${HUB_PORT + 1}`);
+    }
   });
 });

@@ -4,7 +4,8 @@
  * and the model hosts. Dev mode is left alone (Vite injects inline scripts there).
  *
  * A `<meta>` policy governs the page only; the model worker, where every model request is made,
- * and the service worker take their policy from their own response headers. So the policy is also
+ * the conversion worker, which reads hub checkpoints, and the service worker take their policy from
+ * their own response headers. So the policy is also
  * sent as a header: by `vite preview`, and, for static hosts, in a generated `_headers` file
  * (Netlify / Cloudflare Pages syntax; docs/reliability.md has the nginx equivalent).
  * Extra model hosts: DEEPEYES_MODEL_HOSTS="https://models.example.org https://cdn.example.org".
@@ -47,11 +48,13 @@ export function policyFor(
 }
 
 /**
- * The responses that carry the policy header: the app's page, its model worker and the service
- * worker. The diagnostics page (and its workers) fetch from loopback test servers, so not those.
+ * The responses that carry the policy header: the app's page, its model and conversion workers and
+ * the service worker. The diagnostics page (and its workers) fetch from loopback test servers, so
+ * not those. The conversion worker writes ONNX with static protobufjs code (no eval), so it runs
+ * under `script-src 'self' 'wasm-unsafe-eval'`.
  */
 const PAGE_PATHS = ['/', '/index.html'];
-const WORKER_PATHS = ['/sw.js', '/assets/model.worker-*'];
+const WORKER_PATHS = ['/sw.js', '/assets/model.worker-*', '/assets/convert.worker-*'];
 
 const matches = (path: string, p: string) =>
   p.endsWith('*') ? path.startsWith(p.slice(0, -1)) && path.endsWith('.js') : path === p;
