@@ -9,6 +9,7 @@ import { PNG } from 'pngjs';
 import { test, expect } from './fixtures';
 import {
   dropFile,
+  gpuMemory,
   liveTokens,
   loadTinyModel,
   openApp,
@@ -214,7 +215,15 @@ test.describe.serial('playground with the tiny model', () => {
     );
   });
 
-  test('GPU device lost: a clear message, the model reloaded, and a run works', async () => {
+  test('GPU device lost mid-run: onnxruntime ran on the lost device, a clear message, the model reloaded on a fresh one, a run works', async () => {
+    // onnxruntime's buffers are on the worker's device (the one the hook destroys), not on one
+    // it opened for itself: 0 here meant the loss hook and the loss watch missed the model.
+    const before = await gpuMemory(page);
+    expect(before?.buffers, 'GPU buffers on the worker device after load').toBeGreaterThan(0);
+
+    await setMaxTokens(page, 2048);
+    await page.getByTestId('run-button').click();
+    await waitForLiveTokens(page, 1);
     await page.evaluate(async () => {
       const port = (
         window as unknown as {
@@ -229,7 +238,17 @@ test.describe.serial('playground with the tiny model', () => {
     await expect(error).toContainText(/GPU device was lost/i);
     await expect(error).toContainText(/model was loaded again/i);
     console.log(`device-loss message: ${(await error.innerText()).replace(/\n/g, ' · ')}`);
+    // Random weights never call a tool, so no turn completed before the loss: Start over, no
+    // "Rerun from step N" (src/agent/resume.ts keeps only completed tool-call turns).
+    await expect(page.getByTestId('resume-button')).toHaveCount(0);
     await expect(runStatus(page)).toHaveText('Ready');
+
+    // The fresh worker made a fresh device and handed it to onnxruntime again.
+    const after = await gpuMemory(page);
+    expect(after?.buffers, 'GPU buffers on the new worker device after the reload').toBeGreaterThan(0);
+    console.log(
+      `GPU buffers on the worker device: ${before!.buffers} (${(before!.bytes / 2 ** 20).toFixed(1)} MiB) before the loss, ${after!.buffers} (${(after!.bytes / 2 ** 20).toFixed(1)} MiB) after the reload`,
+    );
     await runToEnd(1);
   });
 });

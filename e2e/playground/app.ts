@@ -114,3 +114,19 @@ export async function waitForLiveTokens(page: Page, n: number, timeout = SLOW): 
 export async function waitIdle(page: Page, timeout = SLOW): Promise<void> {
   await expect(runStatus(page)).toHaveAttribute('data-status', 'idle', { timeout });
 }
+
+/**
+ * The GPU buffers live on the model worker's own device (counted where it wraps that device's
+ * createBuffer/destroy), or null when the model runs off the GPU.
+ */
+export function gpuMemory(page: Page): Promise<{ buffers: number; bytes: number } | null> {
+  return page.evaluate(() =>
+    (
+      window as unknown as {
+        __deepeyesModelPort: {
+          workerClient: { memory(): Promise<{ buffers: number; bytes: number } | null> };
+        };
+      }
+    ).__deepeyesModelPort.workerClient.memory(),
+  );
+}

@@ -24,6 +24,8 @@ export interface LoadEngineOptions {
    * maxStorageBufferBindingSize, or the RAM allowed on the CPU. Images are downscaled to fit.
    */
   maxScoreBytes?: number;
+  /** The GPUDevice onnxruntime's WebGPU sessions run on (the worker's); unset: one of its own. */
+  gpuDevice?: SessionChoice['gpuDevice'];
   onProgress?: (p: LoadProgress) => void;
 }
 
@@ -101,7 +103,12 @@ export async function loadEngine(files: ModelFiles, options: LoadEngineOptions):
   const engine = await QwenVLEngine.load(
     options.ort,
     files,
-    { variant, target: options.target, ...(perComponent ? { perComponent } : {}) },
+    {
+      variant,
+      target: options.target,
+      ...(perComponent ? { perComponent } : {}),
+      ...(options.gpuDevice ? { gpuDevice: options.gpuDevice } : {}),
+    },
     options.onProgress,
   );
   if (options.maxScoreBytes === undefined) return { engine, variant };

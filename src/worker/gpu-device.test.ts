@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countBuffers } from './gpu-device';
+import { allLimits, countBuffers } from './gpu-device';
 
 /** A device whose buffers only remember whether they were destroyed (what a GPU would free). */
 function fakeDevice() {
@@ -30,5 +30,22 @@ describe('countBuffers', () => {
     expect(live()).toEqual({ buffers: 0, bytes: 0 });
     // The real destroy still runs each time.
     expect(device.freed).toEqual([0, 0, 1]);
+  });
+});
+
+describe('allLimits', () => {
+  it('reads limits held as prototype getters, as a GPUSupportedLimits holds them', () => {
+    class Limits {
+      get maxBufferSize() {
+        return 2 ** 31;
+      }
+      get maxStorageBuffersPerShaderStage() {
+        return 10;
+      }
+    }
+    for (const name of ['maxBufferSize', 'maxStorageBuffersPerShaderStage'])
+      Object.defineProperty(Limits.prototype, name, { enumerable: true });
+    expect(Object.keys(new Limits())).toEqual([]); // what Object.entries would have read
+    expect(allLimits(new Limits())).toEqual({ maxBufferSize: 2 ** 31, maxStorageBuffersPerShaderStage: 10 });
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The one WebGPU device of the worker, created here (not by onnxruntime) so we can ask for the
- * adapter's full buffer limits and shader-f16, and watch `lost`. onnxruntime-web uses it through
- * env.webgpu.device. Released only by the worker ending: after a loss the worker is replaced.
+ * adapter's full limits and features, watch `lost`, scope out-of-memory errors and destroy it.
+ * onnxruntime-web runs on it because every WebGPU session is created with it as the EP's
+ * `device` option (runtime/sessions.ts); setting env.webgpu.device does nothing in 1.30.
+ * Released only by the worker ending: after a loss the worker is replaced, with a fresh device.
  */
 import { probeOf, requestGpuAdapter, type GpuProbe } from '../model/backend/webgpu-probe';
 
@@ -59,24 +61,35 @@ export function countBuffers(device: CountableDevice): () => GpuBufferCount {
   return () => ({ ...live });
 }
 
+/**
+ * Every limit at the adapter's: onnxruntime sizes its kernels from the device's limits, and the
+ * defaults fail it (maxStorageBuffersPerShaderStage 8: "Too many storage buffers in shader.
+ * Current: 9, Max is 8" on the tiny model's decoder), as do the default 256 MiB buffers.
+ */
+export function allLimits(limits: object): Record<string, number> {
+  const out: Record<string, number> = {};
+  // for-in: a GPUSupportedLimits holds its limits as getters on its prototype.
+  for (const name in limits) {
+    const value = (limits as Record<string, unknown>)[name];
+    if (typeof value === 'number') out[name] = value;
+  }
+  return out;
+}
+
+/** The features it enables when the adapter has them (f16 kernels, subgroup kernels, profiling). */
+const ORT_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
+
 export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
   const got = await requestGpuAdapter();
   if (!('adapter' in got)) return undefined;
   const { adapter } = got;
-  const requiredLimits = {
-    maxBufferSize: adapter.limits.maxBufferSize,
-    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-    maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
-    maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup,
-    maxComputeWorkgroupSizeX: adapter.limits.maxComputeWorkgroupSizeX,
-  };
-  const features = ['shader-f16', 'subgroups', 'timestamp-query'].filter((f) => adapter.features.has(f));
+  const requiredLimits = allLimits(adapter.limits);
+  const features = ORT_FEATURES.filter((f) => adapter.features.has(f));
   const device = (await adapter.requestDevice({
     requiredLimits,
     requiredFeatures: features,
   })) as GpuDeviceLike;
-  // On the prototype: onnxruntime-web 1.30 (its native WebGPU EP) requests a device of its own
-  // and writes it to env.webgpu.device, so wrapping only ours counted nothing (0 buffers).
-  const liveBuffers = countBuffers(Object.getPrototypeOf(device) as CountableDevice);
+  // On this instance only: a buffer counted here is one onnxruntime made on the device we watch.
+  const liveBuffers = countBuffers(device as unknown as CountableDevice);
   return { device, probe: probeOf(adapter, device.limits), liveBuffers };
 }

@@ -27,7 +27,7 @@ import { noGpuProbe, probeWebGpu } from '../model/backend/webgpu-probe';
 import type { ModelFiles } from '../model/runtime/model-files';
 import type { ExecutionTarget, OrtApi } from '../model/runtime/ort-api';
 import type { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
-import { loadEngine } from '../model/load-engine';
+import { loadEngine, type LoadEngineOptions } from '../model/load-engine';
 import { ModelNotLoadedError, WorkerBusyError } from './errors';
 import { createWorkerDevice, type WorkerDevice } from './gpu-device';
 import type { FromWorker, StuckSession, ToWorker } from './protocol';
@@ -137,8 +137,6 @@ export class ModelHost {
     if (backend === 'webgpu' && !this.device) {
       this.device = await createWorkerDevice();
       if (!this.device) throw new NoWebGpuError((await probeWebGpu()).reason ?? 'no WebGPU adapter');
-      // onnxruntime-web runs on our device (full limits, and a `lost` we can watch).
-      (web.env.webgpu as unknown as { device: unknown }).device = this.device.device;
       void this.device.device.lost.then((info) => {
         this.deviceLost = new DeviceLostError(
           `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`,
@@ -188,8 +186,12 @@ export class ModelHost {
       loadEngine(files, {
         ...runtime,
         variant,
+        // onnxruntime runs on our device: the one `lost`, watchMemory and the loss hook act on.
         ...(target === 'webgpu' && this.device
-          ? { maxScoreBytes: this.device.probe.maxStorageBufferBindingSize }
+          ? {
+              maxScoreBytes: this.device.probe.maxStorageBufferBindingSize,
+              gpuDevice: this.device.device as unknown as LoadEngineOptions['gpuDevice'],
+            }
           : {}),
       }),
     );

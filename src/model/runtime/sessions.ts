@@ -24,7 +24,15 @@ export interface SessionChoice {
   target: ExecutionTarget;
   /** onnxruntime intra-op threads (CPU); unset: its default, one per physical core. */
   threads?: number;
+  /**
+   * The GPUDevice the WebGPU sessions run on. onnxruntime-web 1.30 (native WebGPU EP) takes a
+   * caller's device only through this EP option; without it, it opens a device of its own that
+   * the caller can neither watch (lost, out-of-memory) nor destroy.
+   */
+  gpuDevice?: GpuDeviceOption;
 }
+
+type GpuDeviceOption = NonNullable<InferenceSession.WebGpuExecutionProviderOption['device']>;
 
 export interface LoadProgress {
   component: Component;
@@ -54,8 +62,10 @@ async function externalDataFiles(files: ModelFiles, modelPath: string): Promise<
   }
 }
 
-function sessionOptions(target: ExecutionTarget, component: Component): InferenceSession.SessionOptions {
-  const ep = target === 'cpu' ? 'cpu' : target;
+function sessionOptions(choice: SessionChoice, component: Component): InferenceSession.SessionOptions {
+  const { target, gpuDevice } = choice;
+  const ep: InferenceSession.ExecutionProviderConfig =
+    target === 'webgpu' && gpuDevice ? { name: 'webgpu', device: gpuDevice } : target;
   const opts: InferenceSession.SessionOptions = {
     executionProviders: [ep],
     graphOptimizationLevel: 'all',
@@ -77,7 +87,7 @@ async function createSession(
 ): Promise<OrtSession> {
   const variant = choice.perComponent?.[component] ?? choice.variant;
   const path = componentFile(component, variant);
-  const opts = sessionOptions(choice.target, component);
+  const opts = sessionOptions(choice, component);
   if (choice.threads) opts.intraOpNumThreads = choice.threads;
   if (files.localPath) {
     onProgress?.({ component, phase: 'create', file: path });
