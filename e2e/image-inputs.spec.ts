@@ -2,7 +2,8 @@
  * Bad and odd picture files dropped into the built app the way a user drops them (reliability
  * cases 1, 2, 3, 7, 8 and 9). A refused file must say why in the input notice and leave the
  * picture, the trace and the question as they were; an odd but valid file must show the right
- * pixels, read from a screenshot at points computed from the stage transform. No model is loaded.
+ * pixels, read from a screenshot at points computed from the stage transform. The last test (case
+ * 14, a WebGPU with no adapter) is the only one that loads a model: the bundled tiny one, on WASM.
  */
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { test, expect } from './fixtures';
-import { dropFile, openApp } from './playground/app';
+import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
 import { boxOnPage, colourDistance, snapshot, type Rgb } from './playground/pixels';
 
 const FIXTURES = resolve(import.meta.dirname, '../src/image-io/fixtures');
@@ -264,4 +265,36 @@ test('odd but valid picture files are shown with the right pixels', async ({ pag
       expect(wrong, `${row.what}: pixels that differ`).toEqual([]);
     });
   }
+});
+
+test('a browser whose WebGPU offers no adapter: the model picker says why; the tiny model runs on WASM', async ({
+  page,
+}) => {
+  // What a blocklisted driver looks like: navigator.gpu is there, requestAdapter() gives null.
+  // (e2e/reliability-app.spec.ts covers a browser with no navigator.gpu at all.)
+  await page.addInitScript(() => {
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter: () => Promise<null> } }).gpu;
+    if (gpu) gpu.requestAdapter = async () => null;
+  });
+  await openApp(page);
+  await page.getByTestId('model-picker').click();
+  await expect(page.getByTestId('no-webgpu')).toContainText('WebGPU is present but offered no GPU adapter');
+  const load = page.getByTestId('load-model-tiny-random');
+  await expect(load).toBeEnabled();
+  await load.click();
+  await expect(load).toHaveText('Loaded', { timeout: SLOW });
+  await page.getByTestId('model-picker').click();
+  await expect(runStatus(page)).toHaveText('Ready');
+  // The worker has a working navigator.gpu of its own: the load must still have asked for WASM.
+  const backend = await page.evaluate(
+    () =>
+      (window as unknown as { __deepeyesModelPort: { loaded?: { path: { backend: string } } } })
+        .__deepeyesModelPort.loaded?.path.backend,
+  );
+  expect(backend).toBe('wasm');
+  await setMaxTokens(page, 2);
+  await page.getByTestId('run-button').click();
+  await waitIdle(page, SLOW);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('step-card-0')).toContainText('token budget reached');
 });
