@@ -11,6 +11,7 @@ import { formatName, inspectImage, type ImageFormat } from '../../image-io/sniff
 import type { RgbImage } from '../../base/types';
 export interface DecodedImage {
   rgb: RgbImage;
+  /** The same pixels for the canvas (flattened onto white, as the model sees them). */
   bitmap: ImageBitmap;
   format: ImageFormat;
   /** Size of the picture as given (after orientation), before any downscale. */
@@ -44,7 +45,11 @@ async function bitmapOf(
   }
 }
 
-function toRgb(bitmap: ImageBitmap): RgbImage {
+/**
+ * The picture flattened onto white: its RGB for the model, and the same pixels as a bitmap for the
+ * canvas, so that a transparent picture looks on screen as the model sees it (not on the dark panel).
+ */
+function flatten(bitmap: ImageBitmap): { rgb: RgbImage; shown: ImageBitmap } {
   const { width, height } = bitmap;
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -56,7 +61,8 @@ function toRgb(bitmap: ImageBitmap): RgbImage {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   ctx.drawImage(bitmap, 0, 0);
-  return rgbaToRgbOnWhite(ctx.getImageData(0, 0, width, height).data, width, height);
+  const rgb = rgbaToRgbOnWhite(ctx.getImageData(0, 0, width, height).data, width, height);
+  return { rgb, shown: canvas.transferToImageBitmap() };
 }
 
 export async function decodeImageBlob(blob: Blob, name = 'the file'): Promise<DecodedImage> {
@@ -79,9 +85,11 @@ export async function decodeImageBlob(blob: Blob, name = 'the file'): Promise<De
     notices.push(
       `Large picture (${source.width}x${source.height}) downscaled to ${bitmap.width}x${bitmap.height}.`,
     );
+  const { rgb, shown } = flatten(bitmap);
+  bitmap.close();
   return {
-    rgb: toRgb(bitmap),
-    bitmap,
+    rgb,
+    bitmap: shown,
     format: info.format,
     sourceWidth: source.width,
     sourceHeight: source.height,
