@@ -335,6 +335,18 @@ test('kiosk: large type, no file dialogs, an attract loop, and back to the start
   await page.clock.runFor(4_000);
   await expect(page.getByTestId('step-card-1')).toHaveAttribute('aria-current', 'step');
   await saveScreenshot(page, 'booth-kiosk');
+  // The large type must not push the hand-written label over the zoom buttons or the crop preview.
+  const label = (await page.getByTestId('hand-written-label').boundingBox())!;
+  for (const other of ['canvas-tools', 'crop-preview']) {
+    const o = await page.getByTestId(other).boundingBox();
+    if (!o) continue;
+    const overlap =
+      label.x < o.x + o.width &&
+      o.x < label.x + label.width &&
+      label.y < o.y + o.height &&
+      o.y < label.y + label.height;
+    expect(overlap, `hand-written label overlaps ${other}`).toBe(false);
+  }
 
   // A visitor picks the other sample: the loop leaves them be...
   await page.getByTestId('sample-two-wings').click();
