@@ -20,7 +20,7 @@ import { chromium, type Page } from '@playwright/test';
 import { MANIFEST_FILE } from '../src/base/model-manifest';
 import { OPFS_MODELS_FOLDER, modelFolderName } from '../src/delivery/opfs-store';
 import { formatBytes } from '../src/convert/convert-report';
-import { harnessBaseUrl } from '../e2e/harness/harness-server';
+import { closeHarnessServer, harnessBaseUrl } from '../e2e/harness/harness-server';
 import { startHubServer } from '../test/support/hub-server';
 import type { HarnessConvertResult } from '../src/harness/convert-harness';
 import type { ConvertProgressWire, ConvertRequest } from '../src/worker/convert-protocol';
@@ -196,6 +196,8 @@ export async function runBrowserConvert7bBench(o: BrowserConvert7bOptions) {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
     await hub.close();
+    // The dev server would keep this process alive after the figures are printed.
+    await closeHarnessServer();
   }
   return out;
 }
