@@ -9,6 +9,20 @@ export interface TreeMemory {
   processes: number;
   rss: number;
   pss: number;
+  /** The same sums per Chromium process type (`--type=renderer`, `gpu-process`, ...; `browser` for the root). */
+  byType?: Record<string, { rss: number; pss: number }>;
+}
+
+/** Chromium's `--type=` switch of a process ('browser' when it has none). */
+function processType(pid: number): string {
+  try {
+    const arg = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split(/[\0 ]/) // Chromium rewrites its children's command lines, joined by spaces
+      .find((a) => a.startsWith('--type='));
+    return arg ? arg.slice('--type='.length) : 'browser';
+  } catch {
+    return 'gone';
+  }
 }
 
 function kb(text: string, key: string): number {
@@ -60,7 +74,7 @@ export function treeMemory(root: number): TreeMemory {
       }
     }
   }
-  const sum: TreeMemory = { processes: 0, rss: 0, pss: 0 };
+  const sum: TreeMemory = { processes: 0, rss: 0, pss: 0, byType: {} };
   for (const pid of tree) {
     try {
       const rss = kb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
@@ -73,6 +87,9 @@ export function treeMemory(root: number): TreeMemory {
       sum.processes++;
       sum.rss += rss;
       sum.pss += pss;
+      const t = (sum.byType![processType(pid)] ??= { rss: 0, pss: 0 });
+      t.rss += rss;
+      t.pss += pss;
     } catch {
       // exited
     }
@@ -102,13 +119,16 @@ export class MemorySampler {
   sample(): TreeMemory {
     const m = treeMemory(this.root);
     const p = this.peaks.get(this.current);
-    if (!p || m.pss > p.pss || m.rss > p.rss) {
-      this.peaks.set(this.current, {
-        processes: Math.max(m.processes, p?.processes ?? 0),
-        rss: Math.max(m.rss, p?.rss ?? 0),
-        pss: Math.max(m.pss, p?.pss ?? 0),
-      });
-    }
+    // Each figure's own peak (the renderer's peak need not fall on the tree's).
+    const byType: Record<string, { rss: number; pss: number }> = { ...p?.byType };
+    for (const [t, v] of Object.entries(m.byType ?? {}))
+      byType[t] = { rss: Math.max(v.rss, byType[t]?.rss ?? 0), pss: Math.max(v.pss, byType[t]?.pss ?? 0) };
+    this.peaks.set(this.current, {
+      processes: Math.max(m.processes, p?.processes ?? 0),
+      rss: Math.max(m.rss, p?.rss ?? 0),
+      pss: Math.max(m.pss, p?.pss ?? 0),
+      byType,
+    });
     return m;
   }
 

@@ -17,6 +17,10 @@
  *   browser-7b (only when named; slow): the converted synthetic 7B loaded through the app's load
  *           path in Chromium's WebGPU, logits against onnxruntime-node (bench/browser-7b.ts,
  *           --model DIR --tokens 8 --decode-steps 2 --verify-full --profile DIR; see bench/browser-7b.md).
+ *   browser-convert-7b (only when named; slow): the bf16 checkpoint in --hf DIR served by the
+ *           loopback hub as --repo, converted to q4 by the app's conversion worker into OPFS; time,
+ *           peak memory, and every file compared with the CLI's conversion in --reference DIR
+ *           (default --model) (bench/browser-convert-7b.ts; see bench/browser-7b.md section 2).
  * --threads sets onnxruntime's intra-op threads where a part supports it (compare); --cache-dir
  * moves the built models (default .cache/bench).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
@@ -26,13 +30,22 @@ import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
 import { printBrowser7b, runBrowser7bBench } from './browser-7b';
+import { printBrowserConvert7b, runBrowserConvert7bBench } from './browser-convert-7b';
 import { runCompareBench, type CompareFigures } from './compare';
 import { runEvalImportBench, type EvalImportRow } from './eval-import';
 import { runDecodeBench, type DecodeFigures } from './decode';
 import { runFusedBench, type FusedFigures } from './fused';
 
 const DEFAULT_CACHE = resolve(import.meta.dirname, '../.cache/bench');
-const PARTS = ['decode', 'fused', 'agent', 'compare', 'eval-import', 'browser-7b'] as const;
+const PARTS = [
+  'decode',
+  'fused',
+  'agent',
+  'compare',
+  'eval-import',
+  'browser-7b',
+  'browser-convert-7b',
+] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_PARTS: Part[] = ['decode', 'fused', 'agent', 'compare', 'eval-import'];
 
@@ -168,12 +181,15 @@ async function main(): Promise<number> {
       'decode-steps': { type: 'string', default: '2' },
       'verify-full': { type: 'boolean', default: false },
       profile: { type: 'string', default: resolve(import.meta.dirname, '../.cache/7b/chromium-profile') },
+      hf: { type: 'string', default: resolve(import.meta.dirname, '../.cache/7b/hf') },
+      reference: { type: 'string' },
+      repo: { type: 'string', default: 'synthetic/DeepEyes-7B' },
     },
   });
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length) {
     console.error(
-      `unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all but browser-7b)`,
+      `unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all but browser-7b and browser-convert-7b)`,
     );
     return 2;
   }
@@ -235,6 +251,18 @@ async function main(): Promise<number> {
     out['browser-7b'] = b;
     printBrowser7b(b);
     console.log(`BROWSER7B_RESULT ${JSON.stringify(b)}`);
+  }
+  if (parts.includes('browser-convert-7b')) {
+    const b = await runBrowserConvert7bBench({
+      hf: values.hf!,
+      reference: values.reference ?? values.model!,
+      repo: values.repo!,
+      profileDir: values.profile!,
+      log,
+    });
+    out['browser-convert-7b'] = b;
+    printBrowserConvert7b(b);
+    console.log(`BROWSER_CONVERT_7B_RESULT ${JSON.stringify(b)}`);
   }
   // `compare --json` alone prints its figures as top-level fields (decode_ratio, ...).
   const json = parts.length === 1 && parts[0] === 'compare' ? out.compare : out;

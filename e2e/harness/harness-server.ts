@@ -41,3 +41,10 @@ export async function harnessBaseUrl(): Promise<string> {
   const { port } = await server;
   return `http://127.0.0.1:${port}/`;
 }
+
+/** Stops the dev server, for a script (a bench) that must exit when done; tests leave it to the worker's end. */
+export async function closeHarnessServer(): Promise<void> {
+  const s = server;
+  server = null;
+  if (s) await (await s).vite.close();
+}

@@ -36,6 +36,9 @@ async function modelDir(key: string): Promise<FileSystemDirectoryHandle | null> 
 }
 
 const api = {
+  /** The last progress message of the running conversion, for a bench that polls a long run. */
+  latest: null as ConvertProgressWire | null,
+
   run(request: ConvertRequest, cancelAfterMs?: number): Promise<HarnessConvertResult> {
     const worker = new Worker(new URL('../worker/convert.worker.ts', import.meta.url), { type: 'module' });
     const out: HarnessConvertResult = { progress: [] };
@@ -43,8 +46,10 @@ const api = {
     return new Promise<HarnessConvertResult>((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<FromConvertWorker>) => {
         const m = e.data;
-        if (m.kind === 'progress') out.progress.push(m.progress);
-        else {
+        if (m.kind === 'progress') {
+          out.progress.push(m.progress);
+          api.latest = m.progress;
+        } else {
           if (m.kind === 'done') out.done = m.result;
           else out.error = m.error;
           if (cancelledAt) out.stoppedInMs = performance.now() - cancelledAt;
