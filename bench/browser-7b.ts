@@ -10,10 +10,10 @@
  * prefill/decode times and the peak memory of all Chromium processes (RSS and PSS from /proc) per
  * phase, and one `BROWSER7B_RESULT {json}` line. Slow (minutes to tens of minutes); outside npm test.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import * as ortNode from 'onnxruntime-node';
 import { MANIFEST_FILE } from '../src/base/model-manifest';
 import { formatBytes } from '../src/convert/convert-report';
@@ -23,8 +23,8 @@ import { QwenVLRuntime } from '../src/model/runtime/qwen-vl-runtime';
 import { harnessBaseUrl } from '../e2e/harness/harness-server';
 import { startStaticServer } from '../e2e/support/static-server';
 import type { HarnessLoadResult, HarnessLogitsResult } from '../src/harness/model-protocol';
-import config from '../playwright.config';
-import { MemorySampler, findProcess, type TreeMemory } from './chromium-memory';
+import type { TreeMemory } from './chromium-memory';
+import { launchMeasuredChromium } from './measured-chromium';
 
 /** <|im_start|>user\n then ordinary text tokens: a short text prompt in Qwen2.5's vocabulary. */
 const PROMPT = [151644, 872, 198, 9707, 11, 1879, 13, 3555, 374, 419, 30, 198];
@@ -126,18 +126,7 @@ export async function runBrowser7bBench(o: Browser7bOptions) {
   const host = await startStaticServer({ '/m/': model });
   const url = `${host.url}/m/`;
   const base = await harnessBaseUrl();
-  const args = (config.use?.launchOptions?.args ?? []) as string[];
-  // A switch Chromium ignores, to find the browser process in /proc (Playwright does not expose it).
-  const tag = `--deepeyes-bench=${process.pid}-${Date.now()}`;
-  // A persistent profile, as a user's browser has: a default (incognito-like) context keeps OPFS in
-  // memory, which would put the 5 GB cache in RAM and into the memory figures.
-  const profile = join(o.profileDir, `profile-${Date.now()}`);
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [...args, tag],
-  });
-  const pid = findProcess(tag);
-  const sampler = pid ? new MemorySampler(pid) : undefined;
+  const { browser, sampler, close } = await launchMeasuredChromium(o.profileDir);
   const out: Record<string, unknown> = { model, ids };
   try {
     const page = await browser.newPage();
@@ -191,13 +180,11 @@ export async function runBrowser7bBench(o: Browser7bOptions) {
     sampler?.mark('end');
     out.pageErrors = pageErrors.slice(0, 20);
   } finally {
-    sampler?.stop();
+    await close();
     out.peakMemory = Object.fromEntries(
       ['first-load', 'run', 'second-load', 'verify-full'].map((l) => [l, sampler?.peak(l)]),
     ) as Record<string, TreeMemory | undefined>;
     out.nodeReference = { loadMs: ref.loadMs, ms: ref.ms };
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
     await host.close();
   }
   return out;

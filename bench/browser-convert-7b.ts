@@ -13,10 +13,10 @@
  * exactly one field, model_id (the repo id versus the folder name), so it is compared with that
  * field set equal. One `BROWSER_CONVERT_7B_RESULT {json}` line at the end. Slow; outside npm test.
  */
-import { createReadStream, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { MANIFEST_FILE } from '../src/base/model-manifest';
 import { OPFS_MODELS_FOLDER, modelFolderName } from '../src/delivery/opfs-store';
 import { formatBytes } from '../src/convert/convert-report';
@@ -24,8 +24,8 @@ import { closeHarnessServer, harnessBaseUrl } from '../e2e/harness/harness-serve
 import { startHubServer } from '../test/support/hub-server';
 import type { HarnessConvertResult } from '../src/harness/convert-harness';
 import type { ConvertProgressWire, ConvertRequest } from '../src/worker/convert-protocol';
-import config from '../playwright.config';
-import { MemorySampler, findProcess, type TreeMemory } from './chromium-memory';
+import type { TreeMemory } from './chromium-memory';
+import { launchMeasuredChromium } from './measured-chromium';
 
 export interface BrowserConvert7bOptions {
   hf: string;
@@ -88,16 +88,7 @@ export async function runBrowserConvert7bBench(o: BrowserConvert7bOptions) {
 
   const hub = await startHubServer({ [o.repo]: { dir: hf } });
   const base = await harnessBaseUrl();
-  const args = (config.use?.launchOptions?.args ?? []) as string[];
-  const tag = `--deepeyes-bench=${process.pid}-${Date.now()}`;
-  // On disk, as a user's browser keeps OPFS (a default context keeps it in memory, with a small quota).
-  const profile = join(o.profileDir, `profile-${Date.now()}`);
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [...args, tag],
-  });
-  const pid = findProcess(tag);
-  const sampler = pid ? new MemorySampler(pid) : undefined;
+  const { browser, sampler, close } = await launchMeasuredChromium(o.profileDir);
   const out: Record<string, unknown> = { hf, reference, repo: o.repo };
   const ua: { atS: number; bytes: number }[] = [];
   let polling = true;
@@ -188,13 +179,11 @@ export async function runBrowserConvert7bBench(o: BrowserConvert7bOptions) {
     out.pageErrors = pageErrors.slice(0, 20);
   } finally {
     polling = false;
-    sampler?.stop();
+    await close();
     out.peakMemory = { convert: sampler?.peak('convert'), check: sampler?.peak('check') } as Record<
       string,
       TreeMemory | undefined
     >;
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
     await hub.close();
     // The dev server would keep this process alive after the figures are printed.
     await closeHarnessServer();
