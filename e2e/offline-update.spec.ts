@@ -37,6 +37,22 @@ function serve(outDir: string, port: number): Promise<PreviewServer> {
 const entryScript = (page: Page) =>
   page.evaluate(() => document.querySelector<HTMLScriptElement>('script[type="module"][src]')!.src);
 
+/**
+ * A production build from inside this process. Vite decides production from process.env.NODE_ENV,
+ * and a Vite dev server that another spec started earlier in this worker (the harness pages) set it
+ * to "development": the build would then have no service worker and no update notice.
+ */
+async function productionBuild(outDir: string): Promise<void> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
+}
+
 async function openShell(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await expect(page.getByTestId('step-card-0')).toBeVisible({ timeout: 30_000 });
@@ -62,7 +78,7 @@ test('a second build: the open page says a new version is waiting; the next visi
     await expect(page.getByTestId('update-notice')).toHaveCount(0);
 
     // The next release: a real build (its own build id and hashes), served at the same address.
-    await build({ logLevel: 'warn', build: { outDir: second, emptyOutDir: true } });
+    await productionBuild(second);
     await server.close();
     server = await serve(second, port);
 
