@@ -106,7 +106,13 @@ test('a trace written by the previous version (version 1: images named pngDataUr
   await expect(page.getByTestId('timeline').locator('.step-card')).toHaveCount(current.steps.length);
   await expect(page.getByTestId('question-input')).toHaveValue(current.question);
   // A zoom step shows its crop, read from the old field.
-  await page.getByTestId(`step-card-${zoom.index}`).click();
+  // A card click toggles the selection, so click only while it is not selected.
+  const card = page.getByTestId(`step-card-${zoom.index}`);
+  // The import settles its selection a moment after the cards appear; select until it holds.
+  await expect(async () => {
+    if ((await card.getAttribute('aria-current')) !== 'step') await card.click();
+    await expect(card).toHaveAttribute('aria-current', 'step', { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(page.getByTestId('crop-preview').locator('img')).toHaveAttribute(
     'src',
     zoom.action.crop.dataUrl,
