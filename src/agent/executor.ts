@@ -11,13 +11,11 @@ import { parseAssistantTurn } from './protocol/parse';
 import { zoomBoxValidator } from './protocol/tool-call';
 import { TurnSegmenter } from './protocol/segmenter';
 import { applyAgentEvent, endTrace, type RunEnd, type TraceDraft } from './trace/fold';
-import { smartResize } from '../model/image/smart-resize';
 import { cropRgb, resizeForModel, zoomFrame } from './tools/crop';
 import { rotateRgb } from './tools/rotate';
-import { originalDataUrl } from './trace/trace-images';
+import { traceImageInfo } from './trace/trace-images';
 import { toolImage } from './tool-image';
 import { RunCancelledError } from '../model/runtime/qwen-vl-runtime';
-import { sha256Hex } from '../base/sha256';
 import { resumableSteps } from './resume';
 import type { RunRequest } from './run-request';
 import { toErrorInfo } from '../base/errors';
@@ -40,7 +38,6 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
     listener(e);
   };
   const limits = engine.imageLimits;
-  const seen = smartResize(image.height, image.width, limits);
   const frame = zoomFrame(image.width, image.height, limits);
   const toolOptions = { validateBox: zoomBoxValidator(frame), rotateTool: settings.rotateTool };
   const header = { modelId: engine.modelId, backend: engine.backend, createdAt: new Date().toISOString() };
@@ -50,14 +47,7 @@ export async function runDeepEyes(engine: TurnEngine, input: RunInput): Promise<
     traceId: input.traceId ?? crypto.randomUUID(),
     question: input.question,
     ...(input.options?.length ? { options: input.options } : {}),
-    image: {
-      sha256: await sha256Hex(image.data),
-      width: image.width,
-      height: image.height,
-      dataUrl: await originalDataUrl(image),
-      resizedWidth: seen.width,
-      resizedHeight: seen.height,
-    },
+    image: await traceImageInfo(image, limits),
     settings,
     ...header,
   });

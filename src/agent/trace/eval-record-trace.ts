@@ -7,8 +7,6 @@
  */
 import type { ImageLimits } from '../../base/engine';
 import type { RgbImage } from '../../base/types';
-import { sha256Hex } from '../../base/sha256';
-import { smartResize } from '../../model/image/smart-resize';
 import { nextStep } from '../kernel';
 import { parseAssistantTurn } from '../protocol/parse';
 import { zoomBoxValidator } from '../protocol/tool-call';
@@ -17,7 +15,7 @@ import { zoomFrame } from '../tools/crop';
 import { DEFAULT_SETTINGS, type GroundTruth, type StepAction, type Trace, type TraceStep } from '../types';
 import { recordConversation, recordGroundTruth, type EvalJsonlLine } from './deepeyes-jsonl-read';
 import { TRACE_FORMAT, TRACE_VERSION } from './schema';
-import { originalDataUrl } from './trace-images';
+import { traceImageInfo } from './trace-images';
 
 /** The backend of a trace read from an eval JSONL: not run here, not timed. */
 export const EVAL_RECORD_BACKEND = 'eval-jsonl';
@@ -61,7 +59,6 @@ export async function evalRecordTrace(
   const limits = source.limits ?? {};
   const convo = recordConversation(record);
   const frame = zoomFrame(image.width, image.height, limits);
-  const seen = smartResize(image.height, image.width, limits);
   const toolOptions = { validateBox: zoomBoxValidator(frame), rotateTool: convo.rotateTool };
   // The record decides how many crops there were: no budget of ours may cut it short.
   const unbounded = { ...DEFAULT_SETTINGS, maxCrops: Number.MAX_SAFE_INTEGER };
@@ -108,14 +105,7 @@ export async function evalRecordTrace(
     backend: EVAL_RECORD_BACKEND,
     question: convo.question,
     ...(convo.options.length ? { options: convo.options } : {}),
-    image: {
-      sha256: await sha256Hex(image.data),
-      width: image.width,
-      height: image.height,
-      dataUrl: await originalDataUrl(image),
-      resizedWidth: seen.width,
-      resizedHeight: seen.height,
-    },
+    image: await traceImageInfo(image, limits),
     settings: {
       ...DEFAULT_SETTINGS,
       maxCrops: Math.max(DEFAULT_SETTINGS.maxCrops, counters.crops),

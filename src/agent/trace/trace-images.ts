@@ -4,9 +4,13 @@
  * viewer scales), each crop at the size the model saw it, both as JPEG. A 48 MP photo with four
  * large zooms then makes a trace of a few MiB instead of more than the 50 MiB import cap.
  */
+import type { ImageLimits } from '../../base/engine';
+import { sha256Hex } from '../../base/sha256';
 import type { RgbImage } from '../../base/types';
 import { jpegDataUrl } from '../../image-io/jpeg';
 import { resizeBicubic } from '../../model/image/pil-bicubic';
+import { smartResize } from '../../model/image/smart-resize';
+import type { TraceImageInfo } from '../types';
 
 /** Longest side of the original as kept in a trace: enough to read it on any screen. */
 export const TRACE_IMAGE_MAX_SIDE = 2048;
@@ -31,4 +35,17 @@ export function cropDataUrl(forModel: RgbImage, fed: { width: number; height: nu
       ? forModel
       : resizeBicubic(forModel, fed.width, fed.height);
   return jpegDataUrl(seen);
+}
+
+/** A trace's record of its picture: digest, full size, the kept copy and the size the model saw. */
+export async function traceImageInfo(image: RgbImage, limits: ImageLimits): Promise<TraceImageInfo> {
+  const seen = smartResize(image.height, image.width, limits);
+  return {
+    sha256: await sha256Hex(image.data),
+    width: image.width,
+    height: image.height,
+    dataUrl: await originalDataUrl(image),
+    resizedWidth: seen.width,
+    resizedHeight: seen.height,
+  };
 }
