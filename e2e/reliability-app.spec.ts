@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { writeTinyModel } from '../src/cli/build-tiny-model';
 import { test, expect } from './fixtures';
 import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
@@ -243,6 +244,26 @@ test('an animated PNG opens on its first frame, with a notice saying so', async 
   await expect(page.getByTestId('input-notice')).toContainText('Animated PNG: using its first frame.');
   await expect(page.getByTestId('input-error')).toHaveCount(0);
   // The picture on the canvas is the first frame (red), never the second (blue).
+  const centre = await boxOnPage(page, [side / 2 - 2, side / 2 - 2, side / 2 + 2, side / 2 + 2]);
+  const shot = await snapshot(page, centre);
+  expect(colourDistance(shot.at(centre.x + 2, centre.y + 2), [230, 20, 20])).toBeLessThan(40);
+});
+
+test('an animated WebP opens on its first frame, with a notice saying so', async () => {
+  // Lossless animated WebP (VP8X with the animation flag, two ANMF frames) written by libwebp
+  // through sharp: frame 1 red, frame 2 blue.
+  const side = 64;
+  const frame = (r: number, g: number, b: number) =>
+    sharp({ create: { width: side, height: side, channels: 3, background: { r, g, b } } })
+      .png()
+      .toBuffer();
+  const webp = await sharp([await frame(230, 20, 20), await frame(20, 20, 230)], { join: { animated: true } })
+    .webp({ lossless: true, loop: 0, delay: [100, 100] })
+    .toBuffer();
+  expect((await sharp(webp, { pages: -1 }).metadata()).pages).toBe(2);
+  await dropFile(page, { base64: webp.toString('base64'), name: 'blink.webp', type: 'image/webp' });
+  await expect(page.getByTestId('input-notice')).toContainText('Animated WebP: using its first frame.');
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
   const centre = await boxOnPage(page, [side / 2 - 2, side / 2 - 2, side / 2 + 2, side / 2 + 2]);
   const shot = await snapshot(page, centre);
   expect(colourDistance(shot.at(centre.x + 2, centre.y + 2), [230, 20, 20])).toBeLessThan(40);
