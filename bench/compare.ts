@@ -135,13 +135,12 @@ async function oursRun(dir: string, t: Turns, opts: CompareOptions) {
   // Generates `steps` tokens after appending `ids`; returns them and the time of the first one.
   const turn = async (ids: number[], images: PreparedImage[]) => {
     const t0 = performance.now();
-    let r = await rt.append(ids, images);
+    const r = await rt.append(ids, images);
     const first = ms(t0);
     const out = [argmax(r.logits)];
     const t1 = performance.now();
     while (out.length < opts.steps) {
-      r = await rt.append([out[out.length - 1]]);
-      out.push(argmax(r.logits));
+      out.push(argmax(await rt.step(out[out.length - 1])));
     }
     return { ids: out, firstMs: first, decodeMs: ms(t1) };
   };

@@ -46,7 +46,7 @@ describe('agent loop on the tiny model', () => {
       '<think>done</think>\n<answer>A</answer><|im_end|>',
     ]);
     const scripted = scriptOver(engine, turns, async (id) => {
-      await engine.runtime.append([id]);
+      await engine.runtime.step(id);
     });
     const image = decodePng(new Uint8Array(readFileSync(join(GOLDEN, 'image1.png'))));
     const fedBefore = engine.tokensFed;

@@ -47,10 +47,10 @@ async function ourGreedy(variant: 'fp32' | 'q4', steps: number): Promise<number[
     target: 'cpu',
   });
   const ids: number[] = [];
-  let r = await rt.append(promptIds, [image]);
+  let logits = (await rt.append(promptIds, [image])).logits;
   for (let s = 0; s < steps; s++) {
-    ids.push(argmax(r.logits));
-    if (s < steps - 1) r = await rt.append([ids[s]]);
+    ids.push(argmax(logits));
+    if (s < steps - 1) logits = await rt.step(ids[s]);
   }
   return ids;
 }

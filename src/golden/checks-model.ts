@@ -57,27 +57,29 @@ async function runTurns(
   const ids1: number[] = [];
   const ids2: number[] = [];
   rt.reset();
-  let r = await rt.append(inputs.turn1Ids, [inputs.image1], onHidden ? { inspect: onHidden } : {});
+  // Step logits are copied: a decode step's buffer is overwritten by the next step.
+  let last = (await rt.append(inputs.turn1Ids, [inputs.image1], onHidden ? { inspect: onHidden } : {}))
+    .logits;
   kv.push(rt.length);
-  logits.push(r.logits);
+  logits.push(last);
   for (let s = 0; s < steps; s++) {
-    ids1.push(argmax(r.logits));
+    ids1.push(argmax(last));
     if (s === steps - 1) break;
-    r = await rt.append([refIds.t1[s]]);
-    logits.push(r.logits);
+    last = (await rt.step(refIds.t1[s])).slice();
+    logits.push(last);
   }
   kv.push(rt.length);
   // Turn 2 starts from the cache after the turn-1 prefill only.
   rt.reset();
   await rt.append(inputs.turn1Ids, [inputs.image1]);
-  r = await rt.append(inputs.chunkIds, [inputs.crop]);
+  last = (await rt.append(inputs.chunkIds, [inputs.crop])).logits;
   kv.push(rt.length);
-  logits.push(r.logits);
+  logits.push(last);
   for (let s = 0; s < steps; s++) {
-    ids2.push(argmax(r.logits));
+    ids2.push(argmax(last));
     if (s === steps - 1) break;
-    r = await rt.append([refIds.t2[s]]);
-    logits.push(r.logits);
+    last = (await rt.step(refIds.t2[s])).slice();
+    logits.push(last);
   }
   kv.push(rt.length);
   return { logits, ids1, ids2, kv };

@@ -72,7 +72,7 @@ scope.onmessage = async (e: MessageEvent<ToModelHarness>) => {
       for (let s = 0; s < m.steps; s++) {
         fed.push(argmax(rows.at(-1)!));
         t = performance.now();
-        rows.push((await runtime.append([fed.at(-1)!])).logits);
+        rows.push((await runtime.step(fed.at(-1)!)).slice());
         ms.push(performance.now() - t);
       }
       post(

@@ -210,7 +210,7 @@ export class ModelHost {
           break;
         }
         if (ids.length >= maxTokens) break;
-        logits = (await runtime.append([id], [], { signal })).logits;
+        logits = await runtime.step(id, { signal });
       }
     } catch (e) {
       this.dropLive();

@@ -27,7 +27,7 @@ export interface GenerateResult {
 }
 
 export async function generate(
-  runtime: Pick<QwenVLRuntime, 'append'>,
+  runtime: Pick<QwenVLRuntime, 'step'>,
   firstLogits: Float32Array,
   opts: GenerateOptions,
 ): Promise<GenerateResult> {
@@ -42,6 +42,6 @@ export async function generate(
     opts.onToken?.(id, ids.length - 1);
     if (opts.stopIds.includes(id)) return { ids, stop: 'stop_token', decodeMs: performance.now() - t0 };
     if (ids.length >= opts.maxNewTokens) return { ids, stop: 'max_tokens', decodeMs: performance.now() - t0 };
-    logits = (await runtime.append([id], [], { signal: opts.signal })).logits;
+    logits = await runtime.step(id, { signal: opts.signal });
   }
 }

@@ -6,7 +6,8 @@
  *        ─► decoder_model_merged (+ KV cache, mRoPE positions) ─► logits of the last position
  *
  * A conversation only grows: each call to `append` prefills its chunk on top of the cache (a new
- * crop never re-prefills what came before); decode steps are 1-token appends.
+ * crop never re-prefills what came before); `step` feeds one generated token through tensors made
+ * once (decode-step.ts).
  */
 import { DeepEyesError } from '../../base/errors';
 import type { OrtApi, OrtTensor } from './ort-api';
@@ -16,8 +17,15 @@ import { loadSessions, type LoadProgress, type ModelSessions, type SessionChoice
 import { parseQwenVLConfig, type QwenVLConfig } from '../config';
 import type { PreparedImage } from '../image/prepare-image';
 import { visionPlan } from '../vision/plan';
-import { appendRopeIndex, EMPTY_ROPE_STATE, positionsToInt64, type RopeState } from '../rope/rope-index';
+import {
+  advanceRopeState,
+  appendRopeIndex,
+  EMPTY_ROPE_STATE,
+  positionsToInt64,
+  type RopeState,
+} from '../rope/rope-index';
 import { checkLogits } from './sampling';
+import { DecodeStep } from './decode-step';
 import { visionFeeds } from './vision-feeds';
 
 export interface AppendStats {
@@ -62,6 +70,7 @@ function now(): number {
 
 export class QwenVLRuntime {
   readonly cache: KvCache;
+  private readonly decodeStep: DecodeStep;
   private rope: RopeState = EMPTY_ROPE_STATE;
   private maskOnes = new BigInt64Array(0);
   /** Every id fed to the decoder so far (the conversation as the cache holds it). */
@@ -78,20 +87,23 @@ export class QwenVLRuntime {
     const t = config.text;
     const kvType = this.decoderInputType('past_key_values.0.key') ?? 'float32';
     this.cache = new KvCache(ort, t.numLayers, t.numKvHeads, t.headDim, kvType as KvDtype, this.kvMode());
+    this.decodeStep = new DecodeStep(ort, sessions, this.cache, t.hiddenSize, t.vocabSize);
   }
 
   /**
-   * In-place KV cache where the decoder is the fused graph (its present rows are named
-   * PRESENT_ROWS_FUSED) and onnxruntime honours a present output bound to the past buffer: the
-   * CPU EP. onnxruntime-web's WebGPU kernel does not share past and present, so there (and for
-   * older, unfused exports) the cache is concatenated by the graph.
+   * How the KV cache is held (kv-cache.ts). On the CPU (onnxruntime-node, which writes into bound
+   * outputs): in place where the decoder is the GroupQueryAttention graph (its present rows are
+   * named PRESENT_ROWS_FUSED), else two swapped sets of buffers. onnxruntime-web's WebGPU kernel
+   * does not share past and present and its CPU binding does not write back, so in the browser the
+   * presents are taken as the graph returns them.
    */
   private kvMode(): KvMode {
+    if (this.sessions.choice.target !== 'cpu') return 'concat';
     const meta = (
       this.sessions.decoder as { outputMetadata?: readonly { name: string; shape?: readonly unknown[] }[] }
     ).outputMetadata;
     const rows = meta?.find((m) => m.name === 'present.0.key')?.shape?.[2];
-    return rows === PRESENT_ROWS_FUSED && this.sessions.choice.target === 'cpu' ? 'in-place' : 'concat';
+    return rows === PRESENT_ROWS_FUSED ? 'in-place' : 'swap';
   }
 
   static async load(
@@ -160,10 +172,11 @@ export class QwenVLRuntime {
       : Float32Array.from(data as ArrayLike<number>);
   }
 
-  private attentionMask(total: number): BigInt64Array {
+  /** [1, total] ones: a view of one buffer that grows by doubling (only the wrapper is new). */
+  private attentionMask(total: number): OrtTensor {
     if (this.maskOnes.length < total)
-      this.maskOnes = new BigInt64Array(Math.max(total, 2 * this.maskOnes.length)).fill(1n);
-    return this.maskOnes.subarray(0, total);
+      this.maskOnes = new BigInt64Array(Math.max(total, 2 * this.maskOnes.length, 1024)).fill(1n);
+    return new this.ort.Tensor('int64', this.maskOnes.subarray(0, total), [1, total]);
   }
 
   /**
@@ -221,7 +234,7 @@ export class QwenVLRuntime {
     const total = this.cache.length + ids.length;
     const feeds: Record<string, OrtTensor> = {
       inputs_embeds: new T('float32', embeds, [1, ids.length, H]),
-      attention_mask: new T('int64', this.attentionMask(total), [1, total]),
+      attention_mask: this.attentionMask(total),
       position_ids: new T('int64', positionsToInt64(positions), [3, 1, ids.length]),
       ...this.cache.feeds(),
     };
@@ -241,6 +254,22 @@ export class QwenVLRuntime {
     }
     checkLogits(logits);
     return { logits, stats: { tokens: ids.length, visionMs: t1 - t0, prefillMs: now() - t1 } };
+  }
+
+  /**
+   * Feeds one generated text token (a decode step) and returns its logits. The array may be the
+   * step's own buffer (cpu target), overwritten by the next step: read it before calling again.
+   */
+  async step(id: number, opts: { signal?: AbortSignal } = {}): Promise<Float32Array> {
+    if (opts.signal?.aborted) throw new RunCancelledError();
+    if (id === this.config.tokens.imagePad)
+      throw new ChunkMismatchError('a decode step cannot feed <|image_pad|>');
+    const state = this.rope;
+    const logits = await this.decodeStep.run(id, state.nextPosition, this.attentionMask(state.length + 1));
+    this.rope = advanceRopeState(state, 1);
+    this.history.push(id);
+    this.tokensFed++;
+    return logits;
   }
 
   /**
@@ -266,14 +295,12 @@ export class QwenVLRuntime {
     KvCache.disposeState(saved.kv);
   }
 
-  /** One decoder run; in-place mode binds present.* to the cache's own buffers. */
+  /** One decoder run, its present.* bound as the cache says. */
   private runDecoder(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
     const decoder = this.sessions.decoder;
-    if (this.cache.mode !== 'in-place') return decoder.run(feeds);
     const fetches: Record<string, OrtTensor | null> = {};
     for (const name of decoder.outputNames) fetches[name] = null;
-    Object.assign(fetches, this.cache.fetches());
-    return decoder.run(feeds, fetches);
+    return decoder.run(feeds, this.cache.fetches(fetches));
   }
 
   /** Starts a new conversation: drops the cache and the position state. */

@@ -72,9 +72,10 @@ function sessionOptions(choice: SessionChoice, component: Component): InferenceS
     // 3 = errors only: onnxruntime-web prints its warnings through console.error.
     logSeverityLevel: 3,
   };
-  // Keep the KV cache on the GPU between steps; logits come back to the CPU for sampling.
-  if (target === 'webgpu' && component === 'decoder_model_merged')
-    opts.preferredOutputLocation = 'gpu-buffer';
+  // Keep the KV cache on the GPU between steps, and a decode step's embedding row on the GPU for
+  // the decoder (decode-step.ts); logits, and a prefill's embeddings (image rows are written into
+  // them), are downloaded.
+  if (target === 'webgpu' && component !== 'vision_encoder') opts.preferredOutputLocation = 'gpu-buffer';
   return opts;
 }
 
