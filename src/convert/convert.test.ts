@@ -170,6 +170,33 @@ describe('decoder graph options', () => {
     expect(full.manifest.variants.fp32?.matmulnbits_accuracy_level).toBeUndefined();
     expect(new Set(accuracyLevels(join(fullDir, 'onnx/decoder_model_merged_q4.onnx')))).toEqual(new Set([0]));
   });
+
+  it('records the vision full-attention chunks: by default max_pixels fits 1 GiB, or as asked', async () => {
+    // max_pixels 12845056 = 65536 patches; 1 GiB / (4 heads * 65536 * 4 B) = 1024 rows a chunk.
+    expect(full.manifest.vision_attention_chunks).toBe(64);
+    const out = join(root, 'chunks3');
+    const r = await convertModel({
+      ...options(out),
+      dtypes: ['fp32'],
+      components: ['vision'],
+      visionChunks: 3,
+    });
+    expect(r.manifest.vision_attention_chunks).toBe(3);
+    const nodes = (
+      decodeModel(readFileSync(join(out, 'onnx/vision_encoder.onnx'))) as {
+        graph: { node: { name: string }[] };
+      }
+    ).graph.node;
+    const scores = nodes.filter((n) => /\/attn\/full\/chunk\d+\/sdpa\/MatMul$/.test(n.name));
+    expect(scores).toHaveLength(3 * cfg.vision.fullattBlockIndexes.length);
+    // A folder without a vision encoder says nothing about chunks.
+    const decoderOnly = await convertModel({
+      ...options(join(root, 'nochunks')),
+      dtypes: ['q4'],
+      components: ['embed'],
+    });
+    expect(decoderOnly.manifest.vision_attention_chunks).toBeUndefined();
+  });
 });
 
 describe('resume', () => {
