@@ -32,7 +32,7 @@ import { SafetensorsReader } from './safetensors/reader';
 import { NodeCheckpointFiles } from './safetensors/node-files';
 import { readText, type CheckpointFiles } from './safetensors/source';
 import { sha256Hex } from '../base/sha256';
-import { fullAttentionChunks } from '../model/runtime/vision-budget';
+import { CHUNK_TARGET_PATCHES, fullAttentionChunks } from '../model/runtime/vision-budget';
 
 export type ConvertDtype = VariantName;
 export type ConvertComponent = 'embed' | 'decoder' | 'vision';
@@ -79,7 +79,7 @@ export interface ConvertOptions {
   decoderGraph?: Pick<DecoderGraphOptions, 'fused' | 'attention' | 'accuracyLevel'>;
   /**
    * Query row chunks of the vision encoder's full-attention blocks (1: unchunked). Default: the
-   * fewest with which the preprocessor's max_pixels fits a 1 GiB GPU binding (visionChunksFor).
+   * fewest with which the preprocessor's max_pixels, at most 3.2 MP, fits a 1 GiB GPU binding.
    */
   visionChunks?: number;
 }
@@ -224,8 +224,8 @@ export function planGraphs(
 }
 
 /**
- * The default chunk count: the largest image the preprocessor allows (its max_pixels, 12845056 =
- * 65536 patches by default) fits a 1 GiB binding; 256 chunks for the 7B encoder's 16 heads.
+ * The default chunk count: the preprocessor's max_pixels, at most CHUNK_TARGET_PATCHES (3.2 MP),
+ * fits a 1 GiB binding; 16 chunks for the 7B encoder's 16 heads.
  */
 export async function visionChunksFor(cfg: QwenVLConfig, input: CheckpointFiles): Promise<number> {
   const pre = 'preprocessor_config.json';
@@ -234,7 +234,7 @@ export async function visionChunksFor(cfg: QwenVLConfig, input: CheckpointFiles)
     : undefined;
   const maxPixels = typeof own === 'number' && own > 0 ? own : DEFAULT_PREPROCESSOR_CONFIG.max_pixels;
   const patches = Math.floor(maxPixels / (cfg.vision.patchSize * cfg.vision.patchSize));
-  return fullAttentionChunks(cfg.vision, Math.max(1, patches));
+  return fullAttentionChunks(cfg.vision, Math.max(1, Math.min(patches, CHUNK_TARGET_PATCHES)));
 }
 
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);

@@ -73,16 +73,15 @@ describe('loadEngine (the golden tiny model, fp32 on the CPU)', () => {
       expect(plain.variant).toBe('fp32');
       expect(plain.cappedPixels).toBeUndefined();
       expect(plain.engine.backend).toBe('cpu/fp32');
-      // The converter split the tiny encoder's (4 heads) full attention in 64 chunks: 1024 rows of
-      // 65536 keys (max_pixels / 196) fit 1 GiB. Under 1 MiB its largest per-patch activation
-      // (windowed scores, 4 heads * 64 slots fp32 = 1 KiB) then bounds N to 1024 patches, whose
-      // scores in 64 chunks are 4 * 16 * 1024 * 4 B = 256 KiB; unchunked it would be
-      // sqrt(2^20 / 16) = 256 patches.
-      expect(await visionAttentionChunks(files)).toBe(64);
+      // The converter split the tiny encoder's (4 heads) full attention in 4 chunks: 4096 rows of
+      // 16384 keys (its 3.2 MP target) fit 1 GiB. Under 1 MiB: 512 patches, whose scores in 4
+      // chunks are 4 heads * 128 rows * 512 * 4 B = 1 MiB exactly (516 needs 129 rows); unchunked
+      // it would be sqrt(2^20 / 16) = 256 patches.
+      expect(await visionAttentionChunks(files)).toBe(4);
       const small = await loadEngine(files, { ort, target: 'cpu', maxScoreBytes: 2 ** 20 });
       try {
-        expect(small.cappedPixels).toBe(1024 * 196);
-        expect(small.engine.imageLimits.maxPixels).toBe(1024 * 196);
+        expect(small.cappedPixels).toBe(512 * 196);
+        expect(small.engine.imageLimits.maxPixels).toBe(512 * 196);
       } finally {
         await small.engine.dispose();
       }

@@ -23,6 +23,14 @@ export type BudgetVision = Pick<
 /** The 1 GiB binding of the GPUs the converter sizes chunks for (most desktop adapters). */
 export const CHUNK_TARGET_BINDING_BYTES = 2 ** 30;
 
+/**
+ * The image the converter sizes chunks for, unless the preprocessor's max_pixels is smaller:
+ * 16384 patches (3.2 MP, 4096 image tokens), 16 chunks for 7B. Not max_pixels' 65536 patches:
+ * each chunk adds about 9 small ops per full-attention block (256 chunks: ~9000 more GPU dispatches
+ * on every image, however small), and 12.8 MP would take ~9e13 FLOPs of full attention alone.
+ */
+export const CHUNK_TARGET_PATCHES = 16384;
+
 /** Bytes of one full-attention chunk's float32 scores for N patches in K chunks. */
 export function chunkScoreBytes(v: Pick<VisionConfig, 'numHeads'>, patches: number, chunks: number): number {
   return v.numHeads * Math.ceil(patches / chunks) * patches * 4;
