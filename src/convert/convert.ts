@@ -300,7 +300,10 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
     if (!(await input.exists('config.json'))) throw new MissingConfigError(input.label);
     const configText = await readText(input, 'config.json');
     const cfg = parseQwenVLConfig(configText);
-    const visionChunks = opts.visionChunks ?? (await visionChunksFor(cfg, input));
+    // Read only for a vision conversion: a hub source pays a request for preprocessor_config.json.
+    const visionChunks = components.includes('vision')
+      ? (opts.visionChunks ?? (await visionChunksFor(cfg, input)))
+      : 1;
     reader = await SafetensorsReader.openFiles(input);
     const source = readerSource(reader);
     const jobs = planGraphs(
