@@ -4,7 +4,9 @@
  * Runs the converted vision encoder alone on one image of grid [1, H, W] patches (N = H*W, random
  * pixels) and reports time and this process's memory: RSS after the session loads, and the peak
  * while it runs. Its full-attention blocks hold [heads, N, N] float32 scores (and the softmax of
- * them), so memory grows with N^2: run one grid per process to read each peak cleanly.
+ * them), or [heads, ceil(N / K), N] per chunk in a folder converted with K chunks (manifest
+ * vision_attention_chunks), so memory grows with N^2 / K: run one grid per process to read each
+ * peak cleanly.
  * Prints one `VISION_RESULT {json}` line.
  */
 import { visionFeeds } from '../src/model/runtime/vision-feeds';
@@ -17,6 +19,9 @@ import { componentFile } from '../src/model/runtime/sessions';
 import { visionPlan } from '../src/model/vision/plan';
 import type { GridThw } from '../src/model/image/patchify';
 import { procMemory } from './proc-stats';
+import { visionAttentionChunks } from '../src/model/load-engine';
+import { DirModelFiles } from '../src/model/runtime/node-files';
+import { chunkScoreBytes } from '../src/model/runtime/vision-budget';
 
 import type { Variant } from '../src/base/types';
 export interface VisionResult {
@@ -25,6 +30,9 @@ export interface VisionResult {
   mergedTokens: number;
   /** Bytes of one full-attention block's float32 scores [heads, N, N]. */
   scoresBytes: number;
+  /** The folder's query row chunks, and the bytes of one chunk's scores [heads, ceil(N / K), N]. */
+  chunks: number;
+  chunkScoresBytes: number;
   loadMs: number;
   runMs: number;
   rssAfterLoad: number;
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
   const grid: GridThw = [1, Number(m[1]), Number(m[2])];
   const config = parseQwenVLConfig(readFileSync(join(values.model, 'config.json'), 'utf8'));
   const v = config.vision;
+  const chunks = await visionAttentionChunks(new DirModelFiles(values.model));
 
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(
@@ -70,6 +79,8 @@ async function main(): Promise<void> {
     patches: plan.N,
     mergedTokens: plan.M,
     scoresBytes: v.numHeads * plan.N * plan.N * 4,
+    chunks,
+    chunkScoresBytes: chunkScoreBytes(v, plan.N, chunks),
     loadMs,
     runMs,
     rssAfterLoad,

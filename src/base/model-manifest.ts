@@ -51,6 +51,12 @@ export interface DeepEyesManifest {
   source_config: Record<string, unknown>;
   files: ManifestFile[];
   variants: Partial<Record<VariantName, ManifestVariant>>;
+  /**
+   * Query row chunks of every vision_encoder graph's full-attention blocks: the largest scores
+   * buffer is [heads, ceil(N / chunks), N] float32. Absent when the folder has no vision encoder
+   * or was converted before chunking (= 1).
+   */
+  vision_attention_chunks?: number;
   quantization: {
     method: string;
     block_size: number;
@@ -76,6 +82,7 @@ const manifestSchema = z.looseObject({
   source_config: z.record(z.string(), z.unknown()).optional(),
   files: z.array(fileSchema),
   variants: z.partialRecord(z.enum(VARIANT_NAMES as [VariantName, ...VariantName[]]), variantSchema),
+  vision_attention_chunks: z.number().int().positive().optional(),
 });
 
 /**

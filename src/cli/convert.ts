@@ -1,7 +1,7 @@
 /**
  * npm run convert -- <hfDir | hf:owner/name[@revision]> <outDir> [--dtype fp32,q4,q4f16]
  *                    [--components embed,decoder,vision] [--resume] [--debug-hidden]
- *                    [--chunk-mb 1024] [--model-id NAME]
+ *                    [--chunk-mb 1024] [--model-id NAME] [--vision-chunks K]
  *
  * Converts a Qwen2.5-VL / DeepEyes checkpoint to ONNX with a progress bar, then prints the
  * per-tensor int4 quantization errors. `hf:` reads the repo straight from the hub (HF_ENDPOINT,

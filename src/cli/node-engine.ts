@@ -10,8 +10,10 @@ import { loadEngine, pickVariant, type LoadedEngine } from '../model/load-engine
 import type { Variant } from '../base/types';
 /**
  * Memory allowed for one vision attention score tensor on the CPU: the full-attention blocks hold
- * [heads, N, N] scores, 256 GiB for a 7B encoder at the processor's 12.8 MP default; this keeps
- * them within a few GiB of RAM (1.6 MP for 7B).
+ * [heads, N, N] scores, 256 GiB for a 7B encoder at the processor's 12.8 MP default, or
+ * [heads, ceil(N / K), N] per chunk in a folder converted with K chunks. This keeps them within a
+ * few GiB of RAM: 1.6 MP for an unchunked 7B folder (peak RSS 9.2 GiB measured on a 2-block tower,
+ * bench/vision-chunks.md), 6.4 MP with the converter's 16 chunks.
  */
 const CPU_SCORE_BYTES = 4 * 2 ** 30;
 

@@ -22,6 +22,14 @@ describe('parseConvertArgs', () => {
     expect(() => parseConvertArgs(['a'])).toThrow(/two arguments/);
     expect(() => parseConvertArgs(['a', 'b', '--chunk-mb', '2048'])).toThrow(ConvertUsageError);
   });
+
+  it('reads --vision-chunks as a positive integer', () => {
+    expect(parseConvertArgs(['a', 'b', '--vision-chunks', '16']).visionChunks).toBe(16);
+    expect(parseConvertArgs(['a', 'b']).visionChunks).toBeUndefined();
+    for (const bad of ['0', '2.5', 'x']) {
+      expect(() => parseConvertArgs(['a', 'b', '--vision-chunks', bad])).toThrow(ConvertUsageError);
+    }
+  });
 });
 
 describe('formatQuantTable', () => {

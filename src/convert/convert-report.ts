@@ -12,7 +12,7 @@ export class ConvertUsageError extends DeepEyesError {
     super(
       'convert_usage',
       `${detail}\nusage: npm run convert -- <hfDir> <outDir> [--dtype fp32,q4,q4f16] ` +
-        `[--components embed,decoder,vision] [--resume] [--debug-hidden] [--chunk-mb 1024] [--model-id NAME]`,
+        `[--components embed,decoder,vision] [--resume] [--debug-hidden] [--chunk-mb 1024] [--model-id NAME] [--vision-chunks K]`,
     );
     this.name = 'ConvertUsageError';
   }
@@ -27,6 +27,7 @@ export interface ConvertCliArgs {
   debugHidden: boolean;
   chunkLimit?: number;
   modelId?: string;
+  visionChunks?: number;
 }
 
 const DTYPES: readonly string[] = ['fp32', 'q4', 'q4f16'];
@@ -56,6 +57,7 @@ export function parseConvertArgs(argv: string[]): ConvertCliArgs {
         'debug-hidden': { type: 'boolean', default: false },
         'chunk-mb': { type: 'string' },
         'model-id': { type: 'string' },
+        'vision-chunks': { type: 'string' },
       },
     });
   } catch (e) {
@@ -71,6 +73,12 @@ export function parseConvertArgs(argv: string[]): ConvertCliArgs {
       throw new ConvertUsageError('--chunk-mb must be between 0 and 2048');
     chunkLimit = Math.floor(mb * 1024 * 1024);
   }
+  let visionChunks: number | undefined;
+  if (values['vision-chunks'] !== undefined) {
+    visionChunks = Number(values['vision-chunks']);
+    if (!Number.isInteger(visionChunks) || visionChunks < 1 || visionChunks > 4096)
+      throw new ConvertUsageError('--vision-chunks must be an integer from 1 to 4096');
+  }
   return {
     hfDir: positionals[0],
     outDir: positionals[1],
@@ -82,6 +90,7 @@ export function parseConvertArgs(argv: string[]): ConvertCliArgs {
     debugHidden: Boolean(values['debug-hidden']),
     chunkLimit,
     modelId: values['model-id'],
+    ...(visionChunks !== undefined ? { visionChunks } : {}),
   };
 }
 

@@ -1,11 +1,21 @@
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  writeFileSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoldenSet } from '../../test/support/golden-set';
 import { parseQwenVLConfig } from '../model/config';
-import { convertModel, type ConvertOptions, type ConvertResult } from './convert';
+import { convertModel, visionChunksFor, type ConvertOptions, type ConvertResult } from './convert';
+import { NodeCheckpointFiles } from './safetensors/node-files';
 import { JOURNAL_FILE } from './convert-journal';
 import {
   cosine,
@@ -169,6 +179,51 @@ describe('decoder graph options', () => {
     expect(full.manifest.variants.q4?.matmulnbits_accuracy_level).toBe(0);
     expect(full.manifest.variants.fp32?.matmulnbits_accuracy_level).toBeUndefined();
     expect(new Set(accuracyLevels(join(fullDir, 'onnx/decoder_model_merged_q4.onnx')))).toEqual(new Set([0]));
+  });
+
+  it('records the vision full-attention chunks: by default 3.2 MP fits 1 GiB, or as asked', async () => {
+    // The 3.2 MP target, 16384 patches (below max_pixels' 65536): 1 GiB / (4 heads * 16384 * 4 B)
+    // = 4096 rows a chunk, 4 chunks.
+    expect(full.manifest.vision_attention_chunks).toBe(4);
+    const out = join(root, 'chunks3');
+    const r = await convertModel({
+      ...options(out),
+      dtypes: ['fp32'],
+      components: ['vision'],
+      visionChunks: 3,
+    });
+    expect(r.manifest.vision_attention_chunks).toBe(3);
+    const nodes = (
+      decodeModel(readFileSync(join(out, 'onnx/vision_encoder.onnx'))) as {
+        graph: { node: { name: string }[] };
+      }
+    ).graph.node;
+    const scores = nodes.filter((n) => /\/attn\/full\/chunk\d+\/sdpa\/MatMul$/.test(n.name));
+    expect(scores).toHaveLength(3 * cfg.vision.fullattBlockIndexes.length);
+    // A folder without a vision encoder says nothing about chunks.
+    const decoderOnly = await convertModel({
+      ...options(join(root, 'nochunks')),
+      dtypes: ['q4'],
+      components: ['embed'],
+    });
+    expect(decoderOnly.manifest.vision_attention_chunks).toBeUndefined();
+  });
+
+  it("sizes the chunks for the checkpoint's own max_pixels when it is below 3.2 MP", async () => {
+    const dir = join(root, 'pre');
+    mkdirSync(dir);
+    const pre = (maxPixels: number) =>
+      writeFileSync(join(dir, 'preprocessor_config.json'), JSON.stringify({ max_pixels: maxPixels }));
+    // 7B's 16 heads: 802816 px = 4096 patches -> 4096 rows fit 1 GiB, 1 chunk; 1605632 px = 8192
+    // patches -> 2048 rows, 4 chunks; 12845056 px (65536 patches) is held to 16384 -> 16 chunks.
+    const v7b = { ...cfg, vision: { ...cfg.vision, numHeads: 16 } };
+    const chunksAt = async (px: number) => {
+      pre(px);
+      return visionChunksFor(v7b, new NodeCheckpointFiles(dir));
+    };
+    expect(await chunksAt(802816)).toBe(1);
+    expect(await chunksAt(1605632)).toBe(4);
+    expect(await chunksAt(12845056)).toBe(16);
   });
 });
 

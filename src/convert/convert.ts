@@ -32,6 +32,7 @@ import { SafetensorsReader } from './safetensors/reader';
 import { NodeCheckpointFiles } from './safetensors/node-files';
 import { readText, type CheckpointFiles } from './safetensors/source';
 import { sha256Hex } from '../base/sha256';
+import { CHUNK_TARGET_PATCHES, fullAttentionChunks } from '../model/runtime/vision-budget';
 
 export type ConvertDtype = VariantName;
 export type ConvertComponent = 'embed' | 'decoder' | 'vision';
@@ -76,6 +77,11 @@ export interface ConvertOptions {
   modelId?: string;
   /** Decoder graph form (default: fused norms and rotary, sdpa attention; see DecoderGraphOptions). */
   decoderGraph?: Pick<DecoderGraphOptions, 'fused' | 'attention' | 'accuracyLevel'>;
+  /**
+   * Query row chunks of the vision encoder's full-attention blocks (1: unchunked). Default: the
+   * fewest with which the preprocessor's max_pixels, at most 3.2 MP, fits a 1 GiB GPU binding.
+   */
+  visionChunks?: number;
 }
 
 export interface ConvertResult {
@@ -159,6 +165,7 @@ export function planGraphs(
   components: ConvertComponent[],
   debugHidden = false,
   decoderGraph: Pick<DecoderGraphOptions, 'fused' | 'attention' | 'accuracyLevel'> = {},
+  visionChunks = 1,
 ): GraphJob[] {
   const jobs: GraphJob[] = [];
   const order: ConvertDtype[] = (['fp32', 'q4', 'q4f16'] as const).filter((d) => dtypes.includes(d));
@@ -203,11 +210,31 @@ export function planGraphs(
         file: `onnx/vision_encoder${SUFFIX[dtype]}.onnx`,
         variants: [dtype],
         tensors: vision,
-        build: (store, sink) => buildVisionGraph(cfg.vision, store, { dtype, eps: cfg.visionEps, sink }),
+        build: (store, sink) =>
+          buildVisionGraph(cfg.vision, store, {
+            dtype,
+            eps: cfg.visionEps,
+            attentionChunks: visionChunks,
+            sink,
+          }),
       });
     }
   }
   return jobs;
+}
+
+/**
+ * The default chunk count: the preprocessor's max_pixels, at most CHUNK_TARGET_PATCHES (3.2 MP),
+ * fits a 1 GiB binding; 16 chunks for the 7B encoder's 16 heads.
+ */
+export async function visionChunksFor(cfg: QwenVLConfig, input: CheckpointFiles): Promise<number> {
+  const pre = 'preprocessor_config.json';
+  const own = (await input.exists(pre))
+    ? (JSON.parse(await readText(input, pre)) as { max_pixels?: unknown }).max_pixels
+    : undefined;
+  const maxPixels = typeof own === 'number' && own > 0 ? own : DEFAULT_PREPROCESSOR_CONFIG.max_pixels;
+  const patches = Math.floor(maxPixels / (cfg.vision.patchSize * cfg.vision.patchSize));
+  return fullAttentionChunks(cfg.vision, Math.max(1, Math.min(patches, CHUNK_TARGET_PATCHES)));
 }
 
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
@@ -242,6 +269,7 @@ function fingerprint(
   reader: SafetensorsReader,
   o: ConvertOptions,
   components: ConvertComponent[],
+  visionChunks: number,
 ): Promise<string> {
   return sha256Hex(
     new TextEncoder().encode(
@@ -253,6 +281,7 @@ function fingerprint(
         debugHidden: Boolean(o.debugHidden),
         decoderGraph: o.decoderGraph ?? {},
         chunkLimit: o.chunkLimit ?? null,
+        visionChunks,
         tensors: reader
           .tensors()
           .map((t) => [t.name, t.dtype, t.shape, baseName(t.shard), t.byteOffset, t.byteLength]),
@@ -271,6 +300,10 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
     if (!(await input.exists('config.json'))) throw new MissingConfigError(input.label);
     const configText = await readText(input, 'config.json');
     const cfg = parseQwenVLConfig(configText);
+    // Read only for a vision conversion: a hub source pays a request for preprocessor_config.json.
+    const visionChunks = components.includes('vision')
+      ? (opts.visionChunks ?? (await visionChunksFor(cfg, input)))
+      : 1;
     reader = await SafetensorsReader.openFiles(input);
     const source = readerSource(reader);
     const jobs = planGraphs(
@@ -280,11 +313,12 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       components,
       opts.debugHidden,
       opts.decoderGraph,
+      visionChunks,
     );
     await output.prepare([JOURNAL_FILE, 'onnx/']);
     const journal = await ConvertJournal.open(
       output,
-      await fingerprint(configText, reader, opts, components),
+      await fingerprint(configText, reader, opts, components, visionChunks),
       Boolean(opts.resume),
     );
 
@@ -367,6 +401,7 @@ export async function convertModel(opts: ConvertOptions): Promise<ConvertResult>
       largest,
       quantErrors,
       opts.decoderGraph?.accuracyLevel ?? 0,
+      components.includes('vision') ? visionChunks : undefined,
     );
     journal.remove();
     opts.onProgress?.({ ...progress, phase: 'done' });
@@ -408,6 +443,7 @@ async function writeManifest(
   largest: Map<string, number>,
   quantErrors: QuantErrorRow[],
   accuracyLevel: 0 | 4 = 0,
+  visionChunks?: number,
 ): Promise<DeepEyesManifest> {
   const paths = [...shared, ...jobs.flatMap((j) => [j.file, ...(dataFiles.get(j.file) ?? [])])].sort();
   const files: DeepEyesManifest['files'] = [];
@@ -433,6 +469,7 @@ async function writeManifest(
     source_config: JSON.parse(configText) as Record<string, unknown>,
     files,
     variants,
+    ...(visionChunks !== undefined ? { vision_attention_chunks: visionChunks } : {}),
     quantization: {
       method:
         'int4 symmetric blockwise (onnxruntime MatMulNBits / GatherBlockQuantized layout, zero point 8)',

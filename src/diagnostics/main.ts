@@ -1,9 +1,11 @@
 /**
  * diagnostics.html: the GPU self-test, or (with ?golden=<set-url>&model=<model-url>) the golden
- * numerics checks of a converted model on this browser's WebGPU.
+ * numerics checks of a converted model on this browser's WebGPU, or (with ?vision=<model-url>&grid=HxW)
+ * one run of its vision encoder alone.
  */
 import type { SelfTestReport } from './selftest';
 import type { GoldenRequest } from './golden.worker';
+import type { VisionReport, VisionRequest } from './vision.worker';
 
 import type { Variant } from '../base/types';
 const status = document.getElementById('status')!;
@@ -52,7 +54,27 @@ function goldenChecks(goldenUrl: string, modelUrl: string): void {
   worker.postMessage(req);
 }
 
+function visionRun(modelUrl: string, grid: string): void {
+  const worker = new Worker(new URL('./vision.worker.ts', import.meta.url), { type: 'module' });
+  const [h, w] = grid.split('x').map(Number);
+  worker.onmessage = (e: MessageEvent<VisionReport>) => {
+    status.textContent = e.data.error === undefined ? 'ok' : 'failed';
+    report.textContent = JSON.stringify(e.data);
+    worker.terminate();
+  };
+  const req: VisionRequest = {
+    baseUrl,
+    modelUrl,
+    grid: [1, h, w],
+    variant: (params.get('variant') ?? 'fp32') as Variant,
+    samples: Number(params.get('samples') ?? 256),
+  };
+  worker.postMessage(req);
+}
+
 const golden = params.get('golden');
 const model = params.get('model');
+const vision = params.get('vision');
 if (golden && model) goldenChecks(golden, model);
+else if (vision) visionRun(vision, params.get('grid') ?? '32x32');
 else selfTest();

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DirModelFiles } from './runtime/node-files';
-import { loadEngine, NoModelVariantError, pickVariant } from './load-engine';
-import { visionPixelBudget } from './runtime/vision-budget';
+import { loadEngine, NoModelVariantError, pickVariant, visionAttentionChunks } from './load-engine';
 import { prepareGoldenModel } from '../golden/node-prepare';
 
 const GOLDEN = resolve(import.meta.dirname, '../../test/golden/public');
@@ -51,6 +50,18 @@ describe('pickVariant', () => {
   });
 });
 
+describe('visionAttentionChunks', () => {
+  it("reads the manifest's chunk count; folders without it (older conversions) have 1", async () => {
+    const chunked = await folder({
+      'deepeyes-manifest.json': JSON.stringify({ variants: { q4: {} }, vision_attention_chunks: 256 }),
+    });
+    expect(await visionAttentionChunks(chunked)).toBe(256);
+    const older = await folder({ 'deepeyes-manifest.json': JSON.stringify({ variants: { q4: {} } }) });
+    expect(await visionAttentionChunks(older)).toBe(1);
+    expect(await visionAttentionChunks(await folder({}))).toBe(1);
+  });
+});
+
 describe('loadEngine (the golden tiny model, fp32 on the CPU)', () => {
   it("loads the folder's variant and bounds images to the score budget", async () => {
     const work = await mkdtemp(join(tmpdir(), 'load-engine-golden-'));
@@ -62,11 +73,15 @@ describe('loadEngine (the golden tiny model, fp32 on the CPU)', () => {
       expect(plain.variant).toBe('fp32');
       expect(plain.cappedPixels).toBeUndefined();
       expect(plain.engine.backend).toBe('cpu/fp32');
-      const budget = visionPixelBudget(plain.engine.runtime.config.vision, 2 ** 20);
+      // The converter split the tiny encoder's (4 heads) full attention in 4 chunks: 4096 rows of
+      // 16384 keys (its 3.2 MP target) fit 1 GiB. Under 1 MiB: 512 patches, whose scores in 4
+      // chunks are 4 heads * 128 rows * 512 * 4 B = 1 MiB exactly (516 needs 129 rows); unchunked
+      // it would be sqrt(2^20 / 16) = 256 patches.
+      expect(await visionAttentionChunks(files)).toBe(4);
       const small = await loadEngine(files, { ort, target: 'cpu', maxScoreBytes: 2 ** 20 });
       try {
-        expect(small.cappedPixels).toBe(budget.maxPixels);
-        expect(small.engine.imageLimits.maxPixels).toBe(budget.maxPixels);
+        expect(small.cappedPixels).toBe(512 * 196);
+        expect(small.engine.imageLimits.maxPixels).toBe(512 * 196);
       } finally {
         await small.engine.dispose();
       }

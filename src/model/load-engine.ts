@@ -20,8 +20,8 @@ export interface LoadEngineOptions {
   /** The variant to load; without it, the best the folder offers for `target`. */
   variant?: Variant;
   /**
-   * Bytes one vision attention score tensor ([heads, N, N] fp32) may take: the GPU's
-   * maxStorageBufferBindingSize, or the RAM allowed on the CPU. Images are downscaled to fit.
+   * Bytes one vision attention score tensor ([heads, ceil(N / chunks), N] fp32) may take: the
+   * GPU's maxStorageBufferBindingSize, or the RAM allowed on the CPU. Images are downscaled to fit.
    */
   maxScoreBytes?: number;
   /** The GPUDevice onnxruntime's WebGPU sessions run on (the worker's); unset: one of its own. */
@@ -44,11 +44,23 @@ export class NoModelVariantError extends DeepEyesError {
   }
 }
 
+/** The folder's manifest as raw JSON (the fields are read defensively), or undefined without one. */
+async function readManifest(files: ModelFiles): Promise<
+  | {
+      variants?: Record<string, { files?: unknown } | undefined>;
+      vision_attention_chunks?: unknown;
+    }
+  | undefined
+> {
+  if (!(await files.exists(MANIFEST_FILE))) return undefined;
+  return JSON.parse(await files.readText(MANIFEST_FILE)) as object;
+}
+
 /** The variants a folder holds: its manifest's, else the decoder files present. */
 async function offeredVariants(files: ModelFiles): Promise<Partial<Record<VariantName, true>>> {
   const offered: Partial<Record<VariantName, true>> = {};
-  if (await files.exists(MANIFEST_FILE)) {
-    const m = JSON.parse(await files.readText(MANIFEST_FILE)) as { variants?: Record<string, unknown> };
+  const m = await readManifest(files);
+  if (m) {
     for (const v of Object.keys(m.variants ?? {})) offered[v as VariantName] = true;
     return offered;
   }
@@ -67,11 +79,7 @@ export async function manifestComponents(
   files: ModelFiles,
   variant: Variant,
 ): Promise<SessionChoice['perComponent']> {
-  if (!(await files.exists(MANIFEST_FILE))) return undefined;
-  const m = JSON.parse(await files.readText(MANIFEST_FILE)) as {
-    variants?: Record<string, { files?: unknown } | undefined>;
-  };
-  const listed = m.variants?.[variant]?.files;
+  const listed = (await readManifest(files))?.variants?.[variant]?.files;
   if (!Array.isArray(listed)) return undefined;
   const out: NonNullable<SessionChoice['perComponent']> = {};
   for (const c of COMPONENTS) {
@@ -80,6 +88,15 @@ export async function manifestComponents(
     if (other) out[c] = other;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Query row chunks of the folder's vision full-attention blocks (manifest vision_attention_chunks);
+ * 1 for folders without it (converted before chunking, or not by this converter).
+ */
+export async function visionAttentionChunks(files: ModelFiles): Promise<number> {
+  const k = (await readManifest(files))?.vision_attention_chunks;
+  return typeof k === 'number' && Number.isInteger(k) && k >= 1 ? k : 1;
 }
 
 const COMPONENTS: readonly Component[] = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'];
@@ -112,7 +129,11 @@ export async function loadEngine(files: ModelFiles, options: LoadEngineOptions):
     options.onProgress,
   );
   if (options.maxScoreBytes === undefined) return { engine, variant };
-  const budget = visionPixelBudget(engine.runtime.config.vision, options.maxScoreBytes);
+  const budget = visionPixelBudget(
+    engine.runtime.config.vision,
+    options.maxScoreBytes,
+    await visionAttentionChunks(files),
+  );
   const capped = engine.limitImagePixels(budget.maxPixels);
   return { engine, variant, ...(capped ? { cappedPixels: budget.maxPixels } : {}) };
 }

@@ -161,6 +161,8 @@ export interface AttentionShape {
   headDim: number;
   /** Activation type of q/k/v; scores and softmax are always float32. */
   dtype?: FloatType;
+  /** `k` is already k^T [b,KV,d,T] (one transpose shared by several query chunks). */
+  keysTransposed?: boolean;
 }
 
 /**
@@ -184,7 +186,7 @@ export function makeAttention(
   const dtype = shape.dtype ?? 'float32';
   return g.scope('sdpa', () => {
     const grouped = numKvHeads === numHeads ? q : makeReshape(g, q, [0, numKvHeads, -1, headDim]);
-    const kt = makeTranspose(g, k, [0, 1, 3, 2]);
+    const kt = shape.keysTransposed ? k : makeTranspose(g, k, [0, 1, 3, 2]);
     let scores = makeCastIf(g, g.op1('MatMul', [grouped, kt]), dtype, 'float32');
     scores = g.op1('Div', [scores, g.scalar(Math.fround(Math.sqrt(headDim)), 'float32', 'sqrt_head_dim')]);
     if (numKvHeads !== numHeads) scores = makeReshape(g, scores, [0, numHeads, -1, 0]);

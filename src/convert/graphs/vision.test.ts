@@ -118,6 +118,59 @@ describe('vision encoder graph (fp32)', () => {
   });
 });
 
+describe('vision encoder graph with full attention in row chunks', () => {
+  const chunked = new Map<number, Promise<ort.InferenceSession>>();
+  const chunkedSession = (k: number) => {
+    if (!chunked.has(k)) {
+      chunked.set(
+        k,
+        buildVisionGraph(cfg, new WeightStore(source), { dtype: 'fp32', attentionChunks: k }).then((b) =>
+          ort.InferenceSession.create(b),
+        ),
+      );
+    }
+    return chunked.get(k)!;
+  };
+
+  // crop: N = 64 in 3 chunks of 22 rows (2 padded rows), in 64 of 1 row, in 100 (84 of them all
+  // padding); image1: N = 252 in 5 chunks of 51 rows.
+  it.each([
+    { name: 'crop', grid: [1, 8, 8] as Grid, k: 3 },
+    { name: 'crop', grid: [1, 8, 8] as Grid, k: 64 },
+    { name: 'crop', grid: [1, 8, 8] as Grid, k: 100 },
+    { name: 'image1', grid: [1, 14, 18] as Grid, k: 5 },
+  ])('$name in $k chunks matches the dense reference within 1e-4 of the peak', async ({ name, grid, k }) => {
+    const n = grid[1] * grid[2];
+    const pixels = golden.f32(`${name}_pixel_values`).data;
+    const feeds = {
+      [VISION_IO.pixelValues]: new ort.Tensor('float32', pixels, [n, visionPatchDim(cfg)]),
+      [VISION_IO.gridThw]: new ort.Tensor('int64', BigInt64Array.from(grid.map(BigInt)), [1, 3]),
+    };
+    const out = (await (await chunkedSession(k)).run(feeds))[VISION_IO.output];
+    expect(out.dims).toEqual([n / 4, cfg.outHiddenSize]);
+    const { diff, peak } = maxAbsDiff(
+      out.data as Float32Array,
+      denseVisionReference(pixels, grid, cfg, weight),
+    );
+    expect(diff / peak).toBeLessThan(1e-4);
+  });
+
+  it('each full block has one scores MatMul per chunk; windowed blocks are unchanged', async () => {
+    const bytes = await buildVisionGraph(cfg, new WeightStore(source), { dtype: 'fp32', attentionChunks: 5 });
+    const nodes = (decodeModel(bytes) as { graph: { node: { name: string; op_type: string }[] } }).graph.node;
+    for (const i of cfg.fullattBlockIndexes) {
+      const scores = nodes.filter((x) => x.name.startsWith(`/visual/blocks.${i}/attn/full/chunk`));
+      const matmuls = scores.filter((x) => /\/sdpa\/MatMul$/.test(x.name)).map((x) => x.name);
+      expect(matmuls).toEqual(
+        [0, 1, 2, 3, 4].map((c) => `/visual/blocks.${i}/attn/full/chunk${c}/sdpa/MatMul`),
+      );
+    }
+    expect(nodes.filter((x) => /\/attn\/windows\/Gather$/.test(x.name))).toHaveLength(
+      cfg.depth - cfg.fullattBlockIndexes.length,
+    );
+  });
+});
+
 describe('vision encoder graph (int4)', () => {
   it.each(images)(
     '$name q4: equals the dense reference run on the dequantized int4 weights',

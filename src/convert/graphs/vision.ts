@@ -33,6 +33,8 @@ export interface VisionBuildOptions {
   dtype: VisionDtype;
   /** RMSNorm epsilon (default 1e-6, QwenVLConfig.visionEps). */
   eps?: number;
+  /** Query row chunks of each full-attention block (default 1; the converter picks it). */
+  attentionChunks?: number;
 }
 
 /** Graph input/output names: the contract with src/model/vision/plan.ts and the runtime. */
@@ -88,13 +90,13 @@ async function visionBlock(
   g: GraphBuilder,
   store: WeightStore,
   cfg: VisionConfig,
-  opts: { format: WeightFormat; act: FloatType; eps: number },
+  opts: { format: WeightFormat; act: FloatType; eps: number; chunks: number },
   i: number,
   x: string,
   shared: AttentionShared,
 ): Promise<string> {
   const p = `visual.blocks.${i}`;
-  const { format, act, eps } = opts;
+  const { format, act, eps, chunks } = opts;
   // Weights are read before the synchronous scope: a scope must not span an await.
   const norm1 = await store.float(g, `${p}.norm1.weight`, act);
   const attnW = {
@@ -112,6 +114,7 @@ async function visionBlock(
     heads: cfg.numHeads,
     windowSlots: visionWindowSlots(cfg),
     act,
+    fullChunks: chunks,
   };
   const windowed = !cfg.fullattBlockIndexes.includes(i);
   return g.scope(`visual/blocks.${i}`, () => {
@@ -134,6 +137,10 @@ export async function buildVisionEncoder(
   const format = FORMAT[opts.dtype];
   const act: FloatType = opts.dtype === 'q4f16' ? 'float16' : 'float32';
   const eps = opts.eps ?? 1e-6;
+  const chunks = opts.attentionChunks ?? 1;
+  if (!Number.isInteger(chunks) || chunks < 1) {
+    throw new VisionConfigError(`attention chunks ${chunks} is not a positive integer`);
+  }
   const c = cfg.hiddenSize;
   if (c % cfg.numHeads !== 0 || (c / cfg.numHeads) % 4 !== 0) {
     throw new VisionConfigError(
@@ -154,7 +161,7 @@ export async function buildVisionEncoder(
   });
 
   for (let i = 0; i < cfg.depth; i++)
-    x = await visionBlock(g, store, cfg, { format, act, eps }, i, x, shared);
+    x = await visionBlock(g, store, cfg, { format, act, eps, chunks }, i, x, shared);
 
   const merged = cfg.spatialMergeSize * cfg.spatialMergeSize * c;
   const lnQ = await store.float(g, 'visual.merger.ln_q.weight', act);
@@ -191,6 +198,7 @@ export async function buildVisionGraph(
     metadata: {
       'deepeyes.dtype': opts.dtype,
       'deepeyes.vision.window_slots': String(visionWindowSlots(cfg)),
+      'deepeyes.vision.attention_chunks': String(opts.attentionChunks ?? 1),
     },
   });
 }

@@ -106,6 +106,16 @@ async function createSession(
   return ort.InferenceSession.create(model, { ...opts, externalData: external });
 }
 
+/** The vision encoder alone (its memory and time against image size: diagnostics, benches). */
+export function loadVisionSession(
+  ort: OrtApi,
+  files: ModelFiles,
+  choice: SessionChoice,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<OrtSession> {
+  return createSession(ort, files, 'vision_encoder', choice, onProgress);
+}
+
 export async function loadSessions(
   ort: OrtApi,
   files: ModelFiles,
