@@ -10,6 +10,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { writeTinyModel } from '../src/cli/build-tiny-model';
+import { ZOOM_BOX, writeZoomBigramModel, zoomReplyTokens } from '../test/support/zoom-bigram-model';
 import { test, expect } from './fixtures';
 import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
 import { boxOnPage, colourDistance, snapshot } from './playground/pixels';
@@ -316,6 +317,98 @@ test('a model whose weights overflow fp16 gives NaN logits: the run says so, off
     await waitIdle(page, SLOW);
     await expect(page.getByTestId('run-error')).toHaveCount(0);
     await expect(page.getByTestId('step-card-0')).toContainText('token budget reached');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A finished step card. The live card carries the same test id, and for a frame after a turn
+ * ends it can still show the previous turn's number (its fields follow the store frame by frame).
+ */
+const finishedCard = (index: number) => page.locator(`[data-testid="step-card-${index}"]:not([data-live])`);
+
+/** "N tok · decode · prompt P" of a finished step card -> [N, P]. */
+async function stepTokens(index: number): Promise<[number, number]> {
+  const meta = await finishedCard(index).locator('.step-card__meta').innerText();
+  const m = /(\d+) tok .* prompt (\d+)/.exec(meta);
+  if (!m) throw new Error(`no token counts in "${meta}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+test('the worker dies mid-decode in step 2, after step 1 zoomed: "Rerun from step 2" keeps step 1, prefills once and completes the run', async () => {
+  // A model of the tiny architecture whose greedy reply is one zoom call every turn
+  // (test/support/zoom-bigram-model.ts), built now and served by the preview server.
+  const dir = resolve(import.meta.dirname, '../dist/test-models/zoom-bigram');
+  await writeZoomBigramModel(dir, ['q4']);
+  try {
+    await page.evaluate(() =>
+      (
+        window as unknown as {
+          __deepeyesModelPort: {
+            loadModel(s: { kind: 'url'; url: string }, b: string, v: string): Promise<void>;
+          };
+        }
+      ).__deepeyesModelPort.loadModel({ kind: 'url', url: 'test-models/zoom-bigram/' }, 'wasm', 'q4'),
+    );
+    await expect(runStatus(page)).toHaveText('Ready');
+    await dropFile(page, { base64: picture(112, 200), name: 'zoom.png', type: 'image/png' });
+    await expect(page.getByTestId('timeline').locator('.step-card')).toHaveCount(0);
+    await page.getByTestId('question-input').fill('Where is the blue corner?');
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('setting-max-crops').fill('2');
+    await page.getByTestId('settings-button').click();
+    await setMaxTokens(page, 64);
+
+    const modelBox = `model box[${ZOOM_BOX.join(', ')}]`;
+    const t0 = Date.now();
+    await page.getByTestId('run-button').click();
+    // Step 1 finished with its zoom and step 2 is being written: then the worker dies.
+    const step1 = finishedCard(0);
+    await expect(step1).toHaveClass(/step-card--tool_call/, { timeout: SLOW });
+    await expect(step1.locator('.tool-card__nums')).toContainText(modelBox);
+    const live2 = page.locator('[data-testid="step-card-1"][data-live="true"] .step-card__meta');
+    await expect(live2).toHaveText(/^[1-9]\d* tok$/, { timeout: SLOW });
+    await page.evaluate(() =>
+      (
+        window as unknown as { __deepeyesModelPort: { workerClient: { simulateCrash(): void } } }
+      ).__deepeyesModelPort.workerClient.simulateCrash(),
+    );
+    const error = page.getByTestId('run-error');
+    await expect(error).toHaveAttribute('data-code', 'worker_crashed', { timeout: SLOW });
+    await expect(error).toContainText('The model was loaded again');
+    await expect(runStatus(page)).toHaveText('Ready');
+    const lostAt = Date.now();
+    const step1Meta = await step1.locator('.step-card__meta').innerText();
+    const [g0, p0] = await stepTokens(0);
+    expect(g0).toBe(zoomReplyTokens());
+    // The completed zoom is kept; the step being written when the worker died is not.
+    await expect(page.getByTestId('step-card-1')).toHaveCount(0);
+    const resume = page.getByTestId('resume-button');
+    await expect(resume).toHaveText('Rerun from step 2');
+
+    await resume.click();
+    await waitIdle(page, SLOW);
+    await expect(error).toHaveCount(0);
+    const resumedMs = Date.now() - lostAt;
+    // Step 1 is the interrupted run's own (its decode time too), not decoded again.
+    await expect(step1.locator('.step-card__meta')).toHaveText(step1Meta);
+    const step2 = finishedCard(1);
+    await expect(step2).toHaveClass(/step-card--tool_call/);
+    await expect(step2.locator('.tool-card__nums')).toContainText(modelBox);
+    const step3 = finishedCard(2);
+    await expect(step3).toHaveClass(/step-card--budget/);
+    await expect(step3).toContainText('crop budget of 2 reached');
+    await expect(page.getByTestId('step-card-3')).toHaveCount(0);
+    // One prefill of the whole conversation: step 1's prompt, its reply, and the same
+    // tool-response chunk step 3 fed (after its turn's unfed last token) in an unbroken run.
+    const [g1, p1] = await stepTokens(1);
+    const [g2, p2] = await stepTokens(2);
+    expect([g1, g2]).toEqual([zoomReplyTokens(), zoomReplyTokens()]);
+    expect(p1).toBe(p0 + g0 + (p2 - 1));
+    console.log(
+      `zoom model on WASM: step 1 ${g0} tok, prompt ${p0}; worker killed ${((lostAt - t0) / 1000).toFixed(1)} s after Run (reload included); resumed run ${(resumedMs / 1000).toFixed(1)} s (one prefill of ${p1}, then ${p2})`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -108,3 +108,32 @@ describe('writeTinyCheckpoint, BF16 sharded', () => {
     }
   });
 });
+
+describe('writeTinyCheckpoint, overrides', () => {
+  it('writes the given values for the named tensors and the golden values for the rest', async () => {
+    const dir = join(tmp, 'overrides');
+    const [n] = manifest.tensors['model.norm.weight'].shape;
+    const norm = Float32Array.from({ length: n }, (_, i) => i / 4);
+    await writeTinyCheckpoint(dir, configText, golden.salt, { overrides: { 'model.norm.weight': norm } });
+    const r = await openLocalCheckpoint(dir);
+    try {
+      expect(Array.from(await r.readF32('model.norm.weight'))).toEqual(Array.from(norm));
+      const name = 'model.layers.0.self_attn.o_proj.weight';
+      expect(sha(await r.readF32(name))).toBe(manifest.tensors[name].sha256);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('refuses an override of the wrong size or for a tensor the config does not have', async () => {
+    const dir = join(tmp, 'bad-overrides');
+    await expect(
+      writeTinyCheckpoint(dir, configText, golden.salt, {
+        overrides: { 'model.norm.weight': new Float32Array(3) },
+      }),
+    ).rejects.toThrow(/3 values for shape/);
+    await expect(
+      writeTinyCheckpoint(dir, configText, golden.salt, { overrides: { 'model.nope': new Float32Array(3) } }),
+    ).rejects.toThrow(/no such tensor/);
+  });
+});

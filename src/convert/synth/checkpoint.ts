@@ -34,6 +34,11 @@ export interface TinyCheckpointOptions {
    * reliability tests); every other tensor keeps its golden values.
    */
   scales?: Readonly<Record<string, number>>;
+  /**
+   * Replaces the named tensors' values outright (row-major, one value per element): a model whose
+   * weights are chosen rather than random, e.g. one that speaks a scripted reply (bigram.ts).
+   */
+  overrides?: Readonly<Record<string, Float32Array>>;
   onProgress?: (p: CheckpointProgress) => void;
 }
 
@@ -56,19 +61,27 @@ export function syntheticTensors(
   salt: string,
   dtype: CheckpointDtype = 'F32',
   scales: Readonly<Record<string, number>> = {},
+  overrides: Readonly<Record<string, Float32Array>> = {},
 ): TensorToWrite[] {
-  return qwenVLTensorShapes(parseQwenVLConfig(config)).map(({ name, shape }) => {
+  const shapes = qwenVLTensorShapes(parseQwenVLConfig(config));
+  for (const name of Object.keys(overrides)) {
+    const t = shapes.find((s) => s.name === name);
+    if (!t) throw new RangeError(`override for ${name}: no such tensor in this config`);
+    if (overrides[name].length !== numel(t.shape))
+      throw new RangeError(
+        `override for ${name}: ${overrides[name].length} values for shape [${t.shape.join(', ')}]`,
+      );
+  }
+  return shapes.map(({ name, shape }) => {
     const scale = Object.hasOwn(scales, name) ? scales[name] : 1;
-    return {
-      name,
-      shape,
-      dtype,
-      data: () =>
-        scale === 1
-          ? tensorValueChunks(salt, name, shape, CHUNK_ELEMENTS)
-          : scaled(tensorValueChunks(salt, name, shape, CHUNK_ELEMENTS), scale),
-    };
+    const values = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+    const chunks = () => (values ? slices(values) : tensorValueChunks(salt, name, shape, CHUNK_ELEMENTS));
+    return { name, shape, dtype, data: () => (scale === 1 ? chunks() : scaled(chunks(), scale)) };
   });
+}
+
+function* slices(values: Float32Array): Generator<Float32Array> {
+  for (let i = 0; i < values.length; i += CHUNK_ELEMENTS) yield values.subarray(i, i + CHUNK_ELEMENTS);
 }
 
 function* scaled(chunks: Iterable<Float32Array>, scale: number): Generator<Float32Array> {
@@ -85,7 +98,7 @@ export async function writeTinyCheckpoint(
   salt: string,
   opts: TinyCheckpointOptions = {},
 ): Promise<TinyCheckpointResult> {
-  const tensors = syntheticTensors(configJson, salt, opts.dtype ?? 'F32', opts.scales);
+  const tensors = syntheticTensors(configJson, salt, opts.dtype ?? 'F32', opts.scales, opts.overrides);
   await mkdir(outDir, { recursive: true });
   const configText = typeof configJson === 'string' ? configJson : JSON.stringify(configJson, null, 2) + '\n';
   await writeFile(join(outDir, 'config.json'), configText);

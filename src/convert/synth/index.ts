@@ -3,3 +3,4 @@ export * from './values';
 export * from './tensor-list';
 export * from './checkpoint';
 export { makeCheckpoint, type MakeCheckpointOptions } from './make-checkpoint';
+export * from './bigram';
