@@ -181,6 +181,11 @@ export class ModelHost {
       variant,
       totalBytes: sizes.total_bytes,
       maxSingleTensorBytes: sizes.max_single_tensor_bytes,
+      smaller: Object.entries(manifest.variants)
+        .flatMap(([v, s]) =>
+          s && s.total_bytes < sizes.total_bytes ? [{ variant: v, totalBytes: s.total_bytes }] : [],
+        )
+        .sort((a, b) => a.totalBytes - b.totalBytes),
     };
     const loaded = await this.watchMemory(() =>
       loadEngine(files, {
