@@ -101,6 +101,8 @@ export interface TinyModelOptions {
   modelId: string;
   /** Multiplies the named weights (see writeTinyCheckpoint): e.g. a model that overflows fp16. */
   scales?: Readonly<Record<string, number>>;
+  /** Text-model sizes that replace the tiny ones (e.g. a wider MLP: a model too big for a memory budget). */
+  sizes?: Readonly<Partial<Pick<typeof TINY_CONFIG, 'intermediate_size' | 'num_hidden_layers'>>>;
 }
 
 /** Converts the tiny random-weights checkpoint into `outDir` (a model folder the app loads). */
@@ -109,7 +111,7 @@ export async function writeTinyModel(outDir: string, opts: TinyModelOptions): Pr
   try {
     const hf = join(work, 'hf');
     await mkdir(hf, { recursive: true });
-    await writeTinyCheckpoint(hf, TINY_CONFIG, TINY_SALT, { scales: opts.scales });
+    await writeTinyCheckpoint(hf, { ...TINY_CONFIG, ...opts.sizes }, TINY_SALT, { scales: opts.scales });
     await writeFile(join(hf, 'tokenizer.json'), JSON.stringify(qwen25vlTestTokenizerJson()));
     await writeFile(join(hf, 'tokenizer_config.json'), JSON.stringify(qwen25vlTestTokenizerConfig()));
     await writeFile(
