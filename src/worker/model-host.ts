@@ -29,7 +29,7 @@ import type { ExecutionTarget, OrtApi } from '../model/runtime/ort-api';
 import type { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
 import { loadEngine, type LoadEngineOptions } from '../model/load-engine';
 import { ModelNotLoadedError, WorkerBusyError } from './errors';
-import { createWorkerDevice, type WorkerDevice } from './gpu-device';
+import { createWorkerDevice, type WorkerDevice } from '../model/backend/gpu-device';
 import type { FromWorker, StuckSession, ToWorker } from './protocol';
 
 export interface ModelHostOptions {
