@@ -103,6 +103,19 @@ describe('controller', () => {
     expect(s.gpu.adapter).toBe('Test GPU');
   });
 
+  it('a load that failed after the worker let the loaded model go leaves no model active: Run does not reach the port', async () => {
+    const { store, c, modelPort } = setup();
+    modelPort!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });
+    modelPort!.emit({ kind: 'model_status', modelId: 'big', cache: 'error', error: 'out of memory' });
+    modelPort!.emit({ kind: 'model_status', modelId: 'm', cache: 'cached' });
+    modelPort!.emit({ kind: 'model_unloaded' });
+    expect(store.getState()).toMatchObject({ activeModelId: null, runner: 'replay' });
+    store.getState().setInputImage(inputImage);
+    store.getState().setQuestion('what?');
+    await c.run();
+    expect(modelPort!.runs).toEqual([]);
+  });
+
   it('runs the modelPort with the picture, the trimmed question and the non-empty options', async () => {
     const { store, c, modelPort } = setup();
     modelPort!.emit({ kind: 'model_ready', modelId: 'm', backend: 'webgpu' });

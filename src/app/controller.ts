@@ -91,6 +91,9 @@ export function createController(
         if (e.adapter) st.setGpu({ ...st.gpu, adapter: e.adapter });
         break;
       }
+      case 'model_unloaded':
+        st.setActiveModel(null, 'replay');
+        break;
       case 'gpu':
         st.setGpu(e.gpu);
         break;

@@ -21,6 +21,8 @@ export type PortEvent =
   | { kind: 'model_status'; modelId: string; cache: CacheStatus; error?: string }
   | { kind: 'file_progress'; modelId: string; file: string; loadedBytes: number; totalBytes: number }
   | { kind: 'model_ready'; modelId: string; backend: Backend | 'server'; label?: string; adapter?: string }
+  /** No model is loaded any more (a failed load let the previous one go). */
+  | { kind: 'model_unloaded' }
   | { kind: 'gpu'; gpu: GpuInfo }
   | { kind: 'error'; error: ErrorInfo }
   /** Not a failure, but the user should know (e.g. the model runs from memory: storage is full). */

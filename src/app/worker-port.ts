@@ -132,6 +132,7 @@ export class WorkerPort implements ModelPort {
   }
 
   async loadModel(source: ModelSource, backend: Backend = 'webgpu', variant?: VariantName): Promise<void> {
+    const previous = this.loaded ? this.modelId : undefined;
     let loadable: LoadableSource;
     let id: string;
     const hub =
@@ -187,6 +188,12 @@ export class WorkerPort implements ModelPort {
       this.emit({ kind: 'model_ready', modelId: id, backend: info.backend });
     } catch (e) {
       this.emit({ kind: 'model_status', modelId: id, cache: 'error', error: toErrorInfo(e).message });
+      // The worker let the previous model go before loading this one (its memory was needed):
+      // nothing is loaded now, and the picker must offer that model again.
+      this.loaded = undefined;
+      if (previous && previous !== id)
+        this.emit({ kind: 'model_status', modelId: previous, cache: 'cached' });
+      this.emit({ kind: 'model_unloaded' });
       throw e;
     }
   }

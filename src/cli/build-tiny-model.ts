@@ -103,6 +103,8 @@ export interface TinyModelOptions {
   scales?: Readonly<Record<string, number>>;
   /** Replaces the named weights outright (see writeTinyCheckpoint): e.g. a scripted bigram model. */
   overrides?: Readonly<Record<string, Float32Array>>;
+  /** Text-model sizes that replace the tiny ones (e.g. a wider MLP: a model too big for a memory budget). */
+  sizes?: Readonly<Partial<Pick<typeof TINY_CONFIG, 'intermediate_size' | 'num_hidden_layers'>>>;
 }
 
 /** Converts the tiny random-weights checkpoint into `outDir` (a model folder the app loads). */
@@ -111,7 +113,10 @@ export async function writeTinyModel(outDir: string, opts: TinyModelOptions): Pr
   try {
     const hf = join(work, 'hf');
     await mkdir(hf, { recursive: true });
-    await writeTinyCheckpoint(hf, TINY_CONFIG, TINY_SALT, { scales: opts.scales, overrides: opts.overrides });
+    await writeTinyCheckpoint(hf, { ...TINY_CONFIG, ...opts.sizes }, TINY_SALT, {
+      scales: opts.scales,
+      overrides: opts.overrides,
+    });
     await writeFile(join(hf, 'tokenizer.json'), JSON.stringify(qwen25vlTestTokenizerJson()));
     await writeFile(join(hf, 'tokenizer_config.json'), JSON.stringify(qwen25vlTestTokenizerConfig()));
     await writeFile(

@@ -7,6 +7,7 @@ import type { ManifestFile } from '../base/model-manifest';
 import { ModelFileMissingError, type ModelFiles } from '../model/runtime/model-files';
 import { sha256Hex } from '../base/sha256';
 import { sampledDigestOfBytes } from './sampled-digest';
+import { blobBytes } from './blob-bytes';
 import type { DeliveredFile } from './downloader';
 import { IntegrityError, LocalFileDamagedError, ModelSourceError } from './errors';
 import type { DeliveryEventSink } from './events';
@@ -99,7 +100,7 @@ export class OpfsModelFiles implements ModelFiles {
     if (!f) throw new ModelFileMissingError(this.id, path);
     if (f.memory) return f.memory.toBytes();
     const file = await this.store?.getFile(path);
-    const bytes = file ? new Uint8Array(await file.arrayBuffer()) : null;
+    const bytes = file ? await blobBytes(file) : null;
     const mode = mayRefetch ? (this.opts.verifyOnRead ?? 'sampled') : 'full';
     let got: string | null = null;
     if (bytes && bytes.length === f.bytes && mode !== false) {
@@ -207,7 +208,7 @@ export class LocalFolderModelFiles implements ModelFiles {
   async readBytes(path: string): Promise<Uint8Array> {
     const file = await this.lookup(path);
     if (!file) throw new ModelFileMissingError(this.id, path);
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    const bytes = await blobBytes(file);
     if (this.opts.verify === false || path === MANIFEST_FILE) return bytes;
     const expected = (await this.loadManifest())?.get(path);
     if (!expected) return bytes;

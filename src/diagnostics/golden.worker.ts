@@ -1,12 +1,15 @@
 /// <reference lib="webworker" />
 /**
  * Runs the golden checks (../golden/run-checks.ts) inside a worker on onnxruntime-web: the same
- * checks the Node CLI runs, against a golden set and a converted model served over HTTP.
+ * checks the Node CLI runs, against a golden set and a converted model served over HTTP. On WebGPU
+ * onnxruntime-web runs on the device made here, as in the model worker (every adapter limit:
+ * onnxruntime's kernels fail the default limits), not on one it would open for itself.
  */
+import { createWorkerDevice } from '../model/backend/gpu-device';
 import { ortWeb } from '../model/backend/ort-web';
 import { UrlModelFiles } from '../model/runtime/model-files';
 
-import { runGoldenChecks } from '../golden/run-checks';
+import { runGoldenChecks, type GoldenRunOptions } from '../golden/run-checks';
 import { urlGoldenSource } from '../golden/source';
 
 import type { Variant } from '../base/types';
@@ -23,11 +26,13 @@ scope.onmessage = async (e: MessageEvent<GoldenRequest>) => {
   const r = e.data;
   try {
     const ort = ortWeb(r.baseUrl);
+    const device = r.ep === 'webgpu' ? await createWorkerDevice() : undefined;
     const sink = await runGoldenChecks({
       golden: urlGoldenSource(new URL(r.goldenUrl, r.baseUrl).href),
       files: new UrlModelFiles(new URL(r.modelUrl, r.baseUrl).href),
       ort,
       target: r.ep,
+      ...(device ? { gpuDevice: device.device as unknown as GoldenRunOptions['gpuDevice'] } : {}),
       variants: r.variants,
       print: (line) => scope.postMessage({ kind: 'line', line }),
     });

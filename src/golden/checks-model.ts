@@ -17,6 +17,7 @@ import type { OrtApi, OrtTensor } from '../model/runtime/ort-api';
 import type { ModelFiles } from '../model/runtime/model-files';
 import { QwenVLRuntime } from '../model/runtime/qwen-vl-runtime';
 import type { ExecutionTarget } from '../model/runtime/ort-api';
+import type { SessionChoice } from '../model/runtime/sessions';
 
 import { argmax } from '../model/runtime/sampling';
 import type { GoldenArrays } from './source';
@@ -88,14 +89,25 @@ async function runTurns(
 export async function runModelChecks(
   g: GoldenArrays,
   inputs: AgentInputs,
-  env: { ort: OrtApi; files: ModelFiles; target: ExecutionTarget; variant: Variant },
+  env: {
+    ort: OrtApi;
+    files: ModelFiles;
+    target: ExecutionTarget;
+    variant: Variant;
+    gpuDevice?: SessionChoice['gpuDevice'];
+  },
   sink: CheckSink,
 ): Promise<void> {
   const v = env.variant;
   const fp32 = v === 'fp32';
   // The converter writes one int4 embedding (float32 out) for q4 and q4f16: embed_tokens_q4.onnx.
   const perComponent = v === 'q4f16' ? { embed_tokens: 'q4' as const } : undefined;
-  const rt = await QwenVLRuntime.load(env.ort, env.files, { variant: v, target: env.target, perComponent });
+  const rt = await QwenVLRuntime.load(env.ort, env.files, {
+    variant: v,
+    target: env.target,
+    perComponent,
+    ...(env.gpuDevice ? { gpuDevice: env.gpuDevice } : {}),
+  });
   try {
     // Vision encoder.
     for (const [name, image] of [

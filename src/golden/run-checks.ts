@@ -4,6 +4,7 @@
  */
 import type { OrtApi, ExecutionTarget } from '../model/runtime/ort-api';
 import type { ModelFiles } from '../model/runtime/model-files';
+import type { SessionChoice } from '../model/runtime/sessions';
 
 import { parseQwenVLConfig } from '../model/config';
 import { loadTextAssets } from '../model/runtime/text-assets';
@@ -18,6 +19,8 @@ export interface GoldenRunOptions {
   files: ModelFiles;
   ort: OrtApi;
   target: ExecutionTarget;
+  /** The caller's WebGPU device, for onnxruntime-web to run on (else it opens one of its own). */
+  gpuDevice?: SessionChoice['gpuDevice'];
   variants: Variant[];
   print?: (line: string) => void;
 }
@@ -30,7 +33,12 @@ export async function runGoldenChecks(o: GoldenRunOptions): Promise<CheckSink> {
   const inputs = await runPureChecks(g, text, config, sink);
   for (const variant of o.variants) {
     try {
-      await runModelChecks(g, inputs, { ort: o.ort, files: o.files, target: o.target, variant }, sink);
+      await runModelChecks(
+        g,
+        inputs,
+        { ort: o.ort, files: o.files, target: o.target, variant, gpuDevice: o.gpuDevice },
+        sink,
+      );
     } catch (e) {
       sink.check(`${variant}.run`, false, 1, e instanceof Error ? e.message : String(e));
     }

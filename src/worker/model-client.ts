@@ -13,7 +13,7 @@ import type { LoadableSource } from '../delivery/model-source';
 import { requestPersistence } from '../delivery/storage-policy';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
 import { WorkerCrashedError, WorkerStoppedError } from './errors';
-import type { GpuBufferCount } from './gpu-device';
+import type { GpuBufferCount } from '../model/backend/gpu-device';
 import type { FromWorker, LoadedInfo, StuckSession, ToWorker } from './protocol';
 
 /** Fresh workers a recovery starts before it gives up (a worker that dies on every load). */

@@ -29,7 +29,7 @@ import type { ExecutionTarget, OrtApi } from '../model/runtime/ort-api';
 import type { QwenVLEngine } from '../model/runtime/qwen-vl-engine';
 import { loadEngine, type LoadEngineOptions } from '../model/load-engine';
 import { ModelNotLoadedError, WorkerBusyError } from './errors';
-import { createWorkerDevice, type WorkerDevice } from './gpu-device';
+import { createWorkerDevice, type WorkerDevice } from '../model/backend/gpu-device';
 import type { FromWorker, StuckSession, ToWorker } from './protocol';
 
 export interface ModelHostOptions {
@@ -181,6 +181,11 @@ export class ModelHost {
       variant,
       totalBytes: sizes.total_bytes,
       maxSingleTensorBytes: sizes.max_single_tensor_bytes,
+      smaller: Object.entries(manifest.variants)
+        .flatMap(([v, s]) =>
+          s && s.total_bytes < sizes.total_bytes ? [{ variant: v, totalBytes: s.total_bytes }] : [],
+        )
+        .sort((a, b) => a.totalBytes - b.totalBytes),
     };
     const loaded = await this.watchMemory(() =>
       loadEngine(files, {

@@ -10,7 +10,7 @@ import type { Backend } from '../base/types';
 import type { VariantName } from '../base/model-manifest';
 import type { LoadableSource } from '../delivery/model-source';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
-import type { GpuBufferCount } from './gpu-device';
+import type { GpuBufferCount } from '../model/backend/gpu-device';
 
 export type ToWorker =
   | { kind: 'probe'; id: number }

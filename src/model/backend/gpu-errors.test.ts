@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpuOutOfMemoryError, outOfMemoryError, WasmOutOfMemoryError } from './gpu-errors';
 
-const q4 = { variant: 'q4', totalBytes: 3 * 2 ** 30, maxSingleTensorBytes: 2 ** 29 };
-const fp32 = { variant: 'fp32', totalBytes: 30 * 2 ** 30 };
+const q4 = { variant: 'q4', totalBytes: 3 * 2 ** 30, maxSingleTensorBytes: 2 ** 29, smaller: [] };
+/** fp32 of a model that also offers q4 and q4f16. */
+const fp32 = {
+  variant: 'fp32',
+  totalBytes: 30 * 2 ** 30,
+  smaller: [
+    { variant: 'q4', totalBytes: 3 * 2 ** 30 },
+    { variant: 'q4f16', totalBytes: 5 * 2 ** 30 },
+  ],
+};
+/** A model converted to fp32 only. */
+const fp32Only = { variant: 'fp32', totalBytes: 30 * 2 ** 30, smaller: [] };
 
-const needs = { variant: 'q4f16', totalBytes: 5 * 2 ** 30, maxSingleTensorBytes: 2 ** 30 };
+const needs = { variant: 'q4f16', totalBytes: 5 * 2 ** 30, maxSingleTensorBytes: 2 ** 30, smaller: [] };
 
 describe('outOfMemoryError', () => {
   const g = globalThis as { GPUOutOfMemoryError?: unknown };
@@ -46,7 +56,7 @@ describe('outOfMemoryError', () => {
     expect(outOfMemoryError(new RangeError('Invalid typed array length: 5'), q4)).toBeUndefined();
   });
 
-  it('advises a smaller variant only when a smaller one exists: never "q4" with q4 loaded', () => {
+  it('advises a smaller variant only when this model offers one: never "q4" with q4 loaded, nor for an fp32-only model', () => {
     class GPUOutOfMemoryError {
       constructor(readonly message: string) {}
     }
@@ -57,12 +67,15 @@ describe('outOfMemoryError', () => {
       new RangeError('Array buffer allocation failed'),
     ];
     for (const f of failures) {
-      for (const small of [q4, needs]) {
+      for (const small of [q4, needs, fp32Only]) {
         const advice = outOfMemoryError(f, small)?.advice ?? '';
-        expect(advice).not.toMatch(/smaller variant/);
-        expect(advice).toContain(`already the smallest variant`);
+        expect(advice).not.toMatch(/smaller .*variant|q4 \(/);
+        expect(advice).toContain(`${small.variant} variant (${small.totalBytes / 2 ** 30}.00 GiB of weights`);
+        expect(advice).toContain('is the smallest variant this model offers');
       }
-      expect(outOfMemoryError(f, fp32)?.advice).toContain('load a smaller variant (q4');
+      expect(outOfMemoryError(f, fp32)?.advice).toContain(
+        "load this model's smaller q4 (3.00 GiB) or q4f16 (5.00 GiB) variant",
+      );
     }
   });
 });

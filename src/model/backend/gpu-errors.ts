@@ -19,6 +19,8 @@ export interface ModelNeeds {
   totalBytes: number;
   /** Largest single tensor: it must fit one GPU buffer. */
   maxSingleTensorBytes?: number;
+  /** The variants this model offers that hold fewer bytes, smallest first: the advice names them. */
+  smaller: readonly { variant: string; totalBytes: number }[];
 }
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -29,14 +31,16 @@ function needsText(needs: ModelNeeds | undefined): string {
   return `the ${needs.variant} variant (${gib(needs.totalBytes)} of weights${single})`;
 }
 
-/** The 4-bit variants: nothing smaller is converted (src/base/model-manifest.ts). */
-const SMALLEST_VARIANTS = new Set(['q4', 'q4f16']);
-
-/** The way out: a smaller variant when one exists, else what the model needs and where it fits. */
+/**
+ * The way out: a smaller variant when this model offers one (never "try q4" with q4 loaded, nor
+ * with a model converted to fp32 only), else what the model needs and where it fits.
+ */
 function memoryAdvice(needs: ModelNeeds | undefined, where: string): string {
-  if (needs && SMALLEST_VARIANTS.has(needs.variant))
-    return `${needsText(needs)} is already the smallest variant: close other tabs and programs to free ${where}, or use a machine with at least ${gib(needs.totalBytes)} of ${where} free`;
-  return `close other tabs and programs to free ${where}, or load a smaller variant (q4 / q4f16): ${needsText(needs)} needs that much ${where}`;
+  if (!needs) return `close other tabs and programs to free ${where}, or load a smaller model`;
+  const smaller = needs.smaller.map((s) => `${s.variant} (${gib(s.totalBytes)})`).join(' or ');
+  if (smaller)
+    return `close other tabs and programs to free ${where}, or load this model's smaller ${smaller} variant: ${needsText(needs)} needs that much ${where}`;
+  return `${needsText(needs)} is the smallest variant this model offers: close other tabs and programs to free ${where}, use a machine with at least ${gib(needs.totalBytes)} of ${where} free, or load a smaller model`;
 }
 
 export class NoWebGpuError extends DeepEyesError {
@@ -61,7 +65,7 @@ export class GpuOutOfMemoryError extends DeepEyesError {
 export class WasmOutOfMemoryError extends DeepEyesError {
   constructor(detail: string, needs?: ModelNeeds) {
     super('wasm_out_of_memory', `WebAssembly memory could not hold ${needsText(needs)}: ${detail}`, {
-      advice: `the CPU backend keeps the whole model in a WebAssembly heap of at most 4 GiB; ${memoryAdvice(needs, 'memory')}, or use WebGPU`,
+      advice: `onnxruntime-web copies the model into a WebAssembly heap of at most 4 GiB (on WebGPU too, before its upload); ${memoryAdvice(needs, 'memory')}`,
     });
     this.name = 'WasmOutOfMemoryError';
   }

@@ -5,7 +5,7 @@
  * `device` option (runtime/sessions.ts); setting env.webgpu.device does nothing in 1.30.
  * Released only by the worker ending: after a loss the worker is replaced, with a fresh device.
  */
-import { probeOf, requestGpuAdapter, type GpuProbe } from '../model/backend/webgpu-probe';
+import { probeOf, requestGpuAdapter, type GpuProbe } from './webgpu-probe';
 
 export interface GpuDeviceLike {
   lost: Promise<{ reason: string; message: string }>;
