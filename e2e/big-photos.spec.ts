@@ -1,9 +1,12 @@
 /**
- * Camera-sized photos opened the way a user opens them (reliability cases 4 and 32): a 100 MP and
- * a 200 MP JPEG through the "Open picture…" file chooser are shown downscaled to the working cap
- * (src/ui/input/plan.ts) with a notice, their pixels match sharp's decode and downscale of the same
- * file, and no canvas or bitmap in the page ever held the full size. Two decompression bombs are
- * refused before anything decodes them. The photos are made once and cached (e2e/support/big-photos.ts).
+ * Camera-sized photos opened the way a user opens them (reliability cases 4 and 32): a 100 MP JPEG
+ * and a 200 MP portrait phone JPEG (EXIF orientation 6) through the "Open picture…" file chooser
+ * are shown downscaled to the working cap (src/ui/input/plan.ts) with a notice, their pixels match
+ * sharp's decode and downscale of the same file, no canvas or bitmap in the page ever held more than
+ * the cap, and the JPEG decoder itself ran at the smallest k/8 scale covering it, never at full size.
+ * The 100 MP photo again in a browser without WebCodecs' ImageDecoder takes the createImageBitmap
+ * path. Two decompression bombs are refused before anything decodes them. The photos are made once
+ * and cached (e2e/support/big-photos.ts).
  */
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
@@ -18,27 +21,42 @@ import { blackPng, photoJpeg } from './support/big-photos';
  */
 const MAX_WORKING_PIXELS = 4096 * 4096;
 
-/** The largest canvas and bitmap the page made, and how many decodes it asked for. */
+/** The largest canvas, bitmap and decoded frame the page made, and how many decodes it asked for. */
 interface Largest {
   canvas: number;
   canvasSize: string;
   bitmap: number;
   bitmapSize: string;
+  frame: number;
+  frameSize: string;
+  /** ImageDecoder frames decoded. */
+  frames: number;
+  /** createImageBitmap calls and ImageDecoder frames. */
   decodes: number;
 }
 
 /**
- * Records the size of every canvas (on-screen and offscreen, on creation and on resize) and every
- * ImageBitmap the page makes, before the app's own code runs.
+ * Records the size of every canvas (on-screen and offscreen, on creation and on resize), every
+ * ImageBitmap and every frame an ImageDecoder hands back, before the app's own code runs.
+ * `withoutImageDecoder` takes WebCodecs' ImageDecoder away, as in a browser that lacks it.
  */
-async function watchAllocations(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const seen = { canvas: 0, canvasSize: '', bitmap: 0, bitmapSize: '', decodes: 0 };
+async function watchAllocations(page: Page, withoutImageDecoder = false): Promise<void> {
+  await page.addInitScript((withoutImageDecoder) => {
+    const seen = {
+      canvas: 0,
+      canvasSize: '',
+      bitmap: 0,
+      bitmapSize: '',
+      frame: 0,
+      frameSize: '',
+      frames: 0,
+      decodes: 0,
+    };
     (window as unknown as { __largest: typeof seen }).__largest = seen;
-    const note = (kind: 'canvas' | 'bitmap', w: number, h: number) => {
+    const note = (kind: 'canvas' | 'bitmap' | 'frame', w: number, h: number) => {
       if (w * h <= seen[kind]) return;
       seen[kind] = w * h;
-      seen[kind === 'canvas' ? 'canvasSize' : 'bitmapSize'] = `${w}x${h}`;
+      seen[`${kind}Size`] = `${w}x${h}`;
     };
     for (const proto of [HTMLCanvasElement.prototype, OffscreenCanvas.prototype]) {
       for (const side of ['width', 'height'] as const) {
@@ -65,7 +83,19 @@ async function watchAllocations(page: Page): Promise<void> {
       note('bitmap', bitmap.width, bitmap.height);
       return bitmap;
     }) as typeof window.createImageBitmap;
-  });
+    if (withoutImageDecoder) {
+      delete (window as { ImageDecoder?: unknown }).ImageDecoder;
+    } else {
+      const decode = ImageDecoder.prototype.decode;
+      ImageDecoder.prototype.decode = async function (this: ImageDecoder, ...args) {
+        seen.decodes++;
+        seen.frames++;
+        const result = await decode.apply(this, args);
+        note('frame', result.image.codedWidth, result.image.codedHeight);
+        return result;
+      };
+    }
+  }, withoutImageDecoder);
 }
 
 const largest = (page: Page) =>
@@ -104,23 +134,60 @@ function refMean(ref: { data: Buffer; width: number }, x: number, y: number, r: 
   return sum.map((v) => v / n);
 }
 
-const photos = [
-  { what: 'a 100 MP photo (11547x8660, Fujifilm GFX100 size)', width: 11547, height: 8660 },
-  { what: 'a 200 MP photo (16320x12240, 200 MP phone sensor size)', width: 16320, height: 12240 },
+/**
+ * The size a JPEG decoder scaling by k/8 in its inverse DCT gives for the smallest k whose sides
+ * (rounded up, as libjpeg does) cover `want`, in the stored orientation.
+ */
+function dctScaled(stored: [number, number], want: [number, number]): string {
+  for (let k = 1; k <= 8; k++) {
+    const [w, h] = stored.map((side) => Math.ceil((side * k) / 8));
+    if (w >= want[0] && h >= want[1]) return `${w}x${h}`;
+  }
+  throw new Error('unreachable: k = 8 is the stored size');
+}
+
+interface Photo {
+  what: string;
+  /** As stored in the file. */
+  width: number;
+  height: number;
+  orientation: number;
+  withoutImageDecoder?: boolean;
+}
+
+const photos: Photo[] = [
+  { what: 'a 100 MP photo (11547x8660, Fujifilm GFX100 size)', width: 11547, height: 8660, orientation: 1 },
+  {
+    what: 'a 200 MP portrait phone photo (16320x12240 stored, EXIF orientation 6)',
+    width: 16320,
+    height: 12240,
+    orientation: 6,
+  },
+  {
+    what: 'the 100 MP photo in a browser without WebCodecs ImageDecoder',
+    width: 11547,
+    height: 8660,
+    orientation: 1,
+    withoutImageDecoder: true,
+  },
 ];
 
 for (const photo of photos) {
   test(`${photo.what} opens downscaled to the working cap, with a notice, never at full size`, async ({
     page,
   }) => {
-    const { path, bytes } = await photoJpeg(photo.width, photo.height);
+    const { path, bytes } = await photoJpeg(photo.width, photo.height, photo.orientation);
     console.log(`${photo.what}: ${(bytes / 1e6).toFixed(1)} MB`);
-    await watchAllocations(page);
+    await watchAllocations(page, photo.withoutImageDecoder);
     await openApp(page);
+    const before = await largest(page);
     await openPicture(page, path);
+    // Shown upright: orientations 5-8 turn the picture a quarter.
+    const turned = photo.orientation >= 5;
+    const [sw, sh] = turned ? [photo.height, photo.width] : [photo.width, photo.height];
 
     const notice = page.getByTestId('input-notice');
-    await expect(notice).toContainText(`Large picture (${photo.width}x${photo.height}) downscaled to`);
+    await expect(notice).toContainText(`Large picture (${sw}x${sh}) downscaled to`);
     await expect(page.getByTestId('input-error')).toHaveCount(0);
     const [w, h] = /downscaled to (\d+)x(\d+)/
       .exec(await notice.innerText())!
@@ -129,7 +196,7 @@ for (const photo of photos) {
     // The cap's size: the same aspect (within a pixel's rounding), as many pixels as the cap allows.
     expect(w * h).toBeLessThanOrEqual(MAX_WORKING_PIXELS);
     expect((w + 1) * (h + 1)).toBeGreaterThan(MAX_WORKING_PIXELS);
-    expect(Math.abs(w / h - photo.width / photo.height)).toBeLessThan(1 / h);
+    expect(Math.abs(w / h - sw / sh)).toBeLessThan(1 / Math.min(w, h));
 
     // The stage fits a w x h picture: it fills the panel (less its 16 px padding) along one side.
     const stage = page.getByTestId('image-stage').locator('canvas').first();
@@ -142,7 +209,9 @@ for (const photo of photos) {
       .toBe(0);
 
     const seen = await largest(page);
-    console.log(`${photo.what}: largest canvas ${seen.canvasSize}, largest bitmap ${seen.bitmapSize}`);
+    console.log(
+      `${photo.what}: largest canvas ${seen.canvasSize}, bitmap ${seen.bitmapSize}, decoded frame ${seen.frameSize || 'none'}`,
+    );
     expect(seen.canvas, `no canvas over the cap (largest ${seen.canvasSize})`).toBeLessThanOrEqual(
       MAX_WORKING_PIXELS,
     );
@@ -150,8 +219,17 @@ for (const photo of photos) {
       MAX_WORKING_PIXELS,
     );
 
-    // The reference: sharp (libvips) decodes and downscales the same file in Node.
+    if (photo.withoutImageDecoder) {
+      expect(seen.frame, 'no ImageDecoder frame').toBe(0);
+    } else {
+      // The decoder ran once, at the smallest DCT scale that covers the shown size.
+      expect(seen.frames - before.frames).toBe(1);
+      expect(seen.frameSize).toBe(dctScaled([photo.width, photo.height], turned ? [h, w] : [w, h]));
+    }
+
+    // The reference: sharp (libvips) decodes, turns upright and downscales the same file in Node.
     const ref = await sharp(path)
+      .autoOrient()
       .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
       .raw()
       .toBuffer({ resolveWithObject: true });

@@ -17,13 +17,18 @@ function lcg(seed: number): () => number {
 }
 
 /**
- * A `width` x `height` JPEG (quality 90, 4:2:0) that compresses like a photo: a smooth colour
+ * A `width` x `height` JPEG (quality 90, 4:2:0; stored so, with EXIF `orientation` when it is not
+ * 1: 6 is a phone held upright) that compresses like a photo: a smooth colour
  * field (a 24x18 grid of random colours, upscaled) for the pixel checks to find their way by,
  * under gaussian sensor-like grain (sigma 10, a 509 px tile: JPEG cannot exploit the repeat).
  * About 4.4 pixels per byte: 23 MB at 100 MP, 45 MB at 200 MP, as real cameras write. Made once.
  */
-export async function photoJpeg(width: number, height: number): Promise<{ path: string; bytes: number }> {
-  const path = resolve(CACHE, `photo-${width}x${height}-v1.jpg`);
+export async function photoJpeg(
+  width: number,
+  height: number,
+  orientation = 1,
+): Promise<{ path: string; bytes: number }> {
+  const path = resolve(CACHE, `photo-${width}x${height}-o${orientation}-v1.jpg`);
   if (!existsSync(path)) {
     mkdirSync(CACHE, { recursive: true });
     const [gw, gh] = [24, 18];
@@ -43,11 +48,11 @@ export async function photoJpeg(width: number, height: number): Promise<{ path: 
       .toBuffer();
     // Written beside the final name, then renamed: an interrupted run leaves no half file.
     const partial = `${path}.${process.pid}.part`;
-    await sharp(grid, { raw: { width: gw, height: gh, channels: 3 } })
+    const photo = sharp(grid, { raw: { width: gw, height: gh, channels: 3 } })
       .resize(width, height, { kernel: 'cubic', fit: 'fill' })
       .composite([{ input: grain, tile: true, blend: 'overlay' }])
-      .jpeg({ quality: 90 })
-      .toFile(partial);
+      .jpeg({ quality: 90 });
+    await (orientation === 1 ? photo : photo.withMetadata({ orientation })).toFile(partial);
     renameSync(partial, path);
   }
   return { path, bytes: statSync(path).size };
