@@ -1,12 +1,12 @@
 /**
  * npm run bench -- big-photo (after `npm run build`)
  *
- * The built app (vite preview) in the measured Chromium; the 100 MP and 200 MP photos of
- * e2e/big-photos.spec.ts (made once into .cache/e2e-big-photos) opened through the "Open picture…"
- * file chooser. Per photo: seconds from choosing the file to the downscale notice, and the peak RSS
- * of the renderer and of the whole Chromium tree above the idle page. Then, for contrast, the same
- * file decoded in the same page at full size (createImageBitmap without a resize): what a path that
- * decodes first and shrinks afterwards would hold.
+ * The built app (vite preview) in the measured Chromium; the 100 MP and 200 MP (portrait, EXIF
+ * orientation 6) photos of e2e/big-photos.spec.ts (made once into .cache/e2e-big-photos) opened
+ * through the "Open picture…" file chooser. Per photo: seconds from choosing the file to the
+ * downscale notice, and the peak RSS of the renderer and of the whole Chromium tree above the idle
+ * page. Then, for contrast, the same file decoded in the same page by createImageBitmap with the
+ * same resize (the app's path where there is no ImageDecoder) and without one (full size).
  */
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -26,7 +26,10 @@ export interface BigPhotoRow {
   openSeconds: number;
   rendererPeakRss: number;
   treePeakRss: number;
-  /** The same file decoded at full size in the same page, for contrast. */
+  /** The same file through createImageBitmap with the resize, in the same page, for contrast. */
+  resizeDecodeSeconds: number;
+  resizeDecodeRendererPeakRss: number;
+  /** And at full size. */
   fullDecodeSeconds: number;
   fullDecodeRendererPeakRss: number;
   fullDecodeTreePeakRss: number;
@@ -50,8 +53,8 @@ async function openPicture(page: Page, path: string, size: string): Promise<stri
   return notice.innerText();
 }
 
-/** createImageBitmap(file) at full size in the page, the file given through a fresh file input. */
-async function decodeFullSize(page: Page, path: string): Promise<string> {
+/** createImageBitmap(file[, resize]) in the page, the file given through a fresh file input. */
+async function decodeInPage(page: Page, path: string, resize?: string): Promise<string> {
   await page.evaluate(() => {
     const input = document.createElement('input');
     input.type = 'file';
@@ -60,14 +63,18 @@ async function decodeFullSize(page: Page, path: string): Promise<string> {
     document.body.append(input);
   });
   await page.locator('#bench-full-decode').setInputFiles(path);
-  return page.evaluate(async () => {
+  return page.evaluate(async (resize) => {
     const input = document.getElementById('bench-full-decode') as HTMLInputElement;
-    const bitmap = await createImageBitmap(input.files![0]);
+    const [resizeWidth, resizeHeight] = (resize ?? '').split('x').map(Number);
+    const bitmap = await createImageBitmap(
+      input.files![0],
+      resize ? { imageOrientation: 'from-image', resizeWidth, resizeHeight, resizeQuality: 'high' } : {},
+    );
     const size = `${bitmap.width}x${bitmap.height}`;
     bitmap.close();
     input.remove();
     return size;
-  });
+  }, resize);
 }
 
 export async function runBigPhotoBench(o: {
@@ -76,7 +83,7 @@ export async function runBigPhotoBench(o: {
 }): Promise<BigPhotoFigures> {
   const photos = [
     { photo: '100 MP', size: '11547x8660', ...(await photoJpeg(11547, 8660)) },
-    { photo: '200 MP', size: '16320x12240', ...(await photoJpeg(16320, 12240)) },
+    { photo: '200 MP', size: '12240x16320', ...(await photoJpeg(16320, 12240, 6)) },
   ];
   const server = await preview({
     root: ROOT,
@@ -107,9 +114,15 @@ export async function runBigPhotoBench(o: {
       const openSeconds = (performance.now() - t0) / 1000;
       await pause(500);
       const opened = sampler.peak(`open ${p.photo}`);
+      sampler.mark(`resize ${p.photo}`);
+      const t2 = performance.now();
+      o.log(`${p.photo}: createImageBitmap resize gave ${await decodeInPage(page, p.path, shown)}`);
+      const resizeDecodeSeconds = (performance.now() - t2) / 1000;
+      await pause(500);
+      const resized = sampler.peak(`resize ${p.photo}`);
       sampler.mark(`full ${p.photo}`);
       const t1 = performance.now();
-      o.log(`${p.photo}: full-size decode gave ${await decodeFullSize(page, p.path)}`);
+      o.log(`${p.photo}: full-size decode gave ${await decodeInPage(page, p.path)}`);
       const fullDecodeSeconds = (performance.now() - t1) / 1000;
       await pause(500);
       const full = sampler.peak(`full ${p.photo}`);
@@ -120,6 +133,8 @@ export async function runBigPhotoBench(o: {
         openSeconds,
         rendererPeakRss: renderer(opened),
         treePeakRss: opened?.rss ?? 0,
+        resizeDecodeSeconds,
+        resizeDecodeRendererPeakRss: renderer(resized),
         fullDecodeSeconds,
         fullDecodeRendererPeakRss: renderer(full),
         fullDecodeTreePeakRss: full?.rss ?? 0,
@@ -139,14 +154,18 @@ export function printBigPhoto(f: BigPhotoFigures): void {
   );
   const plus = (peak: number, base: number) => `+${formatBytes(Math.max(0, peak - base))}`.padStart(10);
   console.log(
-    'photo    file      shown      open s  renderer peak  tree peak  |  full-size decode s  renderer peak  tree peak',
+    'photo    file      shown      app open s  renderer peak  tree peak  |  cIB resize s  renderer peak  |  cIB full s  renderer peak',
   );
   for (const r of f.rows)
     console.log(
       `${r.photo.padEnd(7)}  ${formatBytes(r.fileBytes).padEnd(8)}  ${r.shown.padEnd(9)}  ` +
-        `${r.openSeconds.toFixed(1).padStart(6)}  ${plus(r.rendererPeakRss, f.idleRendererRss).padStart(13)}  ` +
-        `${plus(r.treePeakRss, f.idleTreeRss)}  |  ${r.fullDecodeSeconds.toFixed(1).padStart(18)}  ` +
-        `${plus(r.fullDecodeRendererPeakRss, f.idleRendererRss).padStart(13)}  ${plus(r.fullDecodeTreePeakRss, f.idleTreeRss)}`,
+        `${r.openSeconds.toFixed(1).padStart(10)}  ${plus(r.rendererPeakRss, f.idleRendererRss).padStart(13)}  ` +
+        `${plus(r.treePeakRss, f.idleTreeRss)}  |  ${r.resizeDecodeSeconds.toFixed(1).padStart(12)}  ` +
+        `${plus(r.resizeDecodeRendererPeakRss, f.idleRendererRss).padStart(13)}  |  ` +
+        `${r.fullDecodeSeconds.toFixed(1).padStart(10)}  ${plus(r.fullDecodeRendererPeakRss, f.idleRendererRss).padStart(13)}`,
     );
+  console.log(
+    'app open: file chooser to notice (ImageDecoder at a k/8 DCT scale for JPEG); cIB: createImageBitmap in the same page',
+  );
   console.log('peaks are above the idle page, sampled every 100 ms from /proc (RSS)');
 }

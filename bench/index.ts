@@ -22,8 +22,8 @@
  *           peak memory, and every file compared with the CLI's conversion in --reference DIR
  *           (default --model) (bench/browser-convert-7b.ts; see bench/browser-7b.md section 2).
  *   big-photo (only when named; after `npm run build`): 100 MP and 200 MP JPEGs opened in the built
- *           app in Chromium: time to the downscale notice and peak memory, next to a full-size decode
- *           of the same file (bench/big-photo.ts).
+ *           app in Chromium: time to the downscale notice and peak memory, next to createImageBitmap
+ *           of the same file with the resize and at full size (bench/big-photo.ts).
  * --threads sets onnxruntime's intra-op threads where a part supports it (compare); --cache-dir
  * moves the built models (default .cache/bench).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).

@@ -48,8 +48,8 @@ async function bitmapOf(
 /**
  * A big JPEG shrunk while it decodes: WebCodecs' ImageDecoder asked for a k/8 size scales in the
  * inverse DCT, so a 200 MP photo is never held at full size (800 MB as RGBA), as it is inside
- * createImageBitmap even with a resize (`npm run bench -- big-photo`: renderer peak +1.0 GB and 4 s
- * there, about +0.4 GB and 2 s this way). Null when the browser has no ImageDecoder, the decode
+ * createImageBitmap even with a resize (`npm run bench -- big-photo`, 200 MP: renderer peak
+ * +1.5 GB for createImageBitmap alone, +0.56 GB for the app's whole open this way). Null when the browser has no ImageDecoder, the decode
  * fails, the frame is smaller than asked, or the file is rotated and the frame does not say so
  * (then createImageBitmap would not turn it): the caller decodes with createImageBitmap instead.
  */
