@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- decode|fused|agent|compare|eval-import|browser-7b] [--prefill 128] [--steps 16] [--repeats 3]
+ * npm run bench [-- decode|fused|agent|compare|eval-import|browser-7b|browser-convert-7b|big-photo] [--prefill 128] [--steps 16] [--repeats 3]
  *                 [--threads N] [--cache-dir DIR] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
@@ -21,6 +21,9 @@
  *           loopback hub as --repo, converted to q4 by the app's conversion worker into OPFS; time,
  *           peak memory, and every file compared with the CLI's conversion in --reference DIR
  *           (default --model) (bench/browser-convert-7b.ts; see bench/browser-7b.md section 2).
+ *   big-photo (only when named; after `npm run build`): 100 MP and 200 MP JPEGs opened in the built
+ *           app in Chromium: time to the downscale notice and peak memory, next to createImageBitmap
+ *           of the same file with the resize and at full size (bench/big-photo.ts).
  * --threads sets onnxruntime's intra-op threads where a part supports it (compare); --cache-dir
  * moves the built models (default .cache/bench).
  * The 7B conversion run is separate and long: bench/convert-7b.ts (see bench/convert-7b.md).
@@ -29,6 +32,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/convert/convert-report';
 import { runAgentBench, type AgentFigures } from './agent';
+import { printBigPhoto, runBigPhotoBench } from './big-photo';
 import { printBrowser7b, runBrowser7bBench } from './browser-7b';
 import { printBrowserConvert7b, runBrowserConvert7bBench } from './browser-convert-7b';
 import { runCompareBench, type CompareFigures } from './compare';
@@ -45,6 +49,7 @@ const PARTS = [
   'eval-import',
   'browser-7b',
   'browser-convert-7b',
+  'big-photo',
 ] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_PARTS: Part[] = ['decode', 'fused', 'agent', 'compare', 'eval-import'];
@@ -189,7 +194,7 @@ async function main(): Promise<number> {
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length) {
     console.error(
-      `unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all but browser-7b and browser-convert-7b)`,
+      `unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all but browser-7b, browser-convert-7b and big-photo)`,
     );
     return 2;
   }
@@ -263,6 +268,11 @@ async function main(): Promise<number> {
     out['browser-convert-7b'] = b;
     printBrowserConvert7b(b);
     console.log(`BROWSER_CONVERT_7B_RESULT ${JSON.stringify(b)}`);
+  }
+  if (parts.includes('big-photo')) {
+    const b = await runBigPhotoBench({ profileDir: resolve(CACHE, 'chromium-big-photo'), log });
+    out['big-photo'] = b;
+    printBigPhoto(b);
   }
   // `compare --json` alone prints its figures as top-level fields (decode_ratio, ...).
   const json = parts.length === 1 && parts[0] === 'compare' ? out.compare : out;

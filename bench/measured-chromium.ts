@@ -16,7 +16,11 @@ export interface MeasuredChromium {
   close(): Promise<void>;
 }
 
-export async function launchMeasuredChromium(profileDir: string): Promise<MeasuredChromium> {
+/** `sampleEveryMs`: the memory sampler's period (its default suits a 7 GB process). */
+export async function launchMeasuredChromium(
+  profileDir: string,
+  sampleEveryMs?: number,
+): Promise<MeasuredChromium> {
   const args = (config.use?.launchOptions?.args ?? []) as string[];
   // A switch Chromium ignores, to find the browser process in /proc (Playwright does not expose it).
   const tag = `--deepeyes-bench=${process.pid}-${Date.now()}`;
@@ -26,7 +30,7 @@ export async function launchMeasuredChromium(profileDir: string): Promise<Measur
     args: [...args, tag],
   });
   const pid = findProcess(tag);
-  const sampler = pid ? new MemorySampler(pid) : undefined;
+  const sampler = pid ? new MemorySampler(pid, sampleEveryMs) : undefined;
   return {
     browser,
     sampler,

@@ -1,11 +1,11 @@
 /**
- * Browser side of image input: sniff and vet the bytes, then decode with createImageBitmap so
- * EXIF orientation is applied and big photos are downscaled during decode (no full-size canvas),
- * then flatten onto white into an RgbImage.
+ * Browser side of image input: sniff and vet the bytes, then decode with EXIF orientation applied
+ * and big photos downscaled during decode (no full-size canvas; a big JPEG never at full size at
+ * all where the browser has WebCodecs' ImageDecoder), then flatten onto white into an RgbImage.
  */
 
 import { UndecodableImageError } from '../../image-io/image-errors';
-import { downscaleSize, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
+import { downscaleSize, jpegScaledSize, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
 import { formatName, inspectImage, type ImageFormat } from '../../image-io/sniff';
 
 import type { RgbImage } from '../../base/types';
@@ -46,6 +46,53 @@ async function bitmapOf(
 }
 
 /**
+ * A big JPEG shrunk while it decodes: WebCodecs' ImageDecoder asked for a k/8 size scales in the
+ * inverse DCT, so a 200 MP photo is never held at full size (800 MB as RGBA), as it is inside
+ * createImageBitmap even with a resize (`npm run bench -- big-photo`, 200 MP: renderer peak
+ * +1.5 GB for createImageBitmap alone, +0.56 GB for the app's whole open this way). Null when the browser has no ImageDecoder, the decode
+ * fails, the frame is smaller than asked, or the file is rotated and the frame does not say so
+ * (then createImageBitmap would not turn it): the caller decodes with createImageBitmap instead.
+ */
+async function scaledJpegBitmap(
+  blob: Blob,
+  stored: { width: number; height: number },
+  target: { width: number; height: number },
+  orientation: number,
+): Promise<ImageBitmap | null> {
+  if (typeof ImageDecoder === 'undefined') return null;
+  const storedTarget = orientedSize(target.width, target.height, orientation);
+  const size = jpegScaledSize(stored, storedTarget);
+  if (!size) return null;
+  let decoder: ImageDecoder | undefined;
+  let frame: VideoFrame | undefined;
+  try {
+    decoder = new ImageDecoder({
+      data: blob.stream(),
+      type: 'image/jpeg',
+      desiredWidth: size.width,
+      desiredHeight: size.height,
+    });
+    frame = (await decoder.decode()).image;
+    if (frame.codedWidth < storedTarget.width || frame.codedHeight < storedTarget.height) return null;
+    // Chromium's frames carry the EXIF turn as `rotation` (not in TypeScript's types yet).
+    if (orientation !== 1 && typeof (frame as { rotation?: number }).rotation !== 'number') return null;
+    const bitmap = await createImageBitmap(frame, {
+      resizeWidth: target.width,
+      resizeHeight: target.height,
+      resizeQuality: 'high',
+    });
+    if (bitmap.width === target.width && bitmap.height === target.height) return bitmap;
+    bitmap.close();
+    return null;
+  } catch {
+    return null;
+  } finally {
+    frame?.close();
+    decoder?.close();
+  }
+}
+
+/**
  * The picture flattened onto white: its RGB for the model, and the same pixels as a bitmap for the
  * canvas, so that a transparent picture looks on screen as the model sees it (not on the dark panel).
  */
@@ -73,7 +120,10 @@ export async function decodeImageBlob(blob: Blob, name = 'the file'): Promise<De
   const target = downscaleSize(source.width, source.height);
   // The sniffed type, not the one the name or the clipboard claimed.
   const typed = new Blob([bytes], { type: info.mime });
-  let bitmap = await bitmapOf(typed, info.format, target);
+  let bitmap =
+    (target && info.format === 'jpeg'
+      ? await scaledJpegBitmap(typed, { width: info.width!, height: info.height! }, target, orientation)
+      : null) ?? (await bitmapOf(typed, info.format, target));
   if (target && (bitmap.width !== target.width || bitmap.height !== target.height)) {
     // A browser that applies the resize before the EXIF rotation hands back a squashed picture.
     bitmap.close();

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { GoldenSet } from '../../../test/support/golden-set';
-import { downscaleSize, MAX_WORKING_PIXELS, orientedSize, readOrientation, rgbaToRgbOnWhite } from './plan';
+import {
+  downscaleSize,
+  jpegScaledSize,
+  MAX_WORKING_PIXELS,
+  orientedSize,
+  readOrientation,
+  rgbaToRgbOnWhite,
+} from './plan';
 
 const golden = GoldenSet.publicSet();
 
@@ -71,6 +78,28 @@ describe('downscaleSize', () => {
     expect(s.width * s.height).toBeLessThanOrEqual(MAX_WORKING_PIXELS);
     expect(s.width / s.height).toBeCloseTo(8000 / 6000, 3);
     expect(downscaleSize(100, 10, 250)).toEqual({ width: 50, height: 5 });
+  });
+});
+
+describe('jpegScaledSize', () => {
+  it('picks the smallest k/8 DCT scale that still covers the target, sides rounded up', () => {
+    // 100 MP to the cap (4729x3547): 3/8 gives 4331x3248 (what Chromium's ImageDecoder returned
+    // when asked for 4729x3547), short of the target; 4/8 is the smallest that covers it.
+    expect(jpegScaledSize({ width: 11547, height: 8660 }, { width: 4729, height: 3547 })).toEqual({
+      width: 5774,
+      height: 4330,
+    });
+    // 200 MP: 2/8 gives 4080x3060 (Chromium's answer to 4729x3547), too small; 3/8 covers it.
+    expect(jpegScaledSize({ width: 16320, height: 12240 }, { width: 4729, height: 3547 })).toEqual({
+      width: 6120,
+      height: 4590,
+    });
+    // An exact k/8 fits as it is; a target above 7/8 of the picture needs the full decode.
+    expect(jpegScaledSize({ width: 4000, height: 3000 }, { width: 3000, height: 2250 })).toEqual({
+      width: 3000,
+      height: 2250,
+    });
+    expect(jpegScaledSize({ width: 4000, height: 3000 }, { width: 3900, height: 2925 })).toBeNull();
   });
 });
 

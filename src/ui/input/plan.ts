@@ -34,6 +34,22 @@ export function downscaleSize(
   return { width: Math.max(1, Math.floor(width * f)), height: Math.max(1, Math.floor(height * f)) };
 }
 
+/**
+ * The size a JPEG decoder that scales by k/8 in its inverse DCT (libjpeg-turbo, as Chromium uses it
+ * through WebCodecs' ImageDecoder) should decode `stored` at, to reach `target` on both sides: the
+ * smallest k/8 that does (a 200 MP photo shrunk to the cap decodes at 3/8, 28 MP instead of 200),
+ * sides rounded up as libjpeg does. Null when only a full decode (k = 8) is big enough. Both sizes
+ * are in the file's stored orientation.
+ */
+export function jpegScaledSize(
+  stored: { width: number; height: number },
+  target: { width: number; height: number },
+): { width: number; height: number } | null {
+  const k = Math.ceil(8 * Math.max(target.width / stored.width, target.height / stored.height));
+  if (k >= 8) return null;
+  return { width: Math.ceil((stored.width * k) / 8), height: Math.ceil((stored.height * k) / 8) };
+}
+
 const EXIF_FORMATS: ReadonlySet<ImageFormat> = new Set(['jpeg', 'heic', 'avif', 'png', 'webp']);
 
 /** The EXIF orientation (1-8), 1 when absent or unreadable. */
