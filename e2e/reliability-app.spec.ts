@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import { writeTinyModel } from '../src/cli/build-tiny-model';
 import { ZOOM_BOX, writeZoomBigramModel, zoomReplyTokens } from '../test/support/zoom-bigram-model';
 import { test, expect } from './fixtures';
-import { dropFile, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
+import { dropFile, loadModelByUrl, openApp, runStatus, setMaxTokens, waitIdle, SLOW } from './playground/app';
 import { boxOnPage, colourDistance, snapshot } from './playground/pixels';
 
 test.use({
@@ -292,15 +292,7 @@ test('a model whose weights overflow fp16 gives NaN logits: the run says so, off
   try {
     // On WASM the app picks q4 by itself; fp16 activations (q4f16, what a GPU with shader-f16
     // gets) are asked for here, through the page's model port.
-    await page.evaluate(() =>
-      (
-        window as unknown as {
-          __deepeyesModelPort: {
-            loadModel(s: { kind: 'url'; url: string }, b: string, v: string): Promise<void>;
-          };
-        }
-      ).__deepeyesModelPort.loadModel({ kind: 'url', url: 'test-models/overflow/' }, 'wasm', 'q4f16'),
-    );
+    await loadModelByUrl(page, 'test-models/overflow/', 'wasm', 'q4f16');
     await expect(runStatus(page)).toHaveText('Ready');
     await setMaxTokens(page, 2);
     await page.getByTestId('run-button').click();
@@ -342,15 +334,7 @@ test('the worker dies mid-decode in step 2, after step 1 zoomed: "Rerun from ste
   const dir = resolve(import.meta.dirname, '../dist/test-models/zoom-bigram');
   await writeZoomBigramModel(dir, ['q4']);
   try {
-    await page.evaluate(() =>
-      (
-        window as unknown as {
-          __deepeyesModelPort: {
-            loadModel(s: { kind: 'url'; url: string }, b: string, v: string): Promise<void>;
-          };
-        }
-      ).__deepeyesModelPort.loadModel({ kind: 'url', url: 'test-models/zoom-bigram/' }, 'wasm', 'q4'),
-    );
+    await loadModelByUrl(page, 'test-models/zoom-bigram/', 'wasm', 'q4');
     await expect(runStatus(page)).toHaveText('Ready');
     await dropFile(page, { base64: picture(112, 200), name: 'zoom.png', type: 'image/png' });
     await expect(page.getByTestId('timeline').locator('.step-card')).toHaveCount(0);

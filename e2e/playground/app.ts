@@ -130,3 +130,23 @@ export function gpuMemory(page: Page): Promise<{ buffers: number; bytes: number 
     ).__deepeyesModelPort.workerClient.memory(),
   );
 }
+
+/** Loads a model folder served by the preview server through the page's model port (a backend and variant the picker would not choose). */
+export async function loadModelByUrl(
+  page: Page,
+  url: string,
+  backend: string,
+  variant: string,
+): Promise<void> {
+  await page.evaluate(
+    ([u, b, v]) =>
+      (
+        window as unknown as {
+          __deepeyesModelPort: {
+            loadModel(s: { kind: 'url'; url: string }, b: string, v: string): Promise<void>;
+          };
+        }
+      ).__deepeyesModelPort.loadModel({ kind: 'url', url: u }, b, v),
+    [url, backend, variant] as const,
+  );
+}

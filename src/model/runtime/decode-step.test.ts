@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { prepareGoldenModel } from '../../golden/node-prepare';
+import { relToPeak } from '../../golden/metrics';
 import { DirModelFiles } from './node-files';
 import type { OrtApi } from './ort-api';
 import { QwenVLRuntime } from './qwen-vl-runtime';
@@ -43,16 +44,6 @@ afterAll(async () => {
 });
 
 const load = (ort: OrtApi) => QwenVLRuntime.load(ort, files, { variant: 'fp32', target: 'cpu' });
-
-function relToPeak(got: Float32Array, want: Float32Array): number {
-  let peak = 0;
-  let diff = 0;
-  for (let i = 0; i < want.length; i++) {
-    peak = Math.max(peak, Math.abs(want[i]));
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-  }
-  return diff / peak;
-}
 
 describe('decode step', () => {
   it('reuses its buffers: one logits array, the KV cache in two swapped sets, wrappers only', async () => {

@@ -13,6 +13,7 @@ import { synthSource } from '../../convert/graphs/ops-synth';
 import { parseQwenVLConfig } from '../config';
 import { INITIAL_CAPACITY, KvCache, type KvMode } from './kv-cache';
 import type { OrtApi } from './ort-api';
+import { relToPeak } from '../../golden/metrics';
 
 const golden = GoldenSet.publicSet();
 const raw = JSON.parse(golden.text('config.json')) as Record<string, unknown>;
@@ -55,16 +56,6 @@ async function runChunks(session: ort.InferenceSession, mode: KvMode, sizes: num
   }
   cache.dispose();
   return { logits, rows };
-}
-
-function relToPeak(got: Float32Array, want: Float32Array): number {
-  let peak = 0;
-  let diff = 0;
-  for (let i = 0; i < want.length; i++) {
-    peak = Math.max(peak, Math.abs(want[i]));
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-  }
-  return diff / peak;
 }
 
 let fused: ort.InferenceSession;
