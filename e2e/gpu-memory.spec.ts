@@ -1,8 +1,11 @@
 /**
  * Twenty runs in a row on (software) WebGPU (reliability case 18): the GPU buffers the model
  * worker's device holds, counted where onnxruntime-web creates and destroys them (the worker
- * wraps its device's createBuffer), must not grow after the first run. The first run may add
- * buffers (onnxruntime pools them per size); a leak adds some on every run.
+ * wraps its device's createBuffer), must not grow after the first runs. The first run adds
+ * buffers (onnxruntime pools them per size), and how many released buffers its pool holds when a
+ * run ends depends on when the GPU queue finished (176 after every run here, 178 then 179 on CI):
+ * so the last five runs may hold no more than the first five did at most. A leak of one buffer
+ * per run would put the last five at least 15 above the first.
  */
 import { PNG } from 'pngjs';
 import { test, expect } from './fixtures';
@@ -19,7 +22,7 @@ const picture = (() => {
   return PNG.sync.write(png).toString('base64');
 })();
 
-test(`${RUNS} runs in a row: the GPU buffers the model holds do not grow after the first run`, async ({
+test(`${RUNS} runs in a row: the GPU buffers the model holds do not grow after the first runs`, async ({
   page,
 }) => {
   test.setTimeout(900_000);
@@ -44,9 +47,9 @@ test(`${RUNS} runs in a row: the GPU buffers the model holds do not grow after t
     `GPU buffers after load ${loaded!.buffers} (${(loaded!.bytes / 2 ** 20).toFixed(1)} MiB); after each run: ` +
       after.map((m) => `${m.buffers}/${(m.bytes / 2 ** 20).toFixed(1)}MiB`).join(' '),
   );
-  const first = after[0];
-  for (const [i, m] of after.entries()) {
-    expect(m.buffers, `buffers after run ${i + 1}`).toBeLessThanOrEqual(first.buffers);
-    expect(m.bytes, `bytes after run ${i + 1}`).toBeLessThanOrEqual(first.bytes);
-  }
+  const most = (runs: typeof after, key: 'buffers' | 'bytes') => Math.max(...runs.map((m) => m[key]));
+  for (const key of ['buffers', 'bytes'] as const)
+    expect(most(after.slice(-5), key), `${key} held after runs 16-20`).toBeLessThanOrEqual(
+      most(after.slice(0, 5), key),
+    );
 });

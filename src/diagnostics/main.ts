@@ -68,6 +68,7 @@ function visionRun(modelUrl: string, grid: string): void {
     grid: [1, h, w],
     variant: (params.get('variant') ?? 'fp32') as Variant,
     samples: Number(params.get('samples') ?? 256),
+    ...(params.get('buffer-cap') ? { bufferCap: Number(params.get('buffer-cap')) } : {}),
   };
   worker.postMessage(req);
 }

@@ -5,11 +5,11 @@
  * sizes fit the adapter's buffer limits and compare the output with onnxruntime-node's.
  */
 import { ortWeb } from '../model/backend/ort-web';
-import { probeWebGpu } from '../model/backend/webgpu-probe';
+import { createWorkerDevice } from '../model/backend/gpu-device';
 import { parseQwenVLConfig } from '../model/config';
 import type { GridThw } from '../model/image/patchify';
 import { UrlModelFiles } from '../model/runtime/model-files';
-import { loadVisionSession } from '../model/runtime/sessions';
+import { loadVisionSession, type SessionChoice } from '../model/runtime/sessions';
 import { visionFeeds } from '../model/runtime/vision-feeds';
 import { visionPlan } from '../model/vision/plan';
 import type { Variant } from '../base/types';
@@ -21,6 +21,11 @@ export interface VisionRequest {
   variant: Variant;
   /** How many output values to return, evenly spaced. */
   samples: number;
+  /**
+   * Runs on a device whose maxStorageBufferBindingSize and maxBufferSize stop at this many bytes
+   * (at least WebGPU's defaults, 128 and 256 MiB): a small GPU's limits, met at smaller images.
+   */
+  bufferCap?: number;
 }
 
 export interface VisionReport {
@@ -41,17 +46,25 @@ export const testPixel = (i: number): number => Math.sin(i * 0.37) * 1.5;
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 scope.onmessage = async (e: MessageEvent<VisionRequest>) => {
   const r = e.data;
-  const probe = await probeWebGpu();
+  const caps: Record<string, number> = r.bufferCap
+    ? { maxStorageBufferBindingSize: r.bufferCap, maxBufferSize: Math.max(r.bufferCap, 2 ** 28) }
+    : {};
+  const gpu = await createWorkerDevice(caps);
   const report: VisionReport = {
-    maxStorageBufferBindingSize: probe.maxStorageBufferBindingSize,
+    maxStorageBufferBindingSize: gpu?.device.limits.maxStorageBufferBindingSize ?? 0,
     patches: r.grid[0] * r.grid[1] * r.grid[2],
   };
   try {
+    if (!gpu) throw new Error('no WebGPU adapter');
     const files = new UrlModelFiles(new URL(r.modelUrl, r.baseUrl).href);
     const v = parseQwenVLConfig(await files.readText('config.json')).vision;
     const ort = ortWeb(r.baseUrl);
     const t0 = performance.now();
-    const session = await loadVisionSession(ort, files, { variant: r.variant, target: 'webgpu' });
+    const session = await loadVisionSession(ort, files, {
+      variant: r.variant,
+      target: 'webgpu',
+      gpuDevice: gpu.device as unknown as SessionChoice['gpuDevice'],
+    });
     report.loadMs = performance.now() - t0;
     try {
       const plan = visionPlan(r.grid, v);
@@ -75,5 +88,6 @@ scope.onmessage = async (e: MessageEvent<VisionRequest>) => {
   } catch (err) {
     report.error = err instanceof Error ? err.message : String(err);
   }
+  gpu?.device.destroy();
   scope.postMessage(report);
 };

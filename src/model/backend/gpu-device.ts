@@ -79,11 +79,19 @@ export function allLimits(limits: object): Record<string, number> {
 /** The features it enables when the adapter has them (f16 kernels, subgroup kernels, profiling). */
 const ORT_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
 
-export async function createWorkerDevice(): Promise<WorkerDevice | undefined> {
+/**
+ * `caps` lowers chosen limits below the adapter's (never below WebGPU's defaults, which a device
+ * always gets): the diagnostics run a graph as on a GPU whose buffers stop sooner.
+ */
+export async function createWorkerDevice(
+  caps: Record<string, number> = {},
+): Promise<WorkerDevice | undefined> {
   const got = await requestGpuAdapter();
   if (!('adapter' in got)) return undefined;
   const { adapter } = got;
   const requiredLimits = allLimits(adapter.limits);
+  for (const [name, cap] of Object.entries(caps))
+    if (name in requiredLimits) requiredLimits[name] = Math.min(requiredLimits[name], cap);
   const features = ORT_FEATURES.filter((f) => adapter.features.has(f));
   const device = (await adapter.requestDevice({
     requiredLimits,
