@@ -3,7 +3,7 @@
  * 16 and 31). SwiftShader cannot report a GPUOutOfMemoryError: it takes device memory with
  * malloc, which Chromium turns into a crash of the GPU process when it fails (exit code 5), so
  * WebGPU sees a lost device, never an allocation error. What can fail for real, and gracefully, is
- * the page's own memory: the test holds the page's renderer processes to 400 MiB of private
+ * the page's own memory: the test holds the page's renderer processes to 200 MiB of private
  * memory (RLIMIT_DATA, set with prlimit) more than they use with the tiny model loaded, and asks
  * for a 0.45 GiB fp32-only model. The worker cannot allocate the model file's buffer; the user
  * meets the typed error, and the tiny model still loads and runs under the same limit.
@@ -21,7 +21,14 @@ import { boxOnPage, colourDistance, snapshot } from './playground/pixels';
 test.describe.configure({ mode: 'serial' });
 
 const MODEL_DIR = resolve(import.meta.dirname, '../dist/test-models/oom-fp32');
-const MARGIN = 400 * 2 ** 20;
+/**
+ * Less than half the 441 MiB file: the renderer's private memory when the limit is set includes
+ * garbage collected later, so the room the load finds is the margin plus up to that much. With
+ * 400 MiB the read sometimes fitted, the process then sat at its limit, and an allocation of the
+ * page itself failed: the page crashed, or lost the question (3 of 5 runs on the loaded 2-core
+ * machine). The tiny model loads and runs in 200 MiB.
+ */
+const MARGIN = 200 * 2 ** 20;
 const RED: [number, number, number] = [200, 40, 40];
 
 function solid(size: number): string {
