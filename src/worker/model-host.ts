@@ -48,7 +48,7 @@ export class ModelHost {
   private needs: ModelNeeds | undefined;
   /** The load in flight (settled when none): the next one starts after it. */
   private loading: Promise<void> = Promise.resolve();
-  /** Test hook armed: the next load loses its device while onnxruntime creates the decoder session. */
+  /** Test hook armed: the next load loses its device as it starts creating the decoder session. */
   private loseDeviceInLoad = false;
 
   constructor(
@@ -214,9 +214,8 @@ export class ModelHost {
           if (!this.loseDeviceInLoad || p.component !== 'decoder_model_merged' || p.phase !== 'create')
             return;
           this.loseDeviceInLoad = false;
-          // After onnxruntime has taken the device for this session (a task later), not before.
-          const device = this.device?.device;
-          setTimeout(() => device?.destroy(), 0);
+          // Now, before the load can answer: the vision and embed sessions are on this device.
+          this.device?.device.destroy();
         },
       }),
     );
