@@ -61,8 +61,19 @@ export class WorkerPort implements ModelPort {
     this.client =
       client ??
       new ModelWorkerClient({
-        onRecovered: (reason, info) => {
+        onRecovered: (reason, info, duringLoad) => {
           if (reason.code === 'cancelled') return;
+          if (duringLoad) {
+            // The interrupted load settles with this recovery (loadModel reports it): no run was
+            // lost, so nothing to start over; say only what happened to the device.
+            if (info)
+              this.emit({
+                kind: 'notice',
+                code: 'reloaded-after-loss',
+                message: `${reason.message.charAt(0).toUpperCase()}${reason.message.slice(1)} while the model was loading; it was loaded again in a fresh worker${info.backend === 'webgpu' ? ' on a new GPU device' : ''}.`,
+              });
+            return;
+          }
           this.emit({
             kind: 'error',
             error: {

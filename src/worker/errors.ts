@@ -31,3 +31,24 @@ export class WorkerStoppedError extends DeepEyesError {
     this.name = 'WorkerStoppedError';
   }
 }
+
+/**
+ * A load interrupted by a crash or device loss whose recovery could not load the model again in
+ * the fresh worker: the loss's code, both reasons, and what is left to do.
+ */
+export class ReloadFailedError extends DeepEyesError {
+  constructor(reason: DeepEyesError, failure: unknown) {
+    const why =
+      failure instanceof Error
+        ? failure.message
+        : failure === undefined
+          ? 'no model to load'
+          : String(failure);
+    super(
+      reason.code,
+      `${reason.message} while the model was loading, and loading it again in a fresh worker failed: ${why}`,
+      { retryable: true, advice: 'load the model again from the model menu', cause: failure },
+    );
+    this.name = 'ReloadFailedError';
+  }
+}

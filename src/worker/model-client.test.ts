@@ -21,7 +21,7 @@ const request = {
 interface Harness {
   client: ModelWorkerClient;
   workers: InProcessWorker[];
-  recovered: { code: string; loaded: boolean }[];
+  recovered: { code: string; loaded: boolean; duringLoad: boolean }[];
 }
 
 let live: ModelWorkerClient | undefined;
@@ -38,23 +38,74 @@ function harness(onNewWorker?: (w: InProcessWorker, n: number) => void): Harness
       onNewWorker?.(w, workers.length);
       return w;
     },
-    onRecovered: (reason, info) => recovered.push({ code: reason.code, loaded: info !== undefined }),
+    onRecovered: (reason, info, duringLoad) =>
+      recovered.push({ code: reason.code, loaded: info !== undefined, duringLoad }),
   });
   live = client;
   return { client, workers, recovered };
 }
 
 describe('a model worker that dies', () => {
-  it('during load: the load rejects as worker_crashed, and loading again then running works', async () => {
+  it('during load: the load carries on in a fresh worker and resolves there; running works', async () => {
     const h = harness();
     const source = await tinyFolder();
     const load = h.client.load(source, 'wasm');
     h.workers[0].crash('boom in load');
-    await expect(load).rejects.toMatchObject({ code: 'worker_crashed', retryable: true });
-    await h.client.whenRecovered();
-    expect((await h.client.load(source, 'wasm')).variant).toBe('q4');
+    expect((await load).variant).toBe('q4');
+    expect(h.workers).toHaveLength(2);
+    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: true, duringLoad: true }]);
     const trace = await h.client.run(request).done;
     expect(trace.endReason).not.toBe('error');
+  }, 30_000);
+
+  it('during load, and every fresh worker dies too: the load rejects naming both failures, and a later load works', async () => {
+    let dying = true;
+    const h = harness((w, n) => {
+      if (n > 1 && dying) void sentKind(() => w, 'load').then(() => w.crash(`boom ${n}`));
+    });
+    const source = await tinyFolder();
+    const load = h.client.load(source, 'wasm');
+    h.workers[0].crash('boom in load');
+    const error = await load.then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string; advice?: string },
+    );
+    expect(error?.code).toBe('worker_crashed');
+    // 3 fresh workers (RECOVERY_ATTEMPTS), each dead on its load: the last one's crash is named.
+    expect(error?.message).toBe(
+      'the model worker crashed: boom in load while the model was loading, and loading it again in a fresh worker failed: the model worker crashed: boom 4',
+    );
+    expect(error?.advice).toBe('load the model again from the model menu');
+    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: false, duringLoad: true }]);
+    dying = false;
+    expect((await h.client.load(source, 'wasm')).variant).toBe('q4');
+  }, 30_000);
+
+  it('a load asked for while a recovery loads the model again waits for it: one load at a time in the fresh worker', async () => {
+    const order: string[] = [];
+    const h = harness((w, n) => {
+      if (n !== 2) return;
+      const post = w.postMessage.bind(w);
+      w.postMessage = ((msg: { kind: string }, transfer?: Transferable[]) => {
+        if (msg.kind === 'load') order.push('load sent');
+        post(msg, transfer as Transferable[]);
+      }) as typeof w.postMessage;
+    });
+    h.client.subscribe((msg) => {
+      if (msg.kind === 'loaded') order.push('loaded');
+    });
+    const source = await tinyFolder();
+    await h.client.load(source, 'wasm');
+    order.length = 0;
+    const run = h.client.run(request);
+    await sentKind(() => h.workers[0], 'run');
+    h.workers[0].crash('boom in run');
+    await expect(run.done).rejects.toMatchObject({ code: 'worker_crashed' });
+    await sentKind(() => h.workers[1], 'load'); // the recovery's load is in flight
+    const info = await h.client.load(source, 'wasm');
+    expect(info.variant).toBe('q4');
+    expect(order).toEqual(['load sent', 'loaded', 'load sent', 'loaded']);
+    expect(h.workers).toHaveLength(2);
   }, 30_000);
 
   it('during a run: the run rejects as worker_crashed, the model is loaded again, the next run works', async () => {
@@ -65,7 +116,7 @@ describe('a model worker that dies', () => {
     h.workers[0].crash('boom in run');
     await expect(run.done).rejects.toMatchObject({ code: 'worker_crashed' });
     await h.client.whenRecovered();
-    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: true }]);
+    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: true, duringLoad: false }]);
     expect(h.workers).toHaveLength(2);
     const trace = await h.client.run(request).done;
     expect(trace.endReason).not.toBe('error');
@@ -83,7 +134,7 @@ describe('a model worker that dies', () => {
     await expect(run.done).rejects.toMatchObject({ code: 'worker_crashed' });
     await h.client.whenRecovered();
     expect(h.workers).toHaveLength(4);
-    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: true }]);
+    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: true, duringLoad: false }]);
     const trace = await h.client.run(request).done;
     expect(trace.endReason).not.toBe('error');
   }, 30_000);
@@ -96,7 +147,7 @@ describe('a model worker that dies', () => {
     h.workers[0].crash('first');
     await new Promise((r) => setTimeout(r, 10));
     await h.client.whenRecovered();
-    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: false }]);
+    expect(h.recovered).toEqual([{ code: 'worker_crashed', loaded: false, duringLoad: false }]);
     await expect(h.client.run(request).done).rejects.toMatchObject({ code: 'model_missing' });
   }, 30_000);
 });

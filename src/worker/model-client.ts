@@ -2,7 +2,8 @@
  * The page's handle on the model worker: typed calls that return promises, a stream of
  * everything else the worker says, and recovery. When the worker crashes or its GPU device is
  * lost, every pending call rejects with a typed error, a fresh worker is started, and the last
- * model is loaded again (from the browser's cache); `onRecovered` tells the page.
+ * model is loaded again (from the browser's cache); `onRecovered` tells the page. A load the loss
+ * interrupted is not failed: it is the load the recovery makes, and it settles with it.
  */
 import type { RunRequest } from '../agent/run-request';
 import type { Trace } from '../agent/types';
@@ -12,12 +13,15 @@ import type { VariantName } from '../base/model-manifest';
 import type { LoadableSource } from '../delivery/model-source';
 import { requestPersistence } from '../delivery/storage-policy';
 import type { GpuProbe } from '../model/backend/webgpu-probe';
-import { WorkerCrashedError, WorkerStoppedError } from './errors';
+import { ReloadFailedError, WorkerCrashedError, WorkerStoppedError } from './errors';
 import type { GpuBufferCount } from '../model/backend/gpu-device';
 import type { FromWorker, LoadedInfo, StuckSession, ToWorker } from './protocol';
 
 /** Fresh workers a recovery starts before it gives up (a worker that dies on every load). */
 const RECOVERY_ATTEMPTS = 3;
+
+/** The failures a recovery follows (a fresh worker loads the last model again). */
+const RECOVERED_CODES = new Set(['device_lost', 'worker_crashed']);
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; kind: ToWorker['kind'] };
 type Listener = (msg: FromWorker) => void;
@@ -27,8 +31,11 @@ type Call = ToWorker extends infer T ? (T extends { id: number } ? Omit<T, 'id'>
 export interface ClientOptions {
   makeWorker?: () => Worker;
   baseUrl?: string;
-  /** After a crash or device loss, once the model is loaded again. */
-  onRecovered?: (reason: DeepEyesError, info: LoadedInfo | undefined) => void;
+  /**
+   * After a crash or device loss, once the model is loaded again (`info`) or that failed.
+   * `duringLoad`: the failure interrupted a load, whose own promise settles with the recovery.
+   */
+  onRecovered?: (reason: DeepEyesError, info: LoadedInfo | undefined, duringLoad: boolean) => void;
 }
 
 function defaultWorker(): Worker {
@@ -44,7 +51,8 @@ export class ModelWorkerClient {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<Listener>();
   private lastLoad: { source: LoadableSource; backend: Backend; variant?: VariantName } | undefined;
-  private recovering: Promise<void> | undefined;
+  /** The recovery in flight: what the fresh worker loaded, or why it could not. */
+  private recovering: Promise<{ info?: LoadedInfo; failure?: unknown }> | undefined;
   private readonly baseUrl: string;
   private disposed = false;
 
@@ -124,9 +132,30 @@ export class ModelWorkerClient {
     return this.call<GpuProbe>({ kind: 'probe' }).promise;
   }
 
+  /**
+   * Loads a model in the worker. Never while a recovery is loading the last model again in the
+   * fresh worker: one load at a time per worker (onnxruntime-web creates one WebGPU session at a
+   * time, and two loads would leave whichever ended last while the page names the other).
+   */
   async load(source: LoadableSource, backend: Backend, variant?: VariantName): Promise<LoadedInfo> {
-    this.lastLoad = { source, backend, variant };
-    return this.call<LoadedInfo>({ kind: 'load', source, backend, baseUrl: this.baseUrl, variant }).promise;
+    if (this.recovering) await this.recovering;
+    const wanted = { source, backend, variant };
+    this.lastLoad = wanted;
+    try {
+      return await this.sendLoad(wanted);
+    } catch (e) {
+      // A crash or device loss during this load: the recovery loads this same model in a fresh
+      // worker (on a new device), so this load ends as that one does.
+      const recovery = this.recovering;
+      if (!recovery || !RECOVERED_CODES.has((e as DeepEyesError).code)) throw e;
+      const { info, failure } = await recovery;
+      if (info && this.lastLoad === wanted) return info;
+      throw new ReloadFailedError(e as DeepEyesError, failure);
+    }
+  }
+
+  private sendLoad(load: NonNullable<ModelWorkerClient['lastLoad']>): Promise<LoadedInfo> {
+    return this.call<LoadedInfo>({ kind: 'load', ...load, baseUrl: this.baseUrl }).promise;
   }
 
   /** Starts a run; events arrive through subscribe (agent_event with this id). */
@@ -140,9 +169,9 @@ export class ModelWorkerClient {
     return this.call<void>({ kind: 'stop', runId }).promise;
   }
 
-  /** Test hook for device-loss recovery. */
-  simulateDeviceLoss(): Promise<void> {
-    return this.call<void>({ kind: 'simulate_device_loss' }).promise;
+  /** Test hook for device-loss recovery: the device is lost now, or during the next load. */
+  simulateDeviceLoss(during?: 'load'): Promise<void> {
+    return this.call<void>({ kind: 'simulate_device_loss', ...(during ? { during } : {}) }).promise;
   }
 
   /** Test hook: the worker dies of an uncaught exception (recovery follows, as for a real crash). */
@@ -170,7 +199,7 @@ export class ModelWorkerClient {
 
   /** Resolves once a recovery in progress (new worker, model loaded again) is over. */
   whenRecovered(): Promise<void> {
-    return this.recovering ?? Promise.resolve();
+    return this.recovering?.then(() => {}) ?? Promise.resolve();
   }
 
   /**
@@ -182,25 +211,29 @@ export class ModelWorkerClient {
   private recover(reason: DeepEyesError): Promise<void> {
     this.worker?.terminate();
     this.worker = undefined;
+    const duringLoad = [...this.pending.values()].some((p) => p.kind === 'load');
     for (const [, p] of this.pending) p.reject(reason);
     this.pending.clear();
     this.recovering ??= (async () => {
       let info: LoadedInfo | undefined;
+      let failure: unknown;
       for (let attempt = 0; attempt < RECOVERY_ATTEMPTS && this.lastLoad && !this.disposed; attempt++) {
         try {
-          info = await this.load(this.lastLoad.source, this.lastLoad.backend, this.lastLoad.variant);
+          info = await this.sendLoad(this.lastLoad);
           break;
         } catch (e) {
+          failure = e;
           // A worker that died again (or was ended by a hard stop) is worth another one; a load
           // that failed on its own is final.
           if (!(e instanceof WorkerCrashedError || e instanceof WorkerStoppedError)) break;
         }
       }
-      if (!this.disposed) this.opts.onRecovered?.(reason, info);
+      if (!this.disposed) this.opts.onRecovered?.(reason, info, duringLoad);
+      return info ? { info } : { failure };
     })().finally(() => {
       this.recovering = undefined;
     });
-    return this.recovering;
+    return this.recovering.then(() => {});
   }
 
   dispose(): void {

@@ -46,6 +46,10 @@ export class ModelHost {
   private run: { id: number; controller: AbortController } | undefined;
   private deviceLost: DeviceLostError | undefined;
   private needs: ModelNeeds | undefined;
+  /** The load in flight (settled when none): the next one starts after it. */
+  private loading: Promise<void> = Promise.resolve();
+  /** Test hook armed: the next load loses its device as it starts creating the decoder session. */
+  private loseDeviceInLoad = false;
 
   constructor(
     private readonly post: (msg: FromWorker) => void,
@@ -63,9 +67,16 @@ export class ModelHost {
         case 'probe':
           this.post({ kind: 'probe_result', id: msg.id, probe: await probeWebGpu() });
           return;
-        case 'load':
-          await this.load(msg.id, msg.source, msg.backend, msg.baseUrl, msg.variant);
+        case 'load': {
+          // One load at a time: onnxruntime-web creates one WebGPU session at a time, and the
+          // engine and device a load sets must be the last load's.
+          const load = this.loading.then(() =>
+            this.load(msg.id, msg.source, msg.backend, msg.baseUrl, msg.variant),
+          );
+          this.loading = load.catch(() => {});
+          await load;
           return;
+        }
         case 'run':
           await this.runAgent(msg.id, msg.request);
           return;
@@ -79,7 +90,8 @@ export class ModelHost {
           this.post({ kind: 'done', id: msg.id });
           return;
         case 'simulate_device_loss':
-          this.device?.device.destroy();
+          if (msg.during === 'load') this.loseDeviceInLoad = true;
+          else this.device?.device.destroy();
           this.post({ kind: 'done', id: msg.id });
           return;
         case 'simulate_crash':
@@ -198,6 +210,13 @@ export class ModelHost {
               gpuDevice: this.device.device as unknown as LoadEngineOptions['gpuDevice'],
             }
           : {}),
+        onProgress: (p) => {
+          if (!this.loseDeviceInLoad || p.component !== 'decoder_model_merged' || p.phase !== 'create')
+            return;
+          this.loseDeviceInLoad = false;
+          // Now, before the load can answer: the vision and embed sessions are on this device.
+          this.device?.device.destroy();
+        },
       }),
     );
     this.engine = loaded.engine;

@@ -27,8 +27,11 @@ export type ToWorker =
   /** Soft stop: the run ends between tokens with endReason 'cancelled'. */
   | { kind: 'stop'; id: number; runId: number }
   | { kind: 'unload'; id: number }
-  /** Test hook: destroys the GPU device as a driver reset would. */
-  | { kind: 'simulate_device_loss'; id: number }
+  /**
+   * Test hook: destroys the GPU device as a driver reset would: now, or (`during: 'load'`) when the
+   * next load starts creating the decoder's onnxruntime session (the other two are on it).
+   */
+  | { kind: 'simulate_device_loss'; id: number; during?: 'load' }
   /** Test hook: the worker dies of an uncaught exception, as a crash in the runtime would. */
   | { kind: 'simulate_crash'; id: number }
   /**

@@ -85,7 +85,8 @@ export class DeviceLostError extends DeepEyesError {
   constructor(detail: string) {
     super('device_lost', `the GPU device was lost (${detail})`, {
       retryable: true,
-      advice: 'the model is loaded again on a new device; press Run to start over',
+      advice:
+        'a fresh worker loads the model again on a new device; once it is ready, press Run to start over',
     });
     this.name = 'DeviceLostError';
   }
