@@ -89,7 +89,7 @@ test('GPU device lost during a model load: the load ends on a fresh worker and d
   await expect(runStatus(page)).toHaveText('Ready');
   expect(modelWorkers).toHaveLength(2);
 
-  await setMaxTokens(page, 2);
+  await setMaxTokens(page, 1);
   await page.getByTestId('run-button').click();
   await waitIdle(page, SLOW);
   await expect(page.getByTestId('run-error')).toHaveCount(0);

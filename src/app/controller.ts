@@ -377,14 +377,15 @@ export function createController(
 
     async openImage(blob, name) {
       if (refusedMidRun('another picture')) return;
+      // The question on screen belongs to the sample or trace being replaced, unless the user
+      // types another while the picture decodes (a big photo takes seconds): that one is kept.
+      const replaced = s().traceSource !== null && s().traceSource !== 'live' ? s().question : undefined;
       try {
         const decoded = await decodeImageBlob(blob, name);
         // A run may have started while the picture was decoding.
         if (refusedMidRun('another picture')) return;
-        // The question on screen belonged to the sample or trace being replaced: start fresh.
-        const fromTrace = s().traceSource !== null && s().traceSource !== 'live';
         s().setInputImage(inputFrom(decoded, name));
-        if (fromTrace) {
+        if (replaced !== undefined && s().question === replaced) {
           s().setQuestion('');
           s().setOptions([]);
         }
