@@ -10,13 +10,7 @@ import { createAppStore } from '../store/store';
 import { memoryKv } from '../../test/support/memory-kv';
 import { createController } from './controller';
 import { ReplayPort } from './replay/replay-port';
-import {
-  buildSampleTrace,
-  cropInfoFor,
-  LADYBIRD,
-  sampleCropBoxes,
-  sampleImageInfo,
-} from './samples/sample-trace';
+import { sampleTrace } from '../../test/support/trace-fixtures';
 
 const decoding: ((d: DecodedImage) => void)[] = [];
 vi.mock('../ui/input/decode', () => ({
@@ -40,11 +34,7 @@ function withSampleShown() {
     new ReplayPort({ tokenMs: 0, maxTurnPauseMs: 0, resultPauseMs: 0 }),
     memoryKv(),
   );
-  const trace = buildSampleTrace(
-    LADYBIRD,
-    sampleImageInfo(LADYBIRD, 'data:,', ''),
-    sampleCropBoxes(LADYBIRD).map((b) => cropInfoFor(b, 'data:,')),
-  );
+  const trace = sampleTrace();
   store.getState().loadTrace(trace, 'sample');
   store.getState().setQuestion(trace.question);
   return { store, c, sampleQuestion: trace.question };
