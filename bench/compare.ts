@@ -33,6 +33,9 @@ import type { OrtApi } from '../src/model/runtime/ort-api';
 import { QwenVLRuntime } from '../src/model/runtime/qwen-vl-runtime';
 import { argmax } from '../src/model/runtime/sampling';
 import { componentFile } from '../src/model/runtime/sessions';
+import { ACCURACY_LEVEL } from '../src/model/runtime/accuracy-level';
+import { readFileSync } from 'node:fs';
+import { MANIFEST_FILE } from '../src/base/model-manifest';
 import { COMPARE_MODEL, ensureCompareModel } from './compare-model';
 import { promptIds } from './fused';
 import { measureNativeBandwidth, type NativeBandwidth } from './native-bandwidth';
@@ -77,6 +80,11 @@ export interface CompareFigures {
   within_bound: boolean;
   /** Both runtimes produced the same greedy ids on the single turn. */
   same_ids: boolean;
+  /**
+   * MatMulNBits accuracy_level each runtime ran the int4 decoder at: ours the CPU target's
+   * (src/model/runtime/accuracy-level.ts), transformers.js the files' own.
+   */
+  accuracy_level: { ours: number; theirs: number };
 }
 
 /** A deterministic image already in the processor's patch layout ([N, 1176], grid in patches). */
@@ -320,6 +328,10 @@ export async function runCompareBench(opts: CompareOptions): Promise<CompareFigu
   const decoder = join(dir, componentFile('decoder_model_merged', 'q4'));
   const weightBytes = statSync(decoder).size + statSync(`${decoder}_data`).size;
   const bound = bw.readBytesPerS / weightBytes;
+  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as {
+    variants?: Record<string, { matmulnbits_accuracy_level?: number }>;
+  };
+  const fileLevel = manifest.variants?.q4?.matmulnbits_accuracy_level ?? 0;
   const { ids: ourIds, ...oursFig } = ours;
   const { ids: theirIds, ...theirsFig } = theirs;
   return {
@@ -342,5 +354,6 @@ export async function runCompareBench(opts: CompareOptions): Promise<CompareFigu
     decode_bound_pct: (100 * ours.decodeTokPerS) / bound,
     within_bound: ours.decodeTokPerS <= bound && theirs.decodeTokPerS <= bound,
     same_ids: ourIds.length === theirIds.length && ourIds.every((v, i) => v === theirIds[i]),
+    accuracy_level: { ours: ACCURACY_LEVEL.cpu ?? fileLevel, theirs: fileLevel },
   };
 }
