@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- decode|fused|agent|compare|eval-import|browser-7b|browser-convert-7b|big-photo] [--prefill 128] [--steps 16] [--repeats 3]
+ * npm run bench [-- decode|fused|agent|compare|profile|eval-import|browser-7b|browser-convert-7b|big-photo] [--prefill 128] [--steps 16] [--repeats 3]
  *                 [--threads N] [--cache-dir DIR] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
@@ -14,6 +14,8 @@
  *           (bench/eval-import.ts);
  *   compare: our runtime against transformers.js on the same converted files, single turn and a
  *           3-zoom trajectory, and decode against the native bandwidth bound (bench/compare.ts).
+ *   profile (only when named): onnxruntime's profiler on both runtimes' decoder session, the same
+ *           files as compare: kernel ms per decode token by op type (bench/profile.ts).
  *   browser-7b (only when named; slow): the converted synthetic 7B loaded through the app's load
  *           path in Chromium's WebGPU, logits against onnxruntime-node (bench/browser-7b.ts,
  *           --model DIR --tokens 8 --decode-steps 2 --verify-full --profile DIR; see bench/browser-7b.md).
@@ -39,6 +41,7 @@ import { runCompareBench, type CompareFigures } from './compare';
 import { runEvalImportBench, type EvalImportRow } from './eval-import';
 import { runDecodeBench, type DecodeFigures } from './decode';
 import { runFusedBench, type FusedFigures } from './fused';
+import { runProfileBench, type ProfileFigures } from './profile';
 
 const DEFAULT_CACHE = resolve(import.meta.dirname, '../.cache/bench');
 const PARTS = [
@@ -46,6 +49,7 @@ const PARTS = [
   'fused',
   'agent',
   'compare',
+  'profile',
   'eval-import',
   'browser-7b',
   'browser-convert-7b',
@@ -83,6 +87,27 @@ function printDecode(d: DecodeFigures): void {
     d.withinBound
       ? 'check                  decode is within the bound'
       : 'check                  DECODE EXCEEDS THE BOUND: the bandwidth figure is too low, do not trust the ratio',
+  );
+}
+
+function printProfile(p: ProfileFigures): void {
+  console.log(`\n== profile: decoder session per decode token, ${p.model}, threads ${p.threads}`);
+  const [a, b] = p.rows;
+  const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2)).padStart(10);
+  console.log(`${'op / figure'.padEnd(34)}${'ours'.padStart(10)}${'theirs'.padStart(10)}`);
+  console.log(`${'wall ms/token'.padEnd(34)}${ms(a.wallMsPerToken)}${ms(b.wallMsPerToken)}`);
+  console.log(`${'model_run ms/token'.padEnd(34)}${ms(a.runMsPerToken)}${ms(b.runMsPerToken)}`);
+  console.log(`${'kernels ms/token'.padEnd(34)}${ms(a.kernelMsPerToken)}${ms(b.kernelMsPerToken)}`);
+  const ops = [...new Set([...a.ops, ...b.ops].map((o) => o.op))];
+  const of = (r: typeof a, op: string) => r.ops.find((o) => o.op === op);
+  for (const op of ops) {
+    const x = of(a, op);
+    const y = of(b, op);
+    const nodes = `${op} (${x?.nodes ?? 0}/${y?.nodes ?? 0} nodes)`;
+    console.log(`${nodes.padEnd(34)}${ms(x?.msPerToken)}${ms(y?.msPerToken)}`);
+  }
+  console.log(
+    `kv: ours ${a.kv}, theirs ${b.kv}; ${a.tokens} / ${b.tokens} decode runs after a ${p.promptTokens}-token prefill`,
   );
 }
 
@@ -143,9 +168,18 @@ function printCompare(c: CompareFigures): void {
     console.log(
       `${label.padEnd(30)} ${ours.toFixed(1).padStart(9)} ${theirs.toFixed(1).padStart(12)} ${unit.padEnd(6)} ${ratio.toFixed(2).padStart(6)}`,
     );
+  console.log(
+    `${c.rounds} alternating rounds: each figure its best round, each ratio the median of the rounds' ratios`,
+  );
   console.log('figure                              ours  transformers.js  unit   ours/theirs');
   row('time to first token', c.ours.ttftMs, c.theirs.ttftMs, 'ms', c.ttft_ratio);
-  row('decode', c.ours.decodeTokPerS, c.theirs.decodeTokPerS, 'tok/s', c.decode_ratio);
+  row(
+    'decode (best round; median ratio)',
+    c.ours.decodeTokPerS,
+    c.theirs.decodeTokPerS,
+    'tok/s',
+    c.decode_ratio,
+  );
   row(
     '3-zoom trajectory vs cached',
     c.ours.trajectoryMs,
@@ -165,7 +199,14 @@ function printCompare(c: CompareFigures): void {
       `${gbps(c.nativeByReader.ReduceSum)}, MatMul ${gbps(c.nativeByReader.MatMul)}); decoder ${formatBytes(c.decoderWeightBytes)} -> bound ` +
       `${c.boundTokPerS.toFixed(2)} tok/s; our decode = ${c.decode_bound_pct.toFixed(0)}% of it`,
   );
+  console.log(
+    `decode ratio of each alternating round: ${c.decode_ratios.map((r) => r.toFixed(2)).join(' ')}`,
+  );
   console.log(`same greedy ids on the single turn: ${c.same_ids ? 'yes' : 'NO'}`);
+  console.log(
+    `int4 decoder run at MatMulNBits accuracy_level ${c.accuracy_level.ours} (ours, the CPU target's choice) ` +
+      `and ${c.accuracy_level.theirs} (transformers.js, as the files say)`,
+  );
   if (!c.within_bound)
     console.log('DECODE EXCEEDS THE BOUND: the bandwidth figure is too low, do not trust the ratio');
 }
@@ -238,6 +279,16 @@ async function main(): Promise<number> {
     });
     out.compare = c;
     printCompare(c);
+  }
+  if (parts.includes('profile')) {
+    const p = await runProfileBench({
+      cacheDir: CACHE,
+      steps: Number(values.steps),
+      threads: values.threads ? Number(values.threads) : undefined,
+      log,
+    });
+    out.profile = p;
+    printProfile(p);
   }
   if (parts.includes('eval-import')) {
     const rows = await runEvalImportBench({ repeats: Number(values.repeats) });

@@ -11,6 +11,7 @@ import { prepareGoldenModel } from '../golden/node-prepare';
 import { runGoldenChecks } from '../golden/run-checks';
 import { dirGoldenSource } from '../golden/node-source';
 import { DirModelFiles } from '../model/runtime/node-files';
+import { ACCURACY_LEVEL } from '../model/runtime/accuracy-level';
 
 import type { Variant } from '../base/types';
 async function main(argv: string[]): Promise<number> {
@@ -34,7 +35,10 @@ async function main(argv: string[]): Promise<number> {
       accuracyLevel,
     });
     console.log(`converted in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${onnxDir}`);
-    console.log(`int4 decoder: MatMulNBits accuracy_level ${accuracyLevel}`);
+    console.log(
+      `int4 decoder: written at MatMulNBits accuracy_level ${accuracyLevel}, run at ` +
+        `${ACCURACY_LEVEL.cpu ?? accuracyLevel} on the cpu target (src/model/runtime/accuracy-level.ts)`,
+    );
     const sink = await runGoldenChecks({
       golden: dirGoldenSource(resolve(dir)),
       files: new DirModelFiles(onnxDir),

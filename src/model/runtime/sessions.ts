@@ -6,6 +6,7 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import type { ModelFiles } from './model-files';
 import type { ExecutionTarget, OrtApi, OrtSession } from './ort-api';
+import { ACCURACY_LEVEL, setMatMulNBitsAccuracyLevel } from './accuracy-level';
 
 import type { Variant } from '../../base/types';
 export const VARIANT_SUFFIX: Record<Variant, string> = {
@@ -90,13 +91,27 @@ async function createSession(
   const path = componentFile(component, variant);
   const opts = sessionOptions(choice, component);
   if (choice.threads) opts.intraOpNumThreads = choice.threads;
+  // The int4 decoder at the target's accuracy level (accuracy-level.ts): its graph is read and
+  // patched here, its weights stay in the external data files.
+  const level =
+    component === 'decoder_model_merged' && variant !== 'fp32' ? ACCURACY_LEVEL[choice.target] : undefined;
   if (files.localPath) {
     onProgress?.({ component, phase: 'create', file: path });
     if (!(await files.exists(path))) await files.readBytes(path); // throws the typed missing-file error
-    return ort.InferenceSession.create(files.localPath(path), opts);
+    const local = files.localPath(path);
+    if (level === undefined) return ort.InferenceSession.create(local, opts);
+    const graph = await files.readBytes(path);
+    setMatMulNBitsAccuracyLevel(graph, level);
+    // A graph given as bytes finds its external data only in a folder named to onnxruntime.
+    const folder = local.slice(0, Math.max(local.lastIndexOf('/'), local.lastIndexOf('\\')));
+    return ort.InferenceSession.create(graph, {
+      ...opts,
+      extra: { session: { model_external_initializers_file_folder_path: folder } },
+    });
   }
   onProgress?.({ component, phase: 'read', file: path });
   const model = await files.readBytes(path);
+  if (level !== undefined) setMatMulNBitsAccuracyLevel(model, level);
   const external = [];
   for (const p of await externalDataFiles(files, path)) {
     onProgress?.({ component, phase: 'read', file: p });
