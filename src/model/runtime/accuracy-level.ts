@@ -7,6 +7,9 @@
  * written with (the manifest's `matmulnbits_accuracy_level`, 0 by default) because the same file
  * serves onnxruntime-web, where level 4 was never checked; the CPU target raises it in its own
  * copy of the graph (a few hundred KB: the weights stay in the external data, untouched).
+ * The graph is patched in its bytes rather than decoded and encoded again with the converter's
+ * protobufjs messages: those cover only the fields our converter writes, and a published export
+ * loaded here may carry others, which a decode would drop.
  */
 import type { ExecutionTarget } from './ort-api';
 
