@@ -2,7 +2,7 @@
  * "Run the same question on the other model": the bundled random-weights model loaded twice under
  * two ids (from the catalog, and from its folder URL), one at a time. After a run on one, a click
  * loads the other, runs the same question on the same picture, and the compare view shows both.
- * Real worker, real (software) WebGPU; runs are kept to 2 tokens (SwiftShader takes ~20 s a token
+ * Real worker, real (software) WebGPU; runs are kept to 1 token (SwiftShader takes ~20 s a token
  * of the q4 tiny model, most of it in the 151,936-wide output projection).
  */
 import { PNG } from 'pngjs';
@@ -46,7 +46,7 @@ test('one click runs the shown question on the other loaded model, and both runs
   await expect(page.getByTestId('model-panel')).toBeHidden();
 
   const question = 'What colour is the top left corner?';
-  await setMaxTokens(page, 2);
+  await setMaxTokens(page, 1);
   await page.getByTestId('question-input').fill(question);
   // Before any run here there is nothing to rerun.
   await expect(page.getByTestId('compare-run-other')).toHaveCount(0);
@@ -77,10 +77,10 @@ test('one click runs the shown question on the other loaded model, and both runs
   await page.getByTestId('model-picker').click();
   const table = page.getByTestId('compare-table');
   await expect(table).toBeVisible();
-  // Both ran the first question for 2 tokens and ended by the budget, with no zoom.
+  // Both ran the first question for 1 token and ended by the budget, with no zoom.
   await expect(page.getByTestId('compare-zooms-a')).toHaveText('0');
   await expect(page.getByTestId('compare-zooms-b')).toHaveText('0');
-  await expect(table.locator('tbody tr').nth(3)).toHaveText(/Tokens\s*2\s*2/);
+  await expect(table.locator('tbody tr').nth(3)).toHaveText(/Tokens\s*1\s*1/);
   await expect(page.getByTestId('question-input')).toHaveValue(question);
   // And the button now offers the URL copy again, for the other way round.
   await expect(again).toHaveText(`Run this question on ${url}`);
