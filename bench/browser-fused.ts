@@ -17,7 +17,7 @@ import type { Page } from '@playwright/test';
 import { MANIFEST_FILE } from '../src/base/model-manifest';
 import { writeTinyModel } from '../src/cli/build-tiny-model';
 import { cosine } from '../src/golden/metrics';
-import { harnessBaseUrl } from '../e2e/harness/harness-server';
+import { closeHarnessServer, harnessBaseUrl } from '../e2e/harness/harness-server';
 import { startStaticServer } from '../e2e/support/static-server';
 import type { HarnessLoadResult, HarnessLogitsResult } from '../src/harness/model-protocol';
 import { launchMeasuredChromium } from './measured-chromium';
@@ -128,6 +128,8 @@ export async function runBrowserFusedBench(o: BrowserFusedOptions): Promise<Brow
   } finally {
     await close();
     await host.close();
+    // The dev server would keep the process alive after the figures are printed.
+    await closeHarnessServer();
   }
   const agreement = logits.fused!.map((row, i) => cosine(row, logits.unfused![i]));
   return { sizes: BROWSER_FUSED_SIZES, tokens: ids.length, runs, agreement };
