@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- decode|fused|agent|compare|profile|eval-import|browser-7b|browser-convert-7b|big-photo] [--prefill 128] [--steps 16] [--repeats 3]
+ * npm run bench [-- decode|fused|agent|compare|profile|eval-import|browser-7b|browser-convert-7b|browser-fused|big-photo] [--prefill 128] [--steps 16] [--repeats 3]
  *                 [--threads N] [--cache-dir DIR] [--json]
  *
  * Prints figures and ratios; never asserts times (this machine is shared and noisy).
@@ -23,6 +23,9 @@
  *           loopback hub as --repo, converted to q4 by the app's conversion worker into OPFS; time,
  *           peak memory, and every file compared with the CLI's conversion in --reference DIR
  *           (default --model) (bench/browser-convert-7b.ts; see bench/browser-7b.md section 2).
+ *   browser-fused (only when named; slow): the fused and unfused decoder graph of one fp32 model
+ *           with heavier tiny layers on Chromium's software WebGPU, alternating rounds: the ratio
+ *           of prefill (--prefill tokens) and decode times (bench/browser-fused.ts; bench/fused.md).
  *   big-photo (only when named; after `npm run build`): 100 MP and 200 MP JPEGs opened in the built
  *           app in Chromium: time to the downscale notice and peak memory, next to createImageBitmap
  *           of the same file with the resize and at full size (bench/big-photo.ts).
@@ -37,6 +40,7 @@ import { runAgentBench, type AgentFigures } from './agent';
 import { printBigPhoto, runBigPhotoBench } from './big-photo';
 import { printBrowser7b, runBrowser7bBench } from './browser-7b';
 import { printBrowserConvert7b, runBrowserConvert7bBench } from './browser-convert-7b';
+import { printBrowserFused, runBrowserFusedBench } from './browser-fused';
 import { runCompareBench, type CompareFigures } from './compare';
 import { runEvalImportBench, type EvalImportRow } from './eval-import';
 import { runDecodeBench, type DecodeFigures } from './decode';
@@ -53,6 +57,7 @@ const PARTS = [
   'eval-import',
   'browser-7b',
   'browser-convert-7b',
+  'browser-fused',
   'big-photo',
 ] as const;
 type Part = (typeof PARTS)[number];
@@ -235,7 +240,7 @@ async function main(): Promise<number> {
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length) {
     console.error(
-      `unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all but browser-7b, browser-convert-7b and big-photo)`,
+      `unknown part ${unknown.join(', ')}; choose from ${PARTS.join(', ')} (default: all but the browser parts and big-photo)`,
     );
     return 2;
   }
@@ -307,6 +312,18 @@ async function main(): Promise<number> {
     out['browser-7b'] = b;
     printBrowser7b(b);
     console.log(`BROWSER7B_RESULT ${JSON.stringify(b)}`);
+  }
+  if (parts.includes('browser-fused')) {
+    const b = await runBrowserFusedBench({
+      cacheDir: CACHE,
+      tokens: Number(values.prefill),
+      steps: Number(values['decode-steps']),
+      rounds: Number(values.repeats),
+      log,
+    });
+    out['browser-fused'] = b;
+    printBrowserFused(b);
+    console.log(`BROWSERFUSED_RESULT ${JSON.stringify(b)}`);
   }
   if (parts.includes('browser-convert-7b')) {
     const b = await runBrowserConvert7bBench({

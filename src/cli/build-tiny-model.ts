@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeTinyCheckpoint } from '../convert/synth/checkpoint';
-import { convertModel, type ConvertDtype } from '../convert/convert';
+import { convertModel, type ConvertDtype, type ConvertOptions } from '../convert/convert';
 import { qwen25vlTestTokenizerConfig, qwen25vlTestTokenizerJson } from '../convert/synth/test-tokenizer';
 import { DEFAULT_PREPROCESSOR_CONFIG } from '../convert/convert';
 
@@ -103,8 +103,25 @@ export interface TinyModelOptions {
   scales?: Readonly<Record<string, number>>;
   /** Replaces the named weights outright (see writeTinyCheckpoint): e.g. a scripted bigram model. */
   overrides?: Readonly<Record<string, Float32Array>>;
-  /** Text-model sizes that replace the tiny ones (e.g. a wider MLP: a model too big for a memory budget). */
-  sizes?: Readonly<Partial<Pick<typeof TINY_CONFIG, 'intermediate_size' | 'num_hidden_layers'>>>;
+  /**
+   * Text-model sizes that replace the tiny ones (e.g. a wider MLP: a model too big for a memory
+   * budget). The vision merger's output follows hidden_size; head_dim (hidden / heads) must stay 16,
+   * the width mrope_section [2, 3, 3] covers.
+   */
+  sizes?: Readonly<
+    Partial<
+      Pick<
+        typeof TINY_CONFIG,
+        | 'intermediate_size'
+        | 'num_hidden_layers'
+        | 'hidden_size'
+        | 'num_attention_heads'
+        | 'num_key_value_heads'
+      >
+    >
+  >;
+  /** Decoder graph form (default: the converter's, fused). */
+  decoderGraph?: ConvertOptions['decoderGraph'];
 }
 
 /** Converts the tiny random-weights checkpoint into `outDir` (a model folder the app loads). */
@@ -113,7 +130,13 @@ export async function writeTinyModel(outDir: string, opts: TinyModelOptions): Pr
   try {
     const hf = join(work, 'hf');
     await mkdir(hf, { recursive: true });
-    await writeTinyCheckpoint(hf, { ...TINY_CONFIG, ...opts.sizes }, TINY_SALT, {
+    const hidden = opts.sizes?.hidden_size ?? TINY_CONFIG.hidden_size;
+    const config = {
+      ...TINY_CONFIG,
+      ...opts.sizes,
+      vision_config: { ...TINY_CONFIG.vision_config, out_hidden_size: hidden },
+    };
+    await writeTinyCheckpoint(hf, config, TINY_SALT, {
       scales: opts.scales,
       overrides: opts.overrides,
     });
@@ -131,7 +154,13 @@ export async function writeTinyModel(outDir: string, opts: TinyModelOptions): Pr
         2,
       ),
     );
-    await convertModel({ hfDir: hf, outDir, dtypes: opts.dtypes, modelId: opts.modelId });
+    await convertModel({
+      hfDir: hf,
+      outDir,
+      dtypes: opts.dtypes,
+      modelId: opts.modelId,
+      decoderGraph: opts.decoderGraph,
+    });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
