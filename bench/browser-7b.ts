@@ -22,7 +22,8 @@ import { DirModelFiles } from '../src/model/runtime/node-files';
 import { QwenVLRuntime } from '../src/model/runtime/qwen-vl-runtime';
 import { harnessBaseUrl } from '../e2e/harness/harness-server';
 import { startStaticServer } from '../e2e/support/static-server';
-import type { HarnessLoadResult, HarnessLogitsResult } from '../src/harness/model-protocol';
+import type { HarnessLoadResult } from '../src/harness/model-protocol';
+import { harnessModel } from './harness-model';
 import type { TreeMemory } from './chromium-memory';
 import { launchMeasuredChromium } from './measured-chromium';
 
@@ -94,26 +95,7 @@ async function reference(model: string, ids: number[], steps: number, log: (s: s
   return ref;
 }
 
-type ModelApi = {
-  load(url: string, variant?: string): Promise<HarnessLoadResult>;
-  logits(ids: number[], steps: number): Promise<Omit<HarnessLogitsResult, 'logits'> & { logits: number[][] }>;
-  verifyFull(url: string, variant: string): Promise<{ ms: number; files: number; error?: unknown }>;
-  memory(): Promise<{ jsHeap?: { usedJSHeapSize: number }; uaSpecificBytes?: number }>;
-  clear(): Promise<void>;
-};
-const api = (page: Page) => ({
-  load: (url: string) =>
-    page.evaluate((u) => (window as unknown as { __model: ModelApi }).__model.load(u, 'q4'), url),
-  logits: (ids: number[], steps: number) =>
-    page.evaluate(([i, s]) => (window as unknown as { __model: ModelApi }).__model.logits(i, s), [
-      ids,
-      steps,
-    ] as const),
-  verifyFull: (url: string) =>
-    page.evaluate((u) => (window as unknown as { __model: ModelApi }).__model.verifyFull(u, 'q4'), url),
-  memory: () => page.evaluate(() => (window as unknown as { __model: ModelApi }).__model.memory()),
-  clear: () => page.evaluate(() => (window as unknown as { __model: ModelApi }).__model.clear()),
-});
+const api = (page: Page) => harnessModel(page, 'q4');
 
 export async function runBrowser7bBench(o: Browser7bOptions) {
   const model = resolve(o.model);

@@ -19,7 +19,7 @@ import { writeTinyModel } from '../src/cli/build-tiny-model';
 import { cosine } from '../src/golden/metrics';
 import { closeHarnessServer, harnessBaseUrl } from '../e2e/harness/harness-server';
 import { startStaticServer } from '../e2e/support/static-server';
-import type { HarnessLoadResult, HarnessLogitsResult } from '../src/harness/model-protocol';
+import { harnessModel } from './harness-model';
 import { launchMeasuredChromium } from './measured-chromium';
 
 const FORMS = ['fused', 'unfused'] as const;
@@ -75,21 +75,7 @@ async function ensureModel(dir: string, form: Form, log: (s: string) => void): P
   });
 }
 
-type ModelApi = {
-  load(url: string, variant?: string): Promise<HarnessLoadResult>;
-  logits(ids: number[], steps: number): Promise<Omit<HarnessLogitsResult, 'logits'> & { logits: number[][] }>;
-  clear(): Promise<void>;
-};
-const model = (page: Page) => ({
-  load: (url: string) =>
-    page.evaluate((u) => (window as unknown as { __model: ModelApi }).__model.load(u, 'fp32'), url),
-  logits: (ids: number[], steps: number) =>
-    page.evaluate(([i, s]) => (window as unknown as { __model: ModelApi }).__model.logits(i, s), [
-      ids,
-      steps,
-    ] as const),
-  clear: () => page.evaluate(() => (window as unknown as { __model: ModelApi }).__model.clear()),
-});
+const model = (page: Page) => harnessModel(page, 'fp32');
 
 export async function runBrowserFusedBench(o: BrowserFusedOptions): Promise<BrowserFusedFigures> {
   const dirs = Object.fromEntries(FORMS.map((f) => [f, join(o.cacheDir, 'browser-fused', f)])) as Record<

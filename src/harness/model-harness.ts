@@ -62,5 +62,8 @@ const api = {
   },
 };
 
-(window as unknown as { __model: typeof api }).__model = api;
+/** What `window.__model` offers: the benches call it from Node (bench/harness-model.ts). */
+export type ModelHarnessApi = typeof api;
+
+(window as unknown as { __model: ModelHarnessApi }).__model = api;
 document.getElementById('status')!.textContent = 'ready';
