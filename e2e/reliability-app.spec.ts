@@ -213,6 +213,19 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, body, tail]);
 }
 
+/**
+ * Drops a two-frame `side`-pixel animation whose first frame is red and second blue: the notice
+ * names it, and the canvas shows the first frame, never the second.
+ */
+async function opensOnFirstFrame(bytes: Buffer, name: string, type: string, kind: string, side: number) {
+  await dropFile(page, { base64: bytes.toString('base64'), name, type });
+  await expect(page.getByTestId('input-notice')).toContainText(`${kind}: using its first frame.`);
+  await expect(page.getByTestId('input-error')).toHaveCount(0);
+  const centre = await boxOnPage(page, [side / 2 - 2, side / 2 - 2, side / 2 + 2, side / 2 + 2]);
+  const shot = await snapshot(page, centre);
+  expect(colourDistance(shot.at(centre.x + 2, centre.y + 2), [230, 20, 20])).toBeLessThan(40);
+}
+
 test('an animated PNG opens on its first frame, with a notice saying so', async () => {
   // APNG, 64x64, two frames: the default image (frame 1) is red, frame 2 (fdAT) is blue.
   const side = 64;
@@ -241,13 +254,7 @@ test('an animated PNG opens on its first frame, with a notice saying so', async 
     chunk('fdAT', Buffer.concat([u32(2), rows([20, 20, 230])])),
     chunk('IEND', Buffer.alloc(0)),
   ]);
-  await dropFile(page, { base64: apng.toString('base64'), name: 'blink.png', type: 'image/png' });
-  await expect(page.getByTestId('input-notice')).toContainText('Animated PNG: using its first frame.');
-  await expect(page.getByTestId('input-error')).toHaveCount(0);
-  // The picture on the canvas is the first frame (red), never the second (blue).
-  const centre = await boxOnPage(page, [side / 2 - 2, side / 2 - 2, side / 2 + 2, side / 2 + 2]);
-  const shot = await snapshot(page, centre);
-  expect(colourDistance(shot.at(centre.x + 2, centre.y + 2), [230, 20, 20])).toBeLessThan(40);
+  await opensOnFirstFrame(apng, 'blink.png', 'image/png', 'Animated PNG', side);
 });
 
 test('an animated WebP opens on its first frame, with a notice saying so', async () => {
@@ -262,12 +269,7 @@ test('an animated WebP opens on its first frame, with a notice saying so', async
     .webp({ lossless: true, loop: 0, delay: [100, 100] })
     .toBuffer();
   expect((await sharp(webp, { pages: -1 }).metadata()).pages).toBe(2);
-  await dropFile(page, { base64: webp.toString('base64'), name: 'blink.webp', type: 'image/webp' });
-  await expect(page.getByTestId('input-notice')).toContainText('Animated WebP: using its first frame.');
-  await expect(page.getByTestId('input-error')).toHaveCount(0);
-  const centre = await boxOnPage(page, [side / 2 - 2, side / 2 - 2, side / 2 + 2, side / 2 + 2]);
-  const shot = await snapshot(page, centre);
-  expect(colourDistance(shot.at(centre.x + 2, centre.y + 2), [230, 20, 20])).toBeLessThan(40);
+  await opensOnFirstFrame(webp, 'blink.webp', 'image/webp', 'Animated WebP', side);
 });
 
 test('Run double-clicked starts one run, and the second click does not stop it', async () => {
